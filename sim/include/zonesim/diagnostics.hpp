@@ -1,0 +1,43 @@
+// User errors as values: each names where it is, what is wrong and what would be valid.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace zonesim {
+
+struct Diagnostic {
+  std::string file;      // path as given by the user, or "--set" for command-line overrides
+  int line = 0;          // 1-based; 0 when unknown
+  int column = 0;        // 1-based; 0 when unknown
+  std::string key_path;  // e.g. "levers.rd_subsidy_rate" or "zones.yingde.base_output"
+  std::string message;   // what is wrong, including the offending value
+  std::string hint;      // what is valid / the nearest valid key; may be empty
+};
+
+class Diagnostics {
+ public:
+  void add(Diagnostic d) { items_.push_back(std::move(d)); }
+  bool empty() const { return items_.empty(); }
+  std::size_t size() const { return items_.size(); }
+  const std::vector<Diagnostic>& items() const { return items_; }
+  Diagnostic& back() { return items_.back(); }
+  void append(const Diagnostics& other) {
+    items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+  }
+  // "file:line:col: error: key.path: message\n    hint: ...", one per diagnostic.
+  std::string format() const;
+  // A JSON array of {file,line,column,key_path,message,hint} objects.
+  std::string to_json() const;
+
+ private:
+  std::vector<Diagnostic> items_;
+};
+
+std::string format_diagnostic(const Diagnostic& d);
+std::string json_escape(const std::string& s);
+
+// Nearest candidate by edit distance, or empty when nothing is close enough to suggest.
+std::string nearest_word(const std::string& word, const std::vector<std::string>& candidates);
+
+}  // namespace zonesim

@@ -1,0 +1,179 @@
+// The state of one replication: firms as structure-of-arrays, zones, and the region.
+// The yearly step (model/year.cpp) is a sequence of passes over these arrays.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "zonesim/scenario.hpp"
+
+namespace zonesim {
+
+// Budget items, one per lever that costs money. X(key, english, chinese)
+#define ZONESIM_SPENDING(X)                                                              \
+  X(rd_subsidy, "R&D subsidy", "研发财政补助")                                           \
+  X(innovation_fund, "Innovation fund (innovation points)", "科技创新发展资金")          \
+  X(innovation_carriers, "Incubators, accelerators, R&D institutes", "创新载体建设")      \
+  X(land_development, "Land development (nine connections, one levelling)", "土地开发")   \
+  X(talent, "Talent subsidies, bonuses and apartments", "人才引进与住房")                 \
+  X(training, "Vocational training", "职业技能培训")                                     \
+  X(investment_attraction, "Investment attraction", "招商引资")                          \
+  X(venture_fund, "Guidance fund for start-ups", "政府引导基金")                          \
+  X(energy_retrofit, "Energy-saving retrofit subsidies", "节能改造补助")
+
+#define ZONESIM_ENUM_ENTRY(key, ...) key,
+enum class Spend : unsigned { ZONESIM_SPENDING(ZONESIM_ENUM_ENTRY) count };
+#undef ZONESIM_ENUM_ENTRY
+inline constexpr std::size_t kSpendCount = static_cast<std::size_t>(Spend::count);
+
+struct SpendInfo {
+  std::string_view key, en, zh;
+};
+std::span<const SpendInfo> spend_infos();
+
+// Firm flags (bit set in Firms::flags).
+enum FirmFlag : std::uint8_t {
+  kAlive = 1u << 0,
+  kForeign = 1u << 1,
+  kIncubated = 1u << 2,     // born in an incubator or venture-funded
+  kRelocated = 1u << 3,     // moved in from the metropolis
+  kInnovatedNow = 1u << 4,  // innovated this year
+  kExitNow = 1u << 5,       // exits at the end of this year
+  kLowEfficiencyExit = 1u << 6,
+  kPriorityLand = 1u << 7,  // in the priority class for land this year
+};
+
+inline constexpr std::int16_t kNoYear = -32768;
+
+// Firms as structure-of-arrays. Money in yuan, land in mu. Index = firm id (stable; entrants
+// are appended, exited firms keep their slot with kAlive cleared).
+struct Firms {
+  // identity
+  std::vector<std::uint16_t> zone, sector;
+  std::vector<std::uint8_t> flags, loss_years;
+  std::vector<std::int16_t> birth_year, exit_year, cert_until, last_innovation;
+  std::vector<std::uint16_t> patents;  // invention patents this year (innovation points next year)
+  // state
+  std::vector<double> productivity;  // A, relative to the base-year market average
+  std::vector<double> demand;        // yuan of output the market would buy this year
+  std::vector<double> capital;       // yuan
+  std::vector<double> land_mu;
+  std::vector<double> rd_propensity;   // firm factor mu_i (0: does no R&D)
+  std::vector<double> rd_intensity;    // R&D / sales chosen this year
+  std::vector<float> energy_intensity; // tce per 万元
+  std::vector<float> export_share;
+  // results of the year (read by accounting and by next year's decisions)
+  std::vector<double> output, value_added, profit, tax;
+  std::vector<double> land_request;  // mu asked for this year
+  std::vector<float> employment, researchers;
+
+  std::size_t size() const { return zone.size(); }
+  void reserve(std::size_t n);
+  // Appends a firm with every field zeroed except identity; returns its index.
+  std::size_t append(std::uint16_t zone_id, std::uint16_t sector_id, int year);
+  bool alive(std::size_t i) const { return flags[i] & kAlive; }
+  bool certified(std::size_t i, int year) const { return cert_until[i] >= year; }
+  static constexpr double kBytesPerFirm = 2 * 2 + 2 * 1 + 4 * 2 + 2 + 13 * 8 + 4 * 4;
+};
+
+// What the engine needs of one zone during a run (policy values of the year in `lever`).
+struct ZoneState {
+  std::array<double, kLeverCount> lever{};
+  // calibration factors (set by the population generator)
+  double labour_scale = 1.0;       // output per worker multiplier
+  double value_added_scale = 1.0;  // value added multiplier
+  double capital_density = 6e6;    // yuan of capital per mu on the base-year stock
+  double base_energy_intensity = 0.05;
+  // land accounts (mu): used = sum over firms; used + idle + available = supplied
+  double land_idle = 0, land_available = 0, land_unsupplied = 0, land_disposed_last = 0;
+  // labour
+  double researchers_pool = 0, technical_pool = 0;
+  double wage_general = 0, wage_technical = 0, wage_researcher = 0;
+  double researcher_demand = 0, technical_demand = 0, researcher_cap = 1.0;
+  double migration_constant = 0;  // calibrated logit constant (base year stationary)
+  double apartments = 0;
+  // innovation system
+  double carriers = 0, institutes = 0, carriers_base = 0;
+  std::vector<double> frontier;       // per sector: best productivity last year
+  std::vector<double> innovator_share;  // per sector: share of firms that innovated last year
+  double patents_last = 0;            // zone total of last year's patents (innovation points)
+  // budget
+  double budget_balance = 0, payout_ratio = 1.0, rd_subsidy_estimate = 0;
+  // evaluation
+  double index = 0;
+  int rank = 1, national_rank = 0, bottom_years = 0;
+  bool national = true;
+  bool top_ranked = false;
+  double city_gdp = 0;
+};
+
+// Per-replication draws of the uncertain parameters.
+using ParamValues = std::array<double, kParamCount>;
+
+// Indicator results of one replication: [year][zone or total][indicator].
+struct ReplicationResult {
+  int years = 0, zones = 0, sectors = 0;
+  std::vector<double> indicators;     // (years+1) * (zones+1) * kIndicatorCount
+  std::vector<double> sector_output;  // (years+1) * (zones+1) * sectors
+  std::vector<double> spending;       // (years+1) * (zones+1) * kSpendCount
+  ParamValues params{};
+  std::vector<double> calibration;    // zones * kCalibrationItems: generated base values
+  double& ind(int year, int zone, Ind i) {
+    return indicators[(static_cast<std::size_t>(year) * (zones + 1) + zone) * kIndicatorCount +
+                      static_cast<std::size_t>(i)];
+  }
+  double ind(int year, int zone, Ind i) const {
+    return indicators[(static_cast<std::size_t>(year) * (zones + 1) + zone) * kIndicatorCount +
+                      static_cast<std::size_t>(i)];
+  }
+  double& sec(int year, int zone, int s) {
+    return sector_output[(static_cast<std::size_t>(year) * (zones + 1) + zone) * sectors + s];
+  }
+  double sec(int year, int zone, int s) const {
+    return sector_output[(static_cast<std::size_t>(year) * (zones + 1) + zone) * sectors + s];
+  }
+  double& spend(int year, int zone, Spend k) {
+    return spending[(static_cast<std::size_t>(year) * (zones + 1) + zone) * kSpendCount +
+                    static_cast<std::size_t>(k)];
+  }
+  double spend(int year, int zone, Spend k) const {
+    return spending[(static_cast<std::size_t>(year) * (zones + 1) + zone) * kSpendCount +
+                    static_cast<std::size_t>(k)];
+  }
+};
+
+// Base-year aggregates the population generator must match (calibration fit).
+enum class CalibrationItem : unsigned {
+  output, value_added, rd, firms, above_size_firms, hightech_firms, land_used, employment, count
+};
+inline constexpr std::size_t kCalibrationItems = static_cast<std::size_t>(CalibrationItem::count);
+std::string_view calibration_item_key(CalibrationItem c);
+double calibration_stated(const ZoneSpec& z, CalibrationItem c);
+Dim calibration_dim(CalibrationItem c);
+
+// Options of the engine that are not part of the scenario.
+struct RunOptions {
+  int threads = 0;               // 0: all cores
+  bool keep_firm_panel = false;  // for the firm-level panel output
+};
+
+// Draws the uncertain parameters of a replication (fixed values pass through).
+ParamValues draw_parameters(const Scenario& s, std::uint32_t replication);
+
+// Simulates one replication from the base year to the end year.
+// `panel`, when not null, receives a firm-level snapshot per year.
+struct FirmPanel;
+ReplicationResult simulate_replication(const Scenario& s, std::uint32_t replication,
+                                       FirmPanel* panel = nullptr);
+
+// Firm-level panel of one replication: per year, the state of every firm alive that year.
+struct FirmPanel {
+  std::vector<std::int32_t> year, firm, zone, sector, birth_year, exit_year;
+  std::vector<double> output, rd_intensity, land_mu, productivity, employment;
+  std::vector<std::uint8_t> hightech;
+};
+
+}  // namespace zonesim

@@ -1,0 +1,354 @@
+// The one registry of every setting a scenario can hold.
+//
+// Each list below is declared once, as an X-macro. It yields the enum the engine indexes with
+// (so a lever is read as `lv[Lever::rd_subsidy_rate]`, never by string in the hot path) and the
+// table that drives validation, `zonesim levers`, the JSON Schema and docs/scenarios.md.
+// Defaults and ranges are in canonical units (see units.hpp): yuan, mu, fractions, tce/万元.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <span>
+#include <string_view>
+
+#include "zonesim/units.hpp"
+
+namespace zonesim {
+
+inline constexpr double kUnbounded = std::numeric_limits<double>::infinity();
+
+// ---------------------------------------------------------------------------------------------
+// Levers: what government does. Every lever is a schedule over years and may differ by zone.
+// X(key, dimension, default, min, max, english, chinese)
+#define ZONESIM_LEVERS(X)                                                                         \
+  X(rd_subsidy_rate, share, 0.0, 0.0, 1.0,                                                        \
+    "Share of a firm's R&D spending reimbursed by the zone budget", "研发财政补助比例")           \
+  X(rd_super_deduction, share, 1.0, 0.0, 3.0,                                                     \
+    "Extra deduction of R&D expense from taxable income (100 % = R&D deducted twice)",            \
+    "研发费用加计扣除比例")                                                                       \
+  X(hightech_income_tax_rate, share, 0.15, 0.0, 0.25,                                             \
+    "Income tax rate of certified high-tech enterprises (certificate valid 3 years)",             \
+    "高新技术企业所得税税率")                                                                     \
+  X(innovation_fund, money, 0.0, 0.0, 1e12,                                                       \
+    "Innovation fund per year, paid to firms in proportion to their innovation points "           \
+    "(invention patents)",                                                                        \
+    "科技创新发展资金(创新积分制)")                                                              \
+  X(new_incubators, count, 0.0, 0.0, 1000.0, "Incubators built per year", "新建孵化器")          \
+  X(new_accelerators, count, 0.0, 0.0, 1000.0, "Accelerators built per year", "新建加速器")      \
+  X(new_rd_institutes, count, 0.0, 0.0, 1000.0, "New-type R&D institutes founded per year",       \
+    "新建新型研发机构")                                                                           \
+  X(land_quota_mu, area, 1000.0, 0.0, 1e7,                                                        \
+    "New industrial land the zone may supply per year (annual land-use plan quota)",              \
+    "土地利用年度计划指标")                                                                       \
+  X(land_quota_idle_link, number, 0.0, 0.0, 10.0,                                                 \
+    "Extra quota granted per mu of idle or unsupplied land disposed (quota tied to disposal)",    \
+    "新增用地指标与处置闲置土地挂钩系数")                                                         \
+  X(idle_land_disposal_rate, share, 0.10, 0.0, 1.0,                                               \
+    "Share of the idle land stock recovered per year and returned to supply",                     \
+    "闲置土地年处置比例")                                                                         \
+  X(plot_ratio, number, 0.93, 0.3, 5.0,                                                           \
+    "Industrial floor-area ratio required of new land; higher means less land per unit of "       \
+    "capital (multi-storey factories)",                                                           \
+    "工业用地容积率")                                                                             \
+  X(land_priority, choice, 0.0, 0.0, 3.0,                                                         \
+    "Rule for who gets scarce land first: pro_rata, high_tech_first, output_per_mu, "             \
+    "large_projects_first",                                                                       \
+    "用地重点保障规则")                                                                           \
+  X(exit_min_tax_per_mu, money_per_area, 0.0, 0.0, 1e9,                                           \
+    "Firms paying less tax per mu than this are closed (0 = no floor)", "低效企业退出:亩均税收下限") \
+  X(exit_min_output_per_mu, money_per_area, 0.0, 0.0, 1e10,                                       \
+    "Firms with less output per mu than this are closed (0 = no floor)",                          \
+    "低效企业退出:亩均产值下限")                                                                  \
+  X(exit_max_energy_intensity, energy_per_money, 0.0, 0.0, 100.0,                                 \
+    "Firms using more energy per output than this are closed (0 = no ceiling)",                   \
+    "低效企业退出:单位产值能耗上限")                                                              \
+  X(exit_enforcement_rate, share, 1.0, 0.0, 1.0,                                                  \
+    "Share of firms flagged as low-efficiency that are actually closed each year",                \
+    "低效企业退出执行比例")                                                                       \
+  X(entry_rd_threshold, share, 0.0, 0.0, 1.0,                                                     \
+    "New projects must plan R&D of at least this share of sales", "项目准入研发投入占比门槛")     \
+  X(entry_major_project_exemption, money, 0.0, 0.0, 1e13,                                         \
+    "Projects investing at least this much are exempt from the R&D rule, \"one case, one "        \
+    "discussion\" (0 = no exemption)",                                                            \
+    "重大项目一事一议豁免投资额")                                                                 \
+  X(entry_min_investment_per_mu, money_per_area, 0.0, 0.0, 1e10,                                  \
+    "New projects must invest at least this per mu of land (0 = no floor)",                       \
+    "项目准入亩均投资强度")                                                                       \
+  X(entry_max_energy_intensity, energy_per_money, 0.0, 0.0, 100.0,                                \
+    "New projects above this energy intensity are refused (environmental negative list; "         \
+    "0 = no ceiling)",                                                                            \
+    "项目准入能耗上限(负面清单)")                                                                \
+  X(talent_subsidy_per_person, money, 0.0, 0.0, 1e7,                                              \
+    "Housing and living subsidy per skilled worker (technical or researcher) per year",           \
+    "人才住房与生活补贴(每人每年)")                                                              \
+  X(talent_recruitment_bonus, money, 0.0, 0.0, 1e8,                                               \
+    "One-off bonus per researcher who moves into the zone", "人才引进奖励(每人)")                \
+  X(talent_apartments, count, 0.0, 0.0, 1e6, "Talent apartments built per year", "人才公寓(套/年)") \
+  X(training_places, count, 0.0, 0.0, 1e7,                                                        \
+    "Vocational training places per year (general workers become technical workers)",            \
+    "职业技能培训名额(人/年)")                                                                    \
+  X(attraction_budget, money, 0.0, 0.0, 1e12,                                                     \
+    "Investment-attraction spending per year (raises the arrival of external projects)",          \
+    "招商引资经费")                                                                               \
+  X(attraction_projects_per_year, count, 10.0, 0.0, 1e5,                                          \
+    "External projects that consider the zone per year without extra attraction spending",        \
+    "年均洽谈外来项目数")                                                                         \
+  X(metropolis_relocations_per_year, count, 0.0, 0.0, 1e4,                                        \
+    "Firms relocating production from the neighbouring metropolis per year (expected)",           \
+    "承接中心城市产业转移企业数(年)")                                                            \
+  X(scitech_credit_ratio, share, 0.0, 0.0, 2.0,                                                   \
+    "Extra credit available to firms as a share of their capital (sci-tech loans, IP pledges)",   \
+    "科技信贷额度(占企业资本比例)")                                                              \
+  X(venture_fund, money, 0.0, 0.0, 1e12,                                                          \
+    "Government guidance fund invested in start-ups per year", "政府引导基金(投向初创企业)")     \
+  X(energy_retrofit_subsidy_rate, share, 0.0, 0.0, 1.0,                                           \
+    "Share of the cost of energy-saving retrofits paid by the zone", "节能技术改造补助比例")     \
+  X(shared_land_pool, boolean, 1.0, 0.0, 1.0,                                                     \
+    "One zone, many parks: the parks share one land pool and one policy", "一区多园共享用地指标") \
+  X(rank_land_bonus, share, 0.0, 0.0, 2.0,                                                        \
+    "Extra land quota for the zone ranked first in the evaluation (reward for rank)",             \
+    "考核排名靠前的用地指标奖励")                                                                 \
+  X(demotion_bottom_years, count, 0.0, 0.0, 10.0,                                                 \
+    "A national zone ranked last this many years running is demoted to provincial (0 = never)",   \
+    "连续末位降级年数")                                                                           \
+  X(upper_level_transfer, money, 0.0, 0.0, 1e12,                                                  \
+    "Transfers from the city or province into the zone budget per year", "上级财政转移支付")
+
+// ---------------------------------------------------------------------------------------------
+// Behavioural parameters. Any of them may be given as a distribution; each replication then
+// draws its own value. X(key, dimension, default, min, max, english, chinese)
+#define ZONESIM_PARAMETERS(X)                                                                     \
+  X(standard_income_tax_rate, share, 0.25, 0.0, 1.0, "Corporate income tax rate",                \
+    "企业所得税税率")                                                                             \
+  X(vat_rate_on_value_added, share, 0.13, 0.0, 0.5, "VAT-like tax as a share of value added",    \
+    "增值税(占增加值比例)")                                                                      \
+  X(local_tax_retention, share, 0.45, 0.0, 1.0,                                                   \
+    "Share of taxes collected in the zone that stays in the zone budget", "地方留成比例")        \
+  X(rd_user_cost_elasticity, number, -1.0, -3.0, 0.0,                                             \
+    "Elasticity of R&D intensity with respect to the user cost of R&D (long run about -1)",       \
+    "研发投入对研发使用成本的弹性")                                                               \
+  X(rd_adjustment_speed, share, 0.5, 0.0, 1.0,                                                    \
+    "Share of the gap to its desired R&D intensity a firm closes per year", "研发强度年调整速度") \
+  X(innovation_zeta, number, 0.3, 0.0, 10.0,                                                      \
+    "Innovation success probability 1 - exp(-zeta * R&D intensity / 2 %)", "创新成功概率参数")    \
+  X(imitation_zeta, number, 0.3, 0.0, 10.0,                                                       \
+    "Imitation success probability 1 - exp(-zeta * (R&D/2 % + spillover))", "模仿成功概率参数") \
+  X(innovation_jump_max, share, 0.15, 0.0, 1.0,                                                   \
+    "Productivity jump of an innovation drawn from Beta(3,3) on [-max, +max]; worse draws are "   \
+    "not adopted",                                                                                \
+    "创新生产率跃升幅度上限")                                                                     \
+  X(imitation_catch_up, share, 0.5, 0.0, 1.0,                                                     \
+    "Share of the gap to the zone-sector frontier closed by a successful imitation",              \
+    "模仿追赶比例")                                                                               \
+  X(spillover_strength, number, 1.0, 0.0, 10.0,                                                   \
+    "How much the share of innovating firms in a zone-sector raises imitation", "集聚溢出强度")  \
+  X(market_productivity_growth, share, 0.02, -0.1, 0.2,                                           \
+    "Growth of the market's average productivity (competitors outside the zones)",                \
+    "市场平均生产率增长率")                                                                       \
+  X(replicator_chi, number, 0.15, 0.0, 5.0,                                                       \
+    "Demand growth premium per log point of productivity above the market (replicator dynamics)", \
+    "市场份额对相对竞争力的反应速度")                                                             \
+  X(macro_shock_sd, share, 0.02, 0.0, 0.5, "Standard deviation of the common demand shock",      \
+    "宏观需求冲击标准差")                                                                         \
+  X(firm_shock_scale, share, 0.12, 0.0, 1.0,                                                      \
+    "Scale of the Laplace-distributed idiosyncratic demand shock of a firm", "企业需求冲击尺度")   \
+  X(capital_depreciation, share, 0.08, 0.0, 0.5, "Capital depreciation per year", "资本折旧率")   \
+  X(base_credit_ratio, share, 0.3, 0.0, 3.0,                                                      \
+    "Credit available to a firm as a share of its capital without sci-tech finance",              \
+    "企业基础信贷额度(占资本比例)")                                                              \
+  X(capital_per_mu, money_per_area, 6e6, 1e4, 1e9,                                                \
+    "Fixed investment per mu of industrial land at a plot ratio of 0.93", "亩均固定资产投资强度") \
+  X(new_land_idle_share, share, 0.15, 0.0, 1.0,                                                   \
+    "Share of newly granted land left idle at first", "新供地初期闲置比例")                       \
+  X(idle_development_rate, share, 0.25, 0.0, 1.0,                                                 \
+    "Share of idle land its holders release (transfer or return) each year without disposal", "闲置地自然开发率") \
+  X(land_price_per_mu, money_per_area, 3e5, 0.0, 1e9, "Land transfer price per mu",             \
+    "工业用地出让价格")                                                                           \
+  X(land_development_cost_per_mu, money_per_area, 1.5e5, 0.0, 1e9,                                \
+    "Cost of preparing a mu of land before supply (\"nine connections and one levelling\")",      \
+    "土地开发成本(九通一平)")                                                                     \
+  X(incubator_cost, money, 2e7, 0.0, 1e11, "Cost of building one incubator", "孵化器建设成本")   \
+  X(accelerator_cost, money, 5e7, 0.0, 1e11, "Cost of building one accelerator",                 \
+    "加速器建设成本")                                                                             \
+  X(rd_institute_cost, money, 1e8, 0.0, 1e12, "Cost of founding one new-type R&D institute",     \
+    "新型研发机构建设成本")                                                                       \
+  X(births_per_carrier, number, 2.0, 0.0, 100.0,                                                  \
+    "Start-ups born per year per innovation carrier", "每个创新载体年孵化企业数")                \
+  X(institute_spillover, number, 0.05, 0.0, 1.0,                                                  \
+    "Rise in imitation spillover per R&D institute in the zone", "研发机构溢出效应")             \
+  X(startup_exit_hazard, share, 0.15, 0.0, 1.0,                                                   \
+    "Annual exit probability of a start-up younger than three years outside incubators",          \
+    "初创企业年退出概率")                                                                         \
+  X(incubator_survival_gain, share, 0.5, 0.0, 1.0,                                                \
+    "Reduction of start-up exit hazard when incubated or venture-funded", "孵化对初创存活的提升") \
+  X(project_size_alpha, number, 1.1, 0.5, 5.0,                                                    \
+    "Pareto tail exponent of external project investment", "外来项目投资额帕累托指数")           \
+  X(project_min_investment, money, 5e7, 1e5, 1e12, "Smallest external project investment",       \
+    "外来项目最小投资额")                                                                         \
+  X(attraction_cost_per_project, money, 5e6, 1e3, 1e11,                                           \
+    "Attraction spending that brings one more external project per year", "每增加一个项目的招商成本") \
+  X(wage_general, money, 6e4, 1e3, 1e7, "Base annual wage of a general worker", "普通工人年工资") \
+  X(wage_technical, money, 9e4, 1e3, 1e7, "Base annual wage of a technical worker",              \
+    "技术工人年工资")                                                                             \
+  X(wage_researcher, money, 2e5, 1e3, 1e8, "Base annual wage of a researcher", "研发人员年工资")  \
+  X(wage_adjustment, share, 0.3, 0.0, 1.0,                                                        \
+    "Share of the excess demand for a skill turned into a wage rise per year", "工资调整速度")    \
+  X(rd_personnel_share, share, 0.5, 0.01, 1.0, "Share of R&D spending paid to researchers",     \
+    "研发支出中人员费用占比")                                                                     \
+  X(migration_rate, share, 0.05, 0.0, 1.0,                                                        \
+    "Share of the mobile skilled pool that reconsiders its location each year", "人才年流动比例") \
+  X(migration_wage_elasticity, number, 2.0, 0.0, 20.0,                                            \
+    "Weight of log wages in the location choice of skilled workers (logit)", "人才迁移工资弹性")  \
+  X(migration_incentive_weight, number, 1.0, 0.0, 20.0,                                           \
+    "Weight of talent incentives (as a share of the wage) in the location choice",                \
+    "人才迁移对激励政策的敏感度")                                                                 \
+  X(apartment_cost, money, 5e5, 0.0, 1e9, "Cost of one talent apartment", "人才公寓单套成本")   \
+  X(apartment_amenity, number, 0.0002, 0.0, 1.0,                                                  \
+    "Amenity gain per talent apartment in the location choice", "每套人才公寓的宜居效用")        \
+  X(training_cost_per_place, money, 1e4, 0.0, 1e8, "Cost of one vocational training place",      \
+    "职业培训单人成本")                                                                           \
+  X(retrofit_base_rate, share, 0.03, 0.0, 1.0,                                                    \
+    "Share of firms doing an energy-saving retrofit per year without subsidy", "节能改造基础比例") \
+  X(retrofit_energy_cut, share, 0.15, 0.0, 0.9,                                                   \
+    "Cut in energy intensity from one retrofit", "节能改造降低能耗比例")                         \
+  X(retrofit_cost_share, share, 0.02, 0.0, 1.0,                                                   \
+    "Cost of a retrofit as a share of the firm's annual output", "节能改造成本(占产值)")          \
+  X(loss_years_to_exit, count, 3.0, 1.0, 20.0, "Consecutive loss years after which a firm exits", \
+    "连续亏损退出年数")                                                                           \
+  X(patent_rd_cost, money, 3e6, 1e3, 1e10, "R&D spending per invention patent of an innovator", \
+    "每件发明专利对应研发支出")                                                                   \
+  X(innovation_fund_rd_passthrough, share, 0.7, 0.0, 1.0,                                         \
+    "Share of an innovation-fund award a firm adds to its R&D", "创新资金转化为研发投入比例")      \
+  X(relocated_firm_size, money, 3e8, 1e5, 1e12, "Average output of a firm relocated from the metropolis", \
+    "转移企业平均产值")                                                                           \
+  X(rank_consequence_quota_cut, share, 0.3, 0.0, 1.0,                                             \
+    "Cut in land quota of a zone demoted to provincial level", "降级后用地指标削减比例")
+
+// ---------------------------------------------------------------------------------------------
+// Zone descriptions and base-year values (calibration targets of the starting population).
+// X(key, dimension, default, min, max, english, chinese)
+#define ZONESIM_ZONE_FIELDS(X)                                                                    \
+  X(level, choice, 0.0, 0.0, 1.0, "Zone level: national or provincial", "园区级别")              \
+  X(kind, choice, 0.0, 0.0, 1.0, "Zone kind: hightech (high-tech zone) or etdz", "园区类型")      \
+  X(parks, count, 1.0, 1.0, 100.0, "Number of parks (one zone, many parks)", "园区数(一区多园)") \
+  X(base_output, money, 1e10, 1e6, 1e14, "Gross industrial output in the base year",            \
+    "基年工业总产值")                                                                             \
+  X(base_value_added, money, 2.5e9, 1e5, 1e14, "Value added (GDP) in the base year",             \
+    "基年地区生产总值(增加值)")                                                                  \
+  X(base_rd, money, 2e8, 0.0, 1e13, "R&D expenditure in the base year", "基年研发经费")        \
+  X(base_firms, count, 300.0, 1.0, 1e9, "Industrial firms in the base year", "基年工业企业数")   \
+  X(base_above_size_firms, count, 100.0, 0.0, 1e9,                                                \
+    "Above-size firms (revenue >= 20 million yuan) in the base year", "基年规上工业企业数")       \
+  X(base_hightech_firms, count, 40.0, 0.0, 1e9, "Certified high-tech firms in the base year",    \
+    "基年高新技术企业数")                                                                         \
+  X(base_land_used_mu, area, 10000.0, 1.0, 1e8, "Industrial land used by firms in the base year", \
+    "基年企业已用工业用地")                                                                       \
+  X(base_land_idle_mu, area, 1000.0, 0.0, 1e8, "Supplied but idle land in the base year",        \
+    "基年闲置土地")                                                                               \
+  X(base_land_available_mu, area, 500.0, 0.0, 1e8,                                                \
+    "Supplied land ready for new projects in the base year", "基年可供地")                       \
+  X(land_planned_mu, area, 30000.0, 1.0, 1e9,                                                     \
+    "All industrial land in the zone's plan (used, idle, available and not yet supplied)",       \
+    "规划工业用地总量")                                                                           \
+  X(base_employment, count, 30000.0, 1.0, 1e9, "Employment in the base year", "基年从业人员")    \
+  X(researcher_share, share, 0.06, 0.0, 1.0, "Researchers among employees in the base year",     \
+    "基年研发人员占比")                                                                           \
+  X(technical_share, share, 0.25, 0.0, 1.0, "Technical workers among employees in the base year", \
+    "基年技术工人占比")                                                                           \
+  X(base_innovation_carriers, count, 5.0, 0.0, 1e6,                                               \
+    "Incubators, accelerators and R&D institutes in the base year", "基年创新载体数")           \
+  X(base_rd_institutes, count, 1.0, 0.0, 1e6, "New-type R&D institutes among the carriers",      \
+    "基年新型研发机构数")                                                                         \
+  X(energy_intensity, energy_per_money, 0.05, 0.0, 100.0,                                         \
+    "Energy per output of the zone's firms in the base year", "基年单位产值能耗")               \
+  X(export_share, share, 0.2, 0.0, 1.0, "Exports as a share of output", "出口占产值比例")       \
+  X(foreign_firm_share, share, 0.1, 0.0, 1.0, "Share of firms that are foreign-invested",        \
+    "外资企业占比")                                                                               \
+  X(city_gdp, money, 2e11, 1e6, 1e15, "GDP of the city around the zone in the base year",       \
+    "所在城市基年地区生产总值")                                                                   \
+  X(budget_balance, money, 5e8, 0.0, 1e13, "Zone budget balance at the start", "园区期初财政结余") \
+  X(mobile_skilled_pool, count, 2000.0, 0.0, 1e9,                                                 \
+    "Skilled workers in the hinterland who would move to this zone", "腹地可流动人才")
+
+// Region-wide settings. X(key, dimension, default, min, max, english, chinese)
+#define ZONESIM_REGION_FIELDS(X)                                                                  \
+  X(province_trade, money, 0.0, 0.0, 1e15,                                                        \
+    "Goods imports and exports of the province in the base year (0 = not modelled)",             \
+    "全省货物进出口额")                                                                           \
+  X(province_trade_growth, share, 0.05, -0.5, 1.0, "Growth of the province's trade per year",    \
+    "全省进出口年增长率")                                                                         \
+  X(province_manufacturing_fdi, money, 0.0, 0.0, 1e14,                                            \
+    "Manufacturing FDI actually used in the province in the base year (0 = not modelled)",       \
+    "全省制造业实际使用外资")                                                                     \
+  X(province_fdi_growth, share, 0.03, -0.5, 1.0, "Growth of the province's manufacturing FDI",   \
+    "全省制造业外资年增长率")                                                                     \
+  X(national_zone_count, count, 230.0, 1.0, 10000.0,                                              \
+    "Zones in the national evaluation (for national ranks)", "参加全国考核的园区数")             \
+  X(national_index_median, number, 0.0, -10.0, 10.0,                                              \
+    "Median composite index of the national reference zones", "全国参照园区综合指数中位数")      \
+  X(national_index_spread, number, 1.0, 0.01, 10.0,                                               \
+    "Spread (logistic scale) of the national reference zones' index", "全国参照园区综合指数离散度") \
+  X(hinterland_growth, share, 0.0, -0.5, 0.5, "Growth of the hinterland's mobile skilled pool",  \
+    "腹地人才年增长率")
+
+#define ZONESIM_ENUM_ENTRY(key, ...) key,
+enum class Lever : unsigned { ZONESIM_LEVERS(ZONESIM_ENUM_ENTRY) count };
+enum class Param : unsigned { ZONESIM_PARAMETERS(ZONESIM_ENUM_ENTRY) count };
+enum class ZoneField : unsigned { ZONESIM_ZONE_FIELDS(ZONESIM_ENUM_ENTRY) count };
+enum class RegionField : unsigned { ZONESIM_REGION_FIELDS(ZONESIM_ENUM_ENTRY) count };
+#undef ZONESIM_ENUM_ENTRY
+
+inline constexpr std::size_t kLeverCount = static_cast<std::size_t>(Lever::count);
+inline constexpr std::size_t kParamCount = static_cast<std::size_t>(Param::count);
+inline constexpr std::size_t kZoneFieldCount = static_cast<std::size_t>(ZoneField::count);
+inline constexpr std::size_t kRegionFieldCount = static_cast<std::size_t>(RegionField::count);
+
+enum class SettingGroup { lever, parameter, zone, region, sector, run };
+
+struct Setting {
+  std::string_view key;
+  SettingGroup group;
+  Dim dim;
+  double default_value;
+  double min;
+  double max;
+  std::string_view en;
+  std::string_view zh;
+  std::span<const std::string_view> choices;  // for Dim::choice; value = index
+};
+
+std::span<const Setting> lever_settings();
+std::span<const Setting> parameter_settings();
+std::span<const Setting> zone_settings();
+std::span<const Setting> region_settings();
+std::span<const Setting> sector_settings();
+std::span<const Setting> run_settings();
+std::string_view group_name(SettingGroup g);
+
+const Setting& setting(Lever l);
+const Setting& setting(Param p);
+const Setting& setting(ZoneField f);
+
+// Sector attributes (keys of `sectors.<id>`).
+enum class SectorField : unsigned {
+  output_share,
+  value_added_ratio,
+  rd_propensity,
+  demand_growth,
+  capital_output_ratio,
+  output_per_worker,
+  energy_intensity_factor,
+  export_share_factor,
+  hightech,
+  attraction_weight,
+  count
+};
+inline constexpr std::size_t kSectorFieldCount = static_cast<std::size_t>(SectorField::count);
+
+// Choice words.
+enum class LandPriority : unsigned { pro_rata, high_tech_first, output_per_mu, large_projects_first };
+enum class ZoneLevel : unsigned { national, provincial };
+enum class ZoneKind : unsigned { hightech, etdz };
+
+}  // namespace zonesim

@@ -1,0 +1,118 @@
+// A scenario, fully resolved: the description of a model run, kept apart from running it.
+// Produced by the loader from YAML (with `extends:` merged and `--set` overrides applied);
+// consumed by the engine. All values are in canonical units (yuan, mu, fractions).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "zonesim/diagnostics.hpp"
+#include "zonesim/indicators.hpp"
+#include "zonesim/registry.hpp"
+
+namespace zonesim {
+
+// A lever's value over years: each point holds until the next one.
+struct Schedule {
+  std::vector<std::pair<int, double>> points;  // sorted by year; never empty once resolved
+  double at(int year) const;
+  static Schedule constant(double v) { return Schedule{{{-100000, v}}}; }
+};
+
+// A behavioural parameter: a fixed value or a distribution drawn once per replication.
+struct ParamSpec {
+  enum class Kind { fixed, normal, lognormal, uniform, triangular };
+  Kind kind = Kind::fixed;
+  double a = 0.0;  // fixed: value; normal: mean; lognormal: median; uniform/triangular: low
+  double b = 0.0;  // normal: sd; lognormal: sigma of log; uniform/triangular: high
+  double c = 0.0;  // triangular: mode
+  bool uncertain() const { return kind != Kind::fixed; }
+};
+
+struct SectorSpec {
+  std::string id;
+  std::string name_en, name_zh;
+  std::array<double, kSectorFieldCount> fields{};
+};
+
+struct ZoneSpec {
+  std::string id;
+  std::string name_en, name_zh;
+  std::array<double, kZoneFieldCount> fields{};
+  std::vector<double> sector_shares;  // per sector, sums to 1 (zone override or sector default)
+  std::array<std::optional<Schedule>, kLeverCount> lever_overrides;
+};
+
+enum class Comparison { greater, greater_equal, less, less_equal };
+std::string_view comparison_text(Comparison c);
+bool compare(double value, Comparison c, double threshold);
+
+struct TargetSpec {
+  enum class Kind {
+    indicator,         // indicator of a zone (or all zones) compared with a value
+    clusters,          // number of (zone, sector) clusters with output >= cluster_threshold
+    zones_in_top,      // number of zones with national rank <= top_n
+    change_from_base,  // indicator's change from the base year compared with a value
+  };
+  std::string id;
+  std::string label_en, label_zh;
+  Kind kind = Kind::indicator;
+  Ind indicator = Ind::gross_output;
+  int zone = -1;  // -1: all zones
+  Comparison op = Comparison::greater;
+  double value = 0.0;           // canonical unit of the indicator (or a count)
+  Dim value_dim = Dim::number;  // the dimension the value is shown in
+  int year = 0;
+  double cluster_threshold = 0.0;  // clusters: output threshold (yuan)
+  int top_n = 0;                   // zones_in_top
+  std::string source;              // citation of the clause
+};
+
+struct Scenario {
+  std::string name;
+  std::string title_en, title_zh;
+  std::string file;  // path of the top-level file
+  std::string text;  // the YAML text as merged (extends resolved, overrides applied)
+  std::vector<std::string> source_texts;  // original file texts, top-level first
+  int base_year = 2020;
+  int end_year = 2025;
+  int replications = 100;
+  std::uint64_t seed = 1;
+
+  std::vector<SectorSpec> sectors;
+  std::vector<ZoneSpec> zones;
+  std::array<double, kRegionFieldCount> region{};
+  std::array<Schedule, kLeverCount> levers;  // region-wide; zones may override
+  std::array<ParamSpec, kParamCount> params;
+  std::vector<TargetSpec> targets;
+
+  int years() const { return end_year - base_year; }  // simulated years after the base year
+  const Schedule& lever(std::size_t zone, Lever l) const {
+    const auto& o = zones[zone].lever_overrides[static_cast<std::size_t>(l)];
+    return o ? *o : levers[static_cast<std::size_t>(l)];
+  }
+  // Expected firm count at the end (for memory estimates and reserving capacity).
+  double expected_peak_firms() const;
+};
+
+struct LoadOptions {
+  std::vector<std::string> overrides;  // "key.path=value", from --set
+};
+
+struct LoadResult {
+  std::optional<Scenario> scenario;
+  Diagnostics diagnostics;
+};
+
+LoadResult load_scenario_file(const std::string& path, const LoadOptions& options = {});
+LoadResult load_scenario_text(const std::string& text, const std::string& name_for_errors,
+                              const LoadOptions& options = {});
+
+// Memory a run would need (bytes), used to refuse impossible scenarios up front.
+double estimated_memory_bytes(const Scenario& s, int threads);
+
+}  // namespace zonesim

@@ -1,0 +1,445 @@
+#include <hdf5.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <stdexcept>
+
+#include "zonesim/output.hpp"
+#include "zonesim_build_info.hpp"
+
+namespace zonesim {
+namespace {
+
+namespace fs = std::filesystem;
+
+// RAII handle for HDF5 identifiers.
+class Hid {
+ public:
+  Hid() = default;
+  Hid(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {
+    if (id_ < 0) throw std::runtime_error("HDF5 call failed");
+  }
+  Hid(const Hid&) = delete;
+  Hid& operator=(const Hid&) = delete;
+  Hid(Hid&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = -1; }
+  ~Hid() {
+    if (id_ >= 0 && close_) close_(id_);
+  }
+  operator hid_t() const { return id_; }
+
+ private:
+  hid_t id_ = -1;
+  herr_t (*close_)(hid_t) = nullptr;
+};
+
+void check(herr_t status, const char* what) {
+  if (status < 0) throw std::runtime_error(std::string("HDF5: ") + what);
+}
+
+Hid group(hid_t parent, const std::string& name) {
+  return Hid(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+}
+
+Hid utf8_string_type() {
+  Hid t(H5Tcopy(H5T_C_S1), H5Tclose);
+  check(H5Tset_size(t, H5T_VARIABLE), "string size");
+  check(H5Tset_cset(t, H5T_CSET_UTF8), "string charset");
+  return t;
+}
+
+void attr_string(hid_t obj, const char* name, const std::string& value) {
+  Hid type = utf8_string_type();
+  Hid space(H5Screate(H5S_SCALAR), H5Sclose);
+  Hid a(H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  const char* p = value.c_str();
+  check(H5Awrite(a, type, &p), "attribute write");
+}
+
+template <class T>
+void attr_number(hid_t obj, const char* name, T value) {
+  hid_t mem = std::is_floating_point_v<T> ? H5T_NATIVE_DOUBLE : H5T_NATIVE_LLONG;
+  Hid space(H5Screate(H5S_SCALAR), H5Sclose);
+  Hid a(H5Acreate2(obj, name, mem, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  if constexpr (std::is_floating_point_v<T>) {
+    double v = value;
+    check(H5Awrite(a, mem, &v), "attribute write");
+  } else {
+    long long v = static_cast<long long>(value);
+    check(H5Awrite(a, mem, &v), "attribute write");
+  }
+}
+
+void dataset_string(hid_t parent, const std::string& name, const std::string& value) {
+  Hid type = utf8_string_type();
+  Hid space(H5Screate(H5S_SCALAR), H5Sclose);
+  Hid d(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+  const char* p = value.c_str();
+  check(H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &p), "string write");
+}
+
+void dataset_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values) {
+  Hid type = utf8_string_type();
+  hsize_t dims[1] = {values.size()};
+  Hid space(H5Screate_simple(1, dims, nullptr), H5Sclose);
+  Hid d(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+  std::vector<const char*> ptrs;
+  for (const auto& v : values) ptrs.push_back(v.c_str());
+  if (!values.empty()) check(H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "strings write");
+}
+
+// A numeric dataset, chunked and compressed when large enough to matter.
+template <class T>
+Hid dataset(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
+            const std::vector<T>& data, const std::vector<hsize_t>& chunk = {}) {
+  hid_t file_type, mem_type;
+  if constexpr (std::is_same_v<T, double>) {
+    file_type = H5T_IEEE_F64LE;
+    mem_type = H5T_NATIVE_DOUBLE;
+  } else if constexpr (std::is_same_v<T, std::int32_t>) {
+    file_type = H5T_STD_I32LE;
+    mem_type = H5T_NATIVE_INT32;
+  } else {
+    static_assert(std::is_same_v<T, std::uint8_t>);
+    file_type = H5T_STD_U8LE;
+    mem_type = H5T_NATIVE_UINT8;
+  }
+  Hid space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+  Hid dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  hsize_t total = 1;
+  for (auto d : dims) total *= d;
+  if (!chunk.empty() && total > 0) {
+    check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "chunk");
+    check(H5Pset_shuffle(dcpl), "shuffle");
+    check(H5Pset_deflate(dcpl, 4), "deflate");
+  }
+  Hid d(H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose);
+  if (total > 0) check(H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "write");
+  return d;
+}
+
+void label(hid_t obj, std::string_view unit, std::string_view en, std::string_view zh, const char* dims) {
+  attr_string(obj, "unit", std::string(unit.empty() ? "1" : unit));
+  attr_string(obj, "label_en", std::string(en));
+  attr_string(obj, "label_zh", std::string(zh));
+  attr_string(obj, "dims", dims);
+}
+
+std::string unit_of(Dim d) {
+  if (d == Dim::count) return "count";
+  auto u = dim_display_unit(d);
+  return u.empty() ? "1" : std::string(u);
+}
+
+void write_contents(hid_t file, const Scenario& s, const Ensemble& e,
+                    const std::vector<TargetResult>& targets, const Provenance& prov,
+                    const WriteOptions& options) {
+  auto cancelled = [&] { return options.cancel && options.cancel->load(); };
+  const auto R = static_cast<hsize_t>(e.replications.size());
+  const auto Y = static_cast<hsize_t>(s.years() + 1);
+  const auto Z = static_cast<hsize_t>(s.zones.size() + 1);
+  const auto S = static_cast<hsize_t>(s.sectors.size());
+
+  attr_number(file, "format_version", kFormatVersion);
+  attr_string(file, "zonesim_version", zonesim_version());
+  attr_string(file, "git_revision", zonesim_git_revision());
+  attr_string(file, "scenario_name", s.name);
+  attr_string(file, "title_en", s.title_en);
+  attr_string(file, "title_zh", s.title_zh);
+  attr_number(file, "seed", static_cast<long long>(s.seed));
+  attr_number(file, "replications", static_cast<long long>(R));
+  attr_number(file, "base_year", s.base_year);
+  attr_number(file, "end_year", s.end_year);
+  attr_number(file, "threads", prov.threads);
+  attr_number(file, "ranks", prov.ranks);
+  attr_string(file, "started_at", prov.started_at);
+  attr_string(file, "finished_at", prov.finished_at);
+  attr_string(file, "command_line", prov.command_line);
+  attr_string(file, "kind", "run");
+
+  {
+    Hid g = group(file, "scenario");
+    dataset_string(g, "text", s.text);
+    dataset_strings(g, "source_texts", s.source_texts);
+    dataset_string(g, "resolved", resolved_scenario_json(s));
+    attr_string(g, "file", s.file);
+  }
+  {
+    Hid g = group(file, "dims");
+    std::vector<std::int32_t> years, reps;
+    for (int y = s.base_year; y <= s.end_year; ++y) years.push_back(y);
+    for (hsize_t r = 0; r < R; ++r) reps.push_back(static_cast<std::int32_t>(r));
+    dataset(g, "year", {Y}, years);
+    dataset(g, "replication", {R}, reps);
+    std::vector<std::string> zones, zones_zh, zones_en, sectors, sectors_zh, spend, spend_zh;
+    for (const auto& z : s.zones) {
+      zones.push_back(z.id);
+      zones_zh.push_back(z.name_zh.empty() ? z.id : z.name_zh);
+      zones_en.push_back(z.name_en.empty() ? z.id : z.name_en);
+    }
+    zones.push_back("all");
+    zones_zh.push_back("全部园区");
+    zones_en.push_back("All zones");
+    for (const auto& x : s.sectors) {
+      sectors.push_back(x.id);
+      sectors_zh.push_back(x.name_zh.empty() ? x.id : x.name_zh);
+    }
+    for (const auto& x : spend_infos()) {
+      spend.emplace_back(x.key);
+      spend_zh.emplace_back(x.zh);
+    }
+    dataset_strings(g, "zone", zones);
+    dataset_strings(g, "zone_name_zh", zones_zh);
+    dataset_strings(g, "zone_name_en", zones_en);
+    dataset_strings(g, "sector", sectors);
+    dataset_strings(g, "sector_name_zh", sectors_zh);
+    dataset_strings(g, "spending", spend);
+  }
+
+  // Indicators: [year, zone, replication], chunks of all years and zones for a block of
+  // replications, so both "X for all replications in year Y" and "X over years for R" read one
+  // or a few chunks.
+  const hsize_t rchunk = std::min<hsize_t>(R, 512);
+  {
+    Hid g = group(file, "indicators");
+    std::vector<double> buf(Y * Z * R);
+    for (std::size_t i = 0; i < kIndicatorCount; ++i) {
+      if (cancelled()) throw std::runtime_error("cancelled");
+      const IndicatorInfo& info = indicator_infos()[i];
+      for (hsize_t y = 0; y < Y; ++y)
+        for (hsize_t z = 0; z < Z; ++z)
+          for (hsize_t r = 0; r < R; ++r)
+            buf[(y * Z + z) * R + r] = to_display(
+                info.dim, e.replications[r].ind(static_cast<int>(y), static_cast<int>(z), static_cast<Ind>(i)));
+      Hid d = dataset(g, std::string(info.key), {Y, Z, R}, buf, {Y, Z, rchunk});
+      label(d, unit_of(info.dim), info.en, info.zh, "year,zone,replication");
+    }
+  }
+  {
+    std::vector<double> buf(Y * Z * S * R);
+    for (hsize_t y = 0; y < Y; ++y)
+      for (hsize_t z = 0; z < Z; ++z)
+        for (hsize_t sec = 0; sec < S; ++sec)
+          for (hsize_t r = 0; r < R; ++r)
+            buf[((y * Z + z) * S + sec) * R + r] =
+                e.replications[r].sec(static_cast<int>(y), static_cast<int>(z), static_cast<int>(sec)) / 1e8;
+    Hid d = dataset(file, "sector_output", {Y, Z, S, R}, buf, {Y, Z, S, rchunk});
+    label(d, "亿元", "Gross industrial output by sector", "分产业工业总产值", "year,zone,sector,replication");
+  }
+  {
+    Hid g = group(file, "spending");
+    std::vector<double> buf(Y * Z * R);
+    for (std::size_t k = 0; k < kSpendCount; ++k) {
+      for (hsize_t y = 0; y < Y; ++y)
+        for (hsize_t z = 0; z < Z; ++z)
+          for (hsize_t r = 0; r < R; ++r)
+            buf[(y * Z + z) * R + r] =
+                e.replications[r].spend(static_cast<int>(y), static_cast<int>(z), static_cast<Spend>(k)) / 1e8;
+      const SpendInfo& info = spend_infos()[k];
+      Hid d = dataset(g, std::string(info.key), {Y, Z, R}, buf, {Y, Z, rchunk});
+      label(d, "亿元", info.en, info.zh, "year,zone,replication");
+    }
+  }
+  {
+    Hid g = group(file, "targets");
+    const auto T = static_cast<hsize_t>(targets.size());
+    std::vector<std::string> id, indicator, kind, zone, comparison, unit, source, label_en, label_zh;
+    std::vector<double> value, mean, p05, p50, p95, prob, values(T * R);
+    std::vector<std::int32_t> year;
+    std::vector<std::uint8_t> met(T * R);
+    for (hsize_t k = 0; k < T; ++k) {
+      const TargetResult& tr = targets[k];
+      const TargetSpec& t = *tr.spec;
+      id.push_back(t.id);
+      static const char* kinds[] = {"indicator", "clusters", "zones_in_top", "change_from_base"};
+      kind.emplace_back(kinds[static_cast<int>(t.kind)]);
+      indicator.emplace_back(t.kind == TargetSpec::Kind::indicator || t.kind == TargetSpec::Kind::change_from_base
+                                 ? std::string(indicator_info(t.indicator).key)
+                                 : std::string());
+      zone.push_back(t.zone < 0 ? "all" : s.zones[static_cast<std::size_t>(t.zone)].id);
+      comparison.emplace_back(comparison_text(t.op));
+      unit.emplace_back(target_unit(t).empty() ? "1" : std::string(target_unit(t)));
+      source.push_back(t.source);
+      label_en.push_back(target_label(s, t, false));
+      label_zh.push_back(target_label(s, t, true));
+      value.push_back(target_display(t, t.value));
+      mean.push_back(target_display(t, tr.mean));
+      p05.push_back(target_display(t, tr.p05));
+      p50.push_back(target_display(t, tr.p50));
+      p95.push_back(target_display(t, tr.p95));
+      prob.push_back(tr.probability);
+      year.push_back(t.year);
+      for (hsize_t r = 0; r < R; ++r) {
+        values[k * R + r] = target_display(t, tr.values[r]);
+        met[k * R + r] = tr.met[r];
+      }
+    }
+    dataset_strings(g, "id", id);
+    dataset_strings(g, "kind", kind);
+    dataset_strings(g, "indicator", indicator);
+    dataset_strings(g, "zone", zone);
+    dataset_strings(g, "comparison", comparison);
+    dataset_strings(g, "unit", unit);
+    dataset_strings(g, "source", source);
+    dataset_strings(g, "label_en", label_en);
+    dataset_strings(g, "label_zh", label_zh);
+    dataset(g, "year", {T}, year);
+    dataset(g, "value", {T}, value);
+    dataset(g, "mean", {T}, mean);
+    dataset(g, "p05", {T}, p05);
+    dataset(g, "p50", {T}, p50);
+    dataset(g, "p95", {T}, p95);
+    Hid dp = dataset(g, "probability", {T}, prob);
+    attr_string(dp, "unit", "1");
+    attr_string(dp, "label_en", "Share of replications that meet the target");
+    attr_string(dp, "label_zh", "达标概率");
+    dataset(g, "values", {T, R}, values, T && R ? std::vector<hsize_t>{T, rchunk} : std::vector<hsize_t>{});
+    dataset(g, "met", {T, R}, met, T && R ? std::vector<hsize_t>{T, rchunk} : std::vector<hsize_t>{});
+  }
+  {
+    Hid g = group(file, "calibration");
+    const auto K = static_cast<hsize_t>(kCalibrationItems);
+    const hsize_t Zr = Z - 1;
+    std::vector<std::string> items, units;
+    for (std::size_t c = 0; c < kCalibrationItems; ++c) {
+      items.emplace_back(calibration_item_key(static_cast<CalibrationItem>(c)));
+      units.push_back(unit_of(calibration_dim(static_cast<CalibrationItem>(c))));
+    }
+    std::vector<double> stated(Zr * K), mean(Zr * K, 0.0), rel(Zr * K), gen(R * Zr * K);
+    for (hsize_t z = 0; z < Zr; ++z)
+      for (hsize_t c = 0; c < K; ++c) {
+        auto item = static_cast<CalibrationItem>(c);
+        stated[z * K + c] = to_display(calibration_dim(item), calibration_stated(s.zones[z], item));
+        for (hsize_t r = 0; r < R; ++r) {
+          double v = to_display(calibration_dim(item), e.replications[r].calibration[z * K + c]);
+          gen[(r * Zr + z) * K + c] = v;
+          mean[z * K + c] += v / static_cast<double>(R);
+        }
+        rel[z * K + c] = stated[z * K + c] != 0 ? mean[z * K + c] / stated[z * K + c] - 1.0 : 0.0;
+      }
+    dataset_strings(g, "item", items);
+    dataset_strings(g, "unit", units);
+    dataset(g, "stated", {Zr, K}, stated);
+    dataset(g, "generated_mean", {Zr, K}, mean);
+    Hid dr = dataset(g, "relative_error", {Zr, K}, rel);
+    attr_string(dr, "unit", "1");
+    dataset(g, "generated", {R, Zr, K}, gen);
+  }
+  {
+    Hid g = group(file, "parameters");
+    const auto P = static_cast<hsize_t>(kParamCount);
+    std::vector<std::string> names, units;
+    std::vector<std::uint8_t> uncertain;
+    std::vector<double> draws(R * P);
+    for (std::size_t k = 0; k < kParamCount; ++k) {
+      const Setting& st = setting(static_cast<Param>(k));
+      names.emplace_back(st.key);
+      units.push_back(unit_of(st.dim));
+      uncertain.push_back(s.params[k].uncertain() ? 1 : 0);
+      for (hsize_t r = 0; r < R; ++r) draws[r * P + k] = to_display(st.dim, e.replications[r].params[k]);
+    }
+    dataset_strings(g, "name", names);
+    dataset_strings(g, "unit", units);
+    dataset(g, "uncertain", {P}, uncertain);
+    Hid d = dataset(g, "draws", {R, P}, draws);
+    attr_string(d, "dims", "replication,parameter");
+  }
+  if (!e.panels.empty()) {
+    Hid g = group(file, "firm_panel");
+    for (std::size_t k = 0; k < e.panels.size(); ++k) {
+      const FirmPanel& p = e.panels[k];
+      Hid rg = group(g, "replication_" + std::to_string(e.panel_replications[k]));
+      const auto N = static_cast<hsize_t>(p.year.size());
+      std::vector<hsize_t> ch = N ? std::vector<hsize_t>{std::min<hsize_t>(N, 65536)} : std::vector<hsize_t>{};
+      dataset(rg, "year", {N}, p.year, ch);
+      dataset(rg, "firm", {N}, p.firm, ch);
+      dataset(rg, "zone", {N}, p.zone, ch);
+      dataset(rg, "sector", {N}, p.sector, ch);
+      dataset(rg, "birth_year", {N}, p.birth_year, ch);
+      dataset(rg, "exit_year", {N}, p.exit_year, ch);
+      std::vector<double> out(p.output.size()), land = p.land_mu, rd(p.rd_intensity.size());
+      for (std::size_t i = 0; i < out.size(); ++i) out[i] = p.output[i] / 1e4;
+      for (std::size_t i = 0; i < rd.size(); ++i) rd[i] = p.rd_intensity[i] * 100.0;
+      Hid d1 = dataset(rg, "output", {N}, out, ch);
+      attr_string(d1, "unit", "万元");
+      Hid d2 = dataset(rg, "rd_intensity", {N}, rd, ch);
+      attr_string(d2, "unit", "%");
+      Hid d3 = dataset(rg, "land", {N}, land, ch);
+      attr_string(d3, "unit", "mu");
+      dataset(rg, "productivity", {N}, p.productivity, ch);
+      dataset(rg, "employment", {N}, p.employment, ch);
+      dataset(rg, "hightech", {N}, p.hightech, ch);
+    }
+  }
+}
+
+}  // namespace
+
+std::string iso_time_now() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string zonesim_version() { return ZONESIM_VERSION_STRING; }
+std::string zonesim_git_revision() { return ZONESIM_GIT_REVISION; }
+
+std::string check_output_path(const std::string& path, bool force) {
+  std::error_code ec;
+  fs::path p(path);
+  if (fs::is_directory(p, ec)) return "output path " + path + " is a directory; give a file name such as out/run.h5";
+  if (fs::exists(p, ec) && !force)
+    return "output file " + path + " exists; pass --force to overwrite it";
+  fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+  if (!fs::exists(dir, ec)) return "output directory " + dir.string() + " does not exist";
+  if (access(dir.c_str(), W_OK) != 0)
+    return "output directory " + dir.string() + " is not writable (" + std::strerror(errno) + ")";
+  return {};
+}
+
+std::string write_run_file(const std::string& path, const Scenario& s, const Ensemble& e,
+                           const std::vector<TargetResult>& targets, const Provenance& prov,
+                           const WriteOptions& options) {
+  if (std::string problem = check_output_path(path, options.force); !problem.empty()) return problem;
+  fs::path target(path);
+  fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  fs::path tmp = dir / ("." + target.filename().string() + ".tmp-" + std::to_string(getpid()));
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by us, once
+  std::string error;
+  try {
+    Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+    check(H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST), "libver");
+    hid_t raw = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    if (raw < 0) throw std::runtime_error("cannot create " + tmp.string());
+    {
+      Hid file(raw, H5Fclose);
+      write_contents(file, s, e, targets, prov, options);
+      check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush");
+    }
+    if (options.cancel && options.cancel->load()) throw std::runtime_error("cancelled");
+    // Make the data durable before the rename makes it visible.
+    if (FILE* fp = std::fopen(tmp.c_str(), "rb")) {
+      fsync(fileno(fp));
+      std::fclose(fp);
+    }
+    std::error_code ec;
+    fs::rename(tmp, target, ec);
+    if (ec) throw std::runtime_error("cannot rename the finished file into place: " + ec.message());
+  } catch (const std::exception& ex) {
+    error = std::string("writing ") + path + " failed: " + ex.what();
+    if (std::string(ex.what()).find("HDF5") != std::string::npos)
+      error += " (is the disk full or the directory read-only?)";
+    std::error_code ec;
+    fs::remove(tmp, ec);
+  }
+  return error;
+}
+
+}  // namespace zonesim

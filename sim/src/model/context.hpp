@@ -1,0 +1,80 @@
+// Internal: everything one replication's passes share.
+#pragma once
+
+#include <cmath>
+#include <vector>
+
+#include "zonesim/model.hpp"
+#include "zonesim/rng.hpp"
+
+namespace zonesim::detail {
+
+// Firms per chunk of a parallel pass. Fixed (never derived from the thread count) so that
+// partial sums are combined in the same order whatever the number of threads.
+inline constexpr std::size_t kChunk = 4096;
+
+// The 2020 market: the average productivity of all zone firms in the base year is 1.
+struct Market {
+  double productivity = 1.0;            // grows by market_productivity_growth
+  std::vector<double> demand_growth;    // per sector, this year (trend + macro shock)
+};
+
+struct Run {
+  const Scenario& sc;
+  std::uint32_t replication;
+  ParamValues p;
+  Firms firms;
+  std::vector<ZoneState> zones;
+  Market market;
+  int year = 0;  // calendar year being simulated
+  ReplicationResult* result = nullptr;
+
+  double param(Param k) const { return p[static_cast<std::size_t>(k)]; }
+  double sector(std::size_t s, SectorField f) const {
+    return sc.sectors[s].fields[static_cast<std::size_t>(f)];
+  }
+  double zone_field(std::size_t z, ZoneField f) const {
+    return sc.zones[z].fields[static_cast<std::size_t>(f)];
+  }
+  Stream stream(std::uint32_t entity, Purpose purpose) const {
+    return Stream(sc.seed, replication, entity, year, purpose);
+  }
+  Stream zone_stream(std::size_t z, Purpose purpose) const {
+    return stream(kZoneEntityBase + static_cast<std::uint32_t>(z), purpose);
+  }
+};
+
+// Threshold of R&D/sales for high-tech certification by revenue band (yuan).
+inline double certification_rd_threshold(double revenue) {
+  if (revenue <= 5e7) return 0.05;
+  if (revenue <= 2e8) return 0.04;
+  return 0.03;
+}
+inline constexpr double kAboveSizeRevenue = 2e7;
+inline constexpr double kCertResearcherShare = 0.10;
+inline constexpr int kCertificateYears = 3;
+inline constexpr int kInnovationLookback = 3;
+// R&D intensity that counts as one unit of normalised R&D in the innovation hazard
+// 1 - exp(-zeta * rho / kRdNorm): with zeta = 0.3 a firm at 4 % R&D/sales innovates with
+// probability 0.45 a year.
+inline constexpr double kRdNorm = 0.02;
+// Science and technology staff for certification: researchers plus the share of technical
+// workers who support R&D (the rule counts all S&T personnel, not only researchers).
+inline constexpr double kTechnicalInScienceStaff = 0.25;
+inline constexpr double kHinterlandWageRatio = 0.7;  // researcher wage outside the zones
+
+// User cost of R&D relative to no policy (Hall-Jorgenson with super-deduction):
+// P = (1 - subsidy) * (1 - tax * (1 + extra_deduction)) / (1 - tax).
+inline double rd_user_cost(double subsidy, double tax, double extra_deduction) {
+  double p = (1.0 - subsidy) * (1.0 - tax * (1.0 + extra_deduction)) / (1.0 - tax);
+  return std::max(p, 0.05);
+}
+
+double labour_need(double output, double productivity, double output_per_worker, double scale);
+double capital_need(double output, double productivity, double capital_output_ratio);
+double capacity_of(double capital, double productivity, double capital_output_ratio);
+void generate_population(Run& run);
+void simulate_year(Run& run);
+void record_base_year(Run& run);
+
+}  // namespace zonesim::detail

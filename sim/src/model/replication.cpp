@@ -1,0 +1,172 @@
+// One replication from the base year to the end year, and the pieces it is made of.
+#include <boost/math/distributions/lognormal.hpp>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/triangular.hpp>
+#include <boost/math/distributions/uniform.hpp>
+
+#include <array>
+
+#include "context.hpp"
+
+namespace zonesim {
+
+namespace {
+#define ZONESIM_SPEND_ROW(key, en, zh) SpendInfo{#key, en, zh},
+const std::array kSpendInfos{ZONESIM_SPENDING(ZONESIM_SPEND_ROW)};
+#undef ZONESIM_SPEND_ROW
+}  // namespace
+
+std::span<const SpendInfo> spend_infos() { return kSpendInfos; }
+
+void Firms::reserve(std::size_t n) {
+  zone.reserve(n); sector.reserve(n); flags.reserve(n); loss_years.reserve(n);
+  birth_year.reserve(n); exit_year.reserve(n); cert_until.reserve(n); last_innovation.reserve(n);
+  patents.reserve(n); productivity.reserve(n); demand.reserve(n); capital.reserve(n);
+  land_mu.reserve(n); rd_propensity.reserve(n); rd_intensity.reserve(n);
+  energy_intensity.reserve(n); export_share.reserve(n); output.reserve(n); value_added.reserve(n);
+  profit.reserve(n); tax.reserve(n); land_request.reserve(n); employment.reserve(n);
+  researchers.reserve(n);
+}
+
+std::size_t Firms::append(std::uint16_t zone_id, std::uint16_t sector_id, int year) {
+  zone.push_back(zone_id); sector.push_back(sector_id); flags.push_back(kAlive);
+  loss_years.push_back(0); birth_year.push_back(static_cast<std::int16_t>(year));
+  exit_year.push_back(kNoYear); cert_until.push_back(kNoYear); last_innovation.push_back(kNoYear);
+  patents.push_back(0); productivity.push_back(1.0); demand.push_back(0); capital.push_back(0);
+  land_mu.push_back(0); rd_propensity.push_back(0); rd_intensity.push_back(0);
+  energy_intensity.push_back(0); export_share.push_back(0); output.push_back(0);
+  value_added.push_back(0); profit.push_back(0); tax.push_back(0); land_request.push_back(0);
+  employment.push_back(0); researchers.push_back(0);
+  return zone.size() - 1;
+}
+
+std::string_view calibration_item_key(CalibrationItem c) {
+  switch (c) {
+    case CalibrationItem::output: return "gross_output";
+    case CalibrationItem::value_added: return "value_added";
+    case CalibrationItem::rd: return "rd_expenditure";
+    case CalibrationItem::firms: return "firms";
+    case CalibrationItem::above_size_firms: return "above_size_firms";
+    case CalibrationItem::hightech_firms: return "hightech_firms";
+    case CalibrationItem::land_used: return "land_used";
+    case CalibrationItem::employment: return "employment";
+    case CalibrationItem::count: break;
+  }
+  return "?";
+}
+
+Dim calibration_dim(CalibrationItem c) {
+  switch (c) {
+    case CalibrationItem::output:
+    case CalibrationItem::value_added:
+    case CalibrationItem::rd: return Dim::money;
+    case CalibrationItem::land_used: return Dim::area;
+    default: return Dim::count;
+  }
+}
+
+double calibration_stated(const ZoneSpec& z, CalibrationItem c) {
+  auto f = [&](ZoneField k) { return z.fields[static_cast<std::size_t>(k)]; };
+  switch (c) {
+    case CalibrationItem::output: return f(ZoneField::base_output);
+    case CalibrationItem::value_added: return f(ZoneField::base_value_added);
+    case CalibrationItem::rd: return f(ZoneField::base_rd);
+    case CalibrationItem::firms: return f(ZoneField::base_firms);
+    case CalibrationItem::above_size_firms: return f(ZoneField::base_above_size_firms);
+    case CalibrationItem::hightech_firms: return f(ZoneField::base_hightech_firms);
+    case CalibrationItem::land_used: return f(ZoneField::base_land_used_mu);
+    case CalibrationItem::employment: return f(ZoneField::base_employment);
+    case CalibrationItem::count: break;
+  }
+  return 0;
+}
+
+ParamValues draw_parameters(const Scenario& s, std::uint32_t replication) {
+  ParamValues out{};
+  for (std::size_t k = 0; k < kParamCount; ++k) {
+    const ParamSpec& p = s.params[k];
+    const Setting& st = setting(static_cast<Param>(k));
+    if (!p.uncertain()) {
+      out[k] = p.a;
+      continue;
+    }
+    Stream rng(s.seed, replication, static_cast<std::uint32_t>(k), 0, Purpose::parameter_draw);
+    const double u = rng.uniform();
+    double v = p.a;
+    switch (p.kind) {
+      case ParamSpec::Kind::normal:
+        v = p.b > 0 ? boost::math::quantile(boost::math::normal_distribution<>(p.a, p.b), u) : p.a;
+        break;
+      case ParamSpec::Kind::lognormal:
+        v = p.b > 0 ? boost::math::quantile(boost::math::lognormal_distribution<>(std::log(p.a), p.b), u) : p.a;
+        break;
+      case ParamSpec::Kind::uniform:
+        v = boost::math::quantile(boost::math::uniform_distribution<>(p.a, p.b), u);
+        break;
+      case ParamSpec::Kind::triangular:
+        v = boost::math::quantile(boost::math::triangular_distribution<>(p.a, p.c, p.b), u);
+        break;
+      case ParamSpec::Kind::fixed: break;
+    }
+    // A draw outside the parameter's valid range is clamped to it (documented in docs/model.md).
+    out[k] = std::clamp(v, st.min, st.max);
+  }
+  return out;
+}
+
+ReplicationResult simulate_replication(const Scenario& s, std::uint32_t replication, FirmPanel* panel) {
+  ReplicationResult result;
+  result.years = s.years();
+  result.zones = static_cast<int>(s.zones.size());
+  result.sectors = static_cast<int>(s.sectors.size());
+  const std::size_t rows = static_cast<std::size_t>(result.years + 1) * (s.zones.size() + 1);
+  result.indicators.assign(rows * kIndicatorCount, 0.0);
+  result.sector_output.assign(rows * s.sectors.size(), 0.0);
+  result.spending.assign(rows * kSpendCount, 0.0);
+
+  detail::Run run{s, replication, draw_parameters(s, replication), {}, {}, {}, s.base_year, &result};
+  result.params = run.p;
+  detail::generate_population(run);
+  detail::record_base_year(run);
+
+  // Calibration fit: what the generator produced for each stated base-year aggregate.
+  result.calibration.assign(s.zones.size() * kCalibrationItems, 0.0);
+  for (std::size_t z = 0; z < s.zones.size(); ++z) {
+    const int zi = static_cast<int>(z);
+    const Ind map[kCalibrationItems] = {Ind::gross_output, Ind::value_added, Ind::rd_expenditure,
+                                        Ind::firms, Ind::above_size_firms, Ind::hightech_firms,
+                                        Ind::land_used, Ind::employment};
+    for (std::size_t c = 0; c < kCalibrationItems; ++c)
+      result.calibration[z * kCalibrationItems + c] = result.ind(0, zi, map[c]);
+  }
+
+  auto snapshot = [&](int year) {
+    if (!panel) return;
+    const Firms& f = run.firms;
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      bool alive_this_year = f.birth_year[i] <= year && (f.exit_year[i] == kNoYear || f.exit_year[i] >= year);
+      if (!alive_this_year) continue;
+      panel->year.push_back(year);
+      panel->firm.push_back(static_cast<std::int32_t>(i));
+      panel->zone.push_back(f.zone[i]);
+      panel->sector.push_back(f.sector[i]);
+      panel->birth_year.push_back(f.birth_year[i]);
+      panel->exit_year.push_back(f.exit_year[i] == kNoYear ? 0 : f.exit_year[i]);
+      panel->output.push_back(f.output[i]);
+      panel->rd_intensity.push_back(f.rd_intensity[i]);
+      panel->land_mu.push_back(f.land_mu[i]);
+      panel->productivity.push_back(f.productivity[i]);
+      panel->employment.push_back(f.employment[i]);
+      panel->hightech.push_back(f.cert_until[i] >= year ? 1 : 0);
+    }
+  };
+  snapshot(s.base_year);
+  for (int year = s.base_year + 1; year <= s.end_year; ++year) {
+    run.year = year;
+    detail::simulate_year(run);
+    snapshot(year);
+  }
+  return result;
+}
+
+}  // namespace zonesim

@@ -1,0 +1,99 @@
+#include "zonesim/diagnostics.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace zonesim {
+
+std::string format_diagnostic(const Diagnostic& d) {
+  std::string out = d.file;
+  if (d.line > 0) {
+    out += ':' + std::to_string(d.line);
+    if (d.column > 0) out += ':' + std::to_string(d.column);
+  }
+  out += ": error: ";
+  if (!d.key_path.empty()) out += d.key_path + ": ";
+  out += d.message;
+  if (!d.hint.empty()) out += "\n    hint: " + d.hint;
+  return out;
+}
+
+std::string Diagnostics::format() const {
+  std::string out;
+  for (const auto& d : items_) out += format_diagnostic(d) + '\n';
+  return out;
+}
+
+std::string json_escape(const std::string& s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out;
+}
+
+std::string Diagnostics::to_json() const {
+  std::string out = "[";
+  bool first = true;
+  for (const auto& d : items_) {
+    if (!first) out += ',';
+    first = false;
+    out += "{\"file\":\"" + json_escape(d.file) + "\",\"line\":" + std::to_string(d.line) +
+           ",\"column\":" + std::to_string(d.column) + ",\"key_path\":\"" +
+           json_escape(d.key_path) + "\",\"message\":\"" + json_escape(d.message) +
+           "\",\"hint\":\"" + json_escape(d.hint) + "\"}";
+  }
+  return out + "]";
+}
+
+namespace {
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+}  // namespace
+
+std::string nearest_word(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_d = static_cast<std::size_t>(-1);
+  for (const auto& c : candidates) {
+    std::size_t d = edit_distance(word, c);
+    if (d < best_d) {
+      best_d = d;
+      best = c;
+    }
+  }
+  // Suggest only what is plausibly a misspelling: a third of the word may differ.
+  std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
+  if (best_d <= limit) return best;
+  // A word that is a prefix/suffix of a key (e.g. "rd_subsidy" for "rd_subsidy_rate").
+  for (const auto& c : candidates)
+    if (word.size() >= 4 && (c.find(word) != std::string::npos)) return c;
+  return {};
+}
+
+}  // namespace zonesim

@@ -1,0 +1,1128 @@
+// Scenario loading: YAML -> located tree -> extends merged -> overrides -> validated Scenario.
+// Every problem becomes a Diagnostic; all of a file's problems are reported together.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "tree.hpp"
+#include "zonesim/scenario.hpp"
+
+namespace zonesim {
+
+using detail::Node;
+
+void detail::deep_merge(Node& base, const Node& over) {
+  if (base.kind == Node::Kind::map && over.kind == Node::Kind::map) {
+    for (const auto& [k, v] : over.map) {
+      if (Node* existing = base.find(k)) {
+        deep_merge(*existing, v);
+      } else {
+        base.map.emplace_back(k, v);
+      }
+    }
+    return;
+  }
+  base = over;
+}
+
+namespace {
+
+constexpr int kMaxYears = 100;
+
+std::string read_file(const std::string& path, bool& ok) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    ok = false;
+    return {};
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  ok = true;
+  return ss.str();
+}
+
+// ---- YAML -> Node ----------------------------------------------------------------------------
+
+struct Converter {
+  std::shared_ptr<const std::string> file;
+  Diagnostics& diags;
+
+  Node convert(const YAML::Node& y, const std::string& path) {
+    Node n;
+    n.file = file;
+    n.line = y.Mark().line + 1;
+    n.column = y.Mark().column + 1;
+    switch (y.Type()) {
+      case YAML::NodeType::Null:
+      case YAML::NodeType::Undefined:
+        n.kind = Node::Kind::null;
+        break;
+      case YAML::NodeType::Scalar:
+        n.kind = Node::Kind::scalar;
+        n.scalar = y.Scalar();
+        break;
+      case YAML::NodeType::Sequence: {
+        n.kind = Node::Kind::seq;
+        std::size_t i = 0;
+        for (const auto& item : y) n.seq.push_back(convert(item, path + "[" + std::to_string(i++) + "]"));
+        break;
+      }
+      case YAML::NodeType::Map: {
+        n.kind = Node::Kind::map;
+        for (auto it = y.begin(); it != y.end(); ++it) {
+          const YAML::Node& key = it->first;
+          std::string k = key.IsScalar() ? key.Scalar() : std::string("<complex key>");
+          std::string child_path = path.empty() ? k : path + "." + k;
+          if (n.find(k)) {
+            diags.add({*file, key.Mark().line + 1, key.Mark().column + 1, child_path,
+                       "duplicate key \"" + k + "\"", "each key may appear once in a mapping"});
+            continue;
+          }
+          Node child = convert(it->second, child_path);
+          child.key_line = key.Mark().line + 1;
+          child.key_column = key.Mark().column + 1;
+          if (child.kind == Node::Kind::null) {  // "key:" with nothing: locate at the key
+            child.line = child.key_line;
+            child.column = child.key_column;
+          }
+          n.map.emplace_back(k, std::move(child));
+        }
+        break;
+      }
+    }
+    return n;
+  }
+};
+
+// Parses text into a Node; reports syntax errors (and tab indentation) located in `file`.
+std::optional<Node> parse_yaml(const std::string& text, const std::string& file_name,
+                               Diagnostics& diags) {
+  auto file = std::make_shared<const std::string>(file_name);
+  // YAML forbids tabs for indentation; yaml-cpp's own message for them is obscure.
+  {
+    int line = 1;
+    bool at_line_start = true;
+    int col = 1;
+    bool found = false;
+    for (char c : text) {
+      if (c == '\n') {
+        ++line;
+        col = 1;
+        at_line_start = true;
+        continue;
+      }
+      if (at_line_start && c == '\t') {
+        diags.add({file_name, line, col, "", "tab character used for indentation",
+                   "YAML indentation must use spaces; replace the tab with spaces"});
+        found = true;
+      }
+      if (c != ' ' && c != '\t') at_line_start = false;
+      ++col;
+    }
+    if (found) return std::nullopt;
+  }
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    diags.add({file_name, e.mark.line + 1, e.mark.column + 1, "",
+               "YAML syntax error: " + e.msg,
+               "check indentation, colons after keys and matching quotes/brackets"});
+    return std::nullopt;
+  }
+  Converter conv{file, diags};
+  Node n = conv.convert(root, "");
+  if (n.kind == Node::Kind::null) {
+    n.kind = Node::Kind::map;  // empty document: validation reports missing keys
+  }
+  if (n.kind != Node::Kind::map) {
+    diags.add({file_name, n.line, n.column, "", "a scenario file must be a mapping of keys",
+               "start with keys such as `name:`, `zones:`, `levers:`, `targets:`"});
+    return std::nullopt;
+  }
+  return n;
+}
+
+// Loads a file and everything it extends, merged (child over base).
+std::optional<Node> load_with_extends(const std::string& path, const std::string& shown_path,
+                                      std::vector<std::string>& chain, Diagnostics& diags,
+                                      std::vector<std::string>& texts, const Node* extends_at) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::string canonical = fs::weakly_canonical(path, ec).string();
+  if (ec) canonical = path;
+  if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
+    std::string cycle;
+    for (const auto& c : chain) cycle += fs::path(c).filename().string() + " -> ";
+    cycle += fs::path(canonical).filename().string();
+    diags.add({extends_at ? *extends_at->file : shown_path, extends_at ? extends_at->line : 0,
+               extends_at ? extends_at->column : 0, "extends", "extends cycle: " + cycle,
+               "a scenario may not extend itself, directly or through other files"});
+    return std::nullopt;
+  }
+  bool ok = false;
+  std::string text = read_file(path, ok);
+  if (!ok) {
+    if (extends_at) {
+      diags.add({*extends_at->file, extends_at->line, extends_at->column, "extends",
+                 "cannot read base scenario \"" + extends_at->scalar + "\" (looked for " + path + ")",
+                 "extends: takes a path relative to the file that contains it"});
+    } else {
+      diags.add({shown_path, 0, 0, "", "cannot read file", "check the path and permissions"});
+    }
+    return std::nullopt;
+  }
+  texts.push_back(text);
+  auto node = parse_yaml(text, shown_path, diags);
+  if (!node) return std::nullopt;
+  const Node* ext = node->find("extends");
+  if (!ext) return node;
+  if (!ext->is_scalar() || ext->scalar.empty()) {
+    diags.add({*ext->file, ext->line, ext->column, "extends", "extends must be a file path",
+               "write `extends: baseline.yaml`"});
+    return std::nullopt;
+  }
+  chain.push_back(canonical);
+  fs::path base_path = fs::path(path).parent_path() / ext->scalar;
+  fs::path shown_base = fs::path(shown_path).parent_path() / ext->scalar;
+  auto base = load_with_extends(base_path.string(), shown_base.lexically_normal().string(), chain,
+                                diags, texts, ext);
+  chain.pop_back();
+  if (!base) return std::nullopt;
+  Node merged = std::move(*base);
+  Node child = std::move(*node);
+  // `extends` itself is not part of the merged scenario.
+  child.map.erase(std::remove_if(child.map.begin(), child.map.end(),
+                                 [](const auto& kv) { return kv.first == "extends"; }),
+                  child.map.end());
+  merged.map.erase(std::remove_if(merged.map.begin(), merged.map.end(),
+                                  [](const auto& kv) { return kv.first == "extends"; }),
+                   merged.map.end());
+  detail::deep_merge(merged, child);
+  return merged;
+}
+
+// Applies "a.b.c=value" overrides from the command line.
+void apply_overrides(Node& root, const std::vector<std::string>& overrides, Diagnostics& diags) {
+  int index = 0;
+  for (const auto& o : overrides) {
+    ++index;
+    std::string where = "--set " + o;
+    auto eq = o.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      diags.add({"--set", 0, 0, "", "\"" + o + "\" is not KEY=VALUE",
+                 "write e.g. --set levers.rd_subsidy_rate=30%"});
+      continue;
+    }
+    std::string key = o.substr(0, eq);
+    std::string value = o.substr(eq + 1);
+    auto file = std::make_shared<const std::string>("--set " + key);
+    Diagnostics local;
+    Node value_node;
+    try {
+      YAML::Node y = YAML::Load(value);
+      Converter conv{file, local};
+      value_node = conv.convert(y, key);
+      if (value_node.kind == Node::Kind::null) {
+        value_node.kind = Node::Kind::scalar;
+        value_node.scalar = value;
+      }
+    } catch (const YAML::ParserException& e) {
+      diags.add({"--set " + key, 0, 0, key, "cannot parse value \"" + value + "\": " + e.msg,
+                 "quote the value or write it like in a scenario file"});
+      continue;
+    }
+    diags.append(local);
+    value_node.line = 0;
+    value_node.column = 0;
+    // Walk/create the path.
+    Node* cur = &root;
+    std::string part;
+    std::stringstream ss(key);
+    std::vector<std::string> parts;
+    while (std::getline(ss, part, '.')) parts.push_back(part);
+    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+      if (cur->kind != Node::Kind::map) {
+        Node fresh;
+        fresh.kind = Node::Kind::map;
+        fresh.file = file;
+        *cur = fresh;
+      }
+      Node* next = cur->find(parts[i]);
+      if (!next) {
+        Node fresh;
+        fresh.kind = Node::Kind::map;
+        fresh.file = file;
+        cur->map.emplace_back(parts[i], fresh);
+        next = &cur->map.back().second;
+      }
+      cur = next;
+    }
+    if (cur->kind != Node::Kind::map) {
+      Node fresh;
+      fresh.kind = Node::Kind::map;
+      fresh.file = file;
+      *cur = fresh;
+    }
+    if (Node* existing = cur->find(parts.back())) {
+      // An override replaces the value (annotations such as `source:` are dropped).
+      *existing = value_node;
+    } else {
+      cur->map.emplace_back(parts.back(), value_node);
+    }
+  }
+}
+
+// ---- Validation ------------------------------------------------------------------------------
+
+struct Validator {
+  Diagnostics& diags;
+  Scenario& sc;
+
+  void error(const Node& at, const std::string& path, std::string message, std::string hint = {}) {
+    diags.add({at.file ? *at.file : std::string("?"), at.line, at.column, path, std::move(message),
+               std::move(hint)});
+  }
+  void key_error(const Node& at, const std::string& path, std::string message,
+                 std::string hint = {}) {
+    diags.add({at.file ? *at.file : std::string("?"), at.key_line ? at.key_line : at.line,
+               at.key_line ? at.key_column : at.column, path, std::move(message), std::move(hint)});
+  }
+
+  void unknown_key(const Node& at, const std::string& path, const std::string& key,
+                   const std::vector<std::string>& valid, const std::string& what) {
+    std::string near = nearest_word(key, valid);
+    std::string hint;
+    if (!near.empty()) {
+      hint = "did you mean \"" + near + "\"?";
+    } else {
+      hint = "valid " + what + ": ";
+      for (std::size_t i = 0; i < valid.size() && i < 12; ++i) hint += (i ? ", " : "") + valid[i];
+      if (valid.size() > 12) hint += ", ... (see `zonesim levers`)";
+    }
+    key_error(at, path, "unknown " + what + " \"" + key + "\"", hint);
+  }
+
+  // Strips a {value: X, source: "..."} annotation.
+  const Node* unwrap(const Node& n, const std::string& path) {
+    if (!n.is_map()) return &n;
+    const Node* v = n.find("value");
+    if (!v) return &n;
+    for (const auto& [k, c] : n.map) {
+      if (k != "value" && k != "source" && k != "note")
+        unknown_key(c, path + "." + k, k, {"value", "source", "note"}, "annotation key");
+    }
+    return v;
+  }
+
+  std::optional<double> scalar_value(const Node& raw, const std::string& path, const Setting& s) {
+    const Node* n = unwrap(raw, path);
+    if (n->kind != Node::Kind::scalar) {
+      error(*n, path, "expected a single " + std::string(dim_name(s.dim)) + " value",
+            std::string("write ") + std::string(dim_units_help(s.dim)));
+      return std::nullopt;
+    }
+    const std::string& text = n->scalar;
+    double v = 0.0;
+    if (s.dim == Dim::boolean) {
+      if (text == "true" || text == "yes" || text == "on") v = 1.0;
+      else if (text == "false" || text == "no" || text == "off") v = 0.0;
+      else {
+        error(*n, path, "\"" + text + "\" is not true or false", "write true or false");
+        return std::nullopt;
+      }
+      return v;
+    }
+    if (s.dim == Dim::choice) {
+      for (std::size_t i = 0; i < s.choices.size(); ++i)
+        if (text == s.choices[i]) return static_cast<double>(i);
+      std::vector<std::string> words(s.choices.begin(), s.choices.end());
+      std::string hint = "valid: ";
+      for (std::size_t i = 0; i < words.size(); ++i) hint += (i ? ", " : "") + words[i];
+      std::string near = nearest_word(text, words);
+      if (!near.empty()) hint = "did you mean \"" + near + "\"? " + hint;
+      error(*n, path, "\"" + text + "\" is not a valid choice", hint);
+      return std::nullopt;
+    }
+    ParsedQuantity q = parse_quantity(text, s.dim);
+    if (!q.ok()) {
+      error(*n, path, "\"" + text + "\": " + q.error, q.hint);
+      return std::nullopt;
+    }
+    if (q.value < s.min || q.value > s.max) {
+      error(*n, path,
+            "\"" + text + "\" is out of range",
+            "valid: " + format_quantity(s.dim, s.min) + " to " + format_quantity(s.dim, s.max));
+      return std::nullopt;
+    }
+    return q.value;
+  }
+
+  std::optional<int> year_value(const Node& n, const std::string& path) {
+    if (!n.is_scalar()) {
+      error(n, path, "expected a year", "write a calendar year such as 2025");
+      return std::nullopt;
+    }
+    ParsedQuantity q = parse_quantity(n.scalar, Dim::year);
+    if (!q.ok() || q.value < 1900 || q.value > 2200) {
+      error(n, path, "\"" + n.scalar + "\" is not a calendar year", "write a year such as 2025");
+      return std::nullopt;
+    }
+    return static_cast<int>(q.value);
+  }
+
+  bool year_in_horizon(const Node& at, const std::string& path, int year, bool allow_base) {
+    int lo = allow_base ? sc.base_year : sc.base_year + 1;
+    if (year < lo || year > sc.end_year) {
+      error(at, path, "year " + std::to_string(year) + " is outside the horizon",
+            "valid: " + std::to_string(lo) + " to " + std::to_string(sc.end_year) +
+                " (base_year " + std::to_string(sc.base_year) + ", end_year " +
+                std::to_string(sc.end_year) + ")");
+      return false;
+    }
+    return true;
+  }
+
+  std::optional<Schedule> schedule_value(const Node& raw, const std::string& path,
+                                         const Setting& s) {
+    const Node* n = unwrap(raw, path);
+    if (!n->is_map()) {
+      auto v = scalar_value(*n, path, s);
+      if (!v) return std::nullopt;
+      return Schedule::constant(*v);
+    }
+    Schedule sch;
+    bool ok = true;
+    for (const auto& [k, child] : n->map) {
+      std::string child_path = path + "." + k;
+      Node key_at = child;
+      key_at.line = child.key_line;
+      key_at.column = child.key_column;
+      ParsedQuantity yq = parse_quantity(k, Dim::year);
+      if (!yq.ok() || yq.value < 1900 || yq.value > 2200) {
+        error(key_at, child_path, "\"" + k + "\" is not a year",
+              "a schedule maps years to values, e.g. {2021: 10 %, 2023: 20 %}");
+        ok = false;
+        continue;
+      }
+      int year = static_cast<int>(yq.value);
+      if (!year_in_horizon(key_at, child_path, year, true)) {
+        ok = false;
+        continue;
+      }
+      auto v = scalar_value(child, child_path, s);
+      if (!v) {
+        ok = false;
+        continue;
+      }
+      sch.points.emplace_back(year, *v);
+    }
+    if (!ok) return std::nullopt;
+    if (sch.points.empty()) {
+      error(*n, path, "empty schedule", "give at least one {year: value}");
+      return std::nullopt;
+    }
+    std::sort(sch.points.begin(), sch.points.end());
+    // Before the first year given, the first value holds.
+    sch.points.front().first = -100000;
+    return sch;
+  }
+
+  std::optional<ParamSpec> param_value(const Node& raw, const std::string& path, const Setting& s) {
+    const Node* n = unwrap(raw, path);
+    if (!n->is_map()) {
+      auto v = scalar_value(*n, path, s);
+      if (!v) return std::nullopt;
+      ParamSpec p;
+      p.a = *v;
+      return p;
+    }
+    const Node* dist = n->find("distribution");
+    if (!dist || !dist->is_scalar()) {
+      error(*n, path, "a parameter is a value or a distribution",
+            "write a value, or {distribution: normal, mean: ..., sd: ...}; distributions: normal, "
+            "lognormal, uniform, triangular");
+      return std::nullopt;
+    }
+    ParamSpec p;
+    std::vector<std::string> keys;
+    if (dist->scalar == "normal") {
+      p.kind = ParamSpec::Kind::normal;
+      keys = {"mean", "sd"};
+    } else if (dist->scalar == "lognormal") {
+      p.kind = ParamSpec::Kind::lognormal;
+      keys = {"median", "sigma"};
+    } else if (dist->scalar == "uniform") {
+      p.kind = ParamSpec::Kind::uniform;
+      keys = {"low", "high"};
+    } else if (dist->scalar == "triangular") {
+      p.kind = ParamSpec::Kind::triangular;
+      keys = {"low", "high", "mode"};
+    } else {
+      std::string near = nearest_word(dist->scalar, {"normal", "lognormal", "uniform", "triangular"});
+      error(*dist, path + ".distribution", "unknown distribution \"" + dist->scalar + "\"",
+            (near.empty() ? std::string() : "did you mean \"" + near + "\"? ") +
+                "valid: normal, lognormal, uniform, triangular");
+      return std::nullopt;
+    }
+    std::vector<std::string> allowed = keys;
+    allowed.push_back("distribution");
+    allowed.push_back("source");
+    allowed.push_back("note");
+    bool ok = true;
+    for (const auto& [k, c] : n->map)
+      if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+        unknown_key(c, path + "." + k, k, allowed, "distribution key");
+        ok = false;
+      }
+    double vals[3] = {0, 0, 0};
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      const Node* c = n->find(keys[i]);
+      if (!c) {
+        error(*n, path, "distribution " + dist->scalar + " needs `" + keys[i] + "`",
+              "give " + keys[0] + (keys.size() > 1 ? ", " + keys[1] : "") +
+                  (keys.size() > 2 ? ", " + keys[2] : ""));
+        ok = false;
+        continue;
+      }
+      Setting spread = s;  // spreads are not bounded by the parameter's range
+      bool is_spread = keys[i] == "sd" || keys[i] == "sigma";
+      if (is_spread) {
+        spread.min = 0.0;
+        spread.max = kUnbounded;
+        if (keys[i] == "sigma") spread.dim = Dim::number;
+      }
+      auto v = scalar_value(*c, path + "." + keys[i], spread);
+      if (!v) {
+        ok = false;
+        continue;
+      }
+      vals[i] = *v;
+    }
+    if (!ok) return std::nullopt;
+    p.a = vals[0];
+    p.b = vals[1];
+    p.c = vals[2];
+    if ((p.kind == ParamSpec::Kind::uniform || p.kind == ParamSpec::Kind::triangular) && !(p.a < p.b)) {
+      error(*n, path, "low must be below high", "");
+      return std::nullopt;
+    }
+    if (p.kind == ParamSpec::Kind::triangular && (p.c < p.a || p.c > p.b)) {
+      error(*n, path, "mode must lie between low and high", "");
+      return std::nullopt;
+    }
+    if (p.kind == ParamSpec::Kind::lognormal && p.a <= 0.0) {
+      error(*n, path, "a lognormal median must be positive", "");
+      return std::nullopt;
+    }
+    return p;
+  }
+
+  static std::vector<std::string> keys_of(std::span<const Setting> settings) {
+    std::vector<std::string> out;
+    for (const auto& s : settings) out.emplace_back(s.key);
+    return out;
+  }
+
+  static const Setting* find_setting(std::span<const Setting> settings, const std::string& key) {
+    for (const auto& s : settings)
+      if (s.key == key) return &s;
+    return nullptr;
+  }
+
+  std::string text_value(const Node& raw, const std::string& path) {
+    const Node* n = unwrap(raw, path);
+    if (!n->is_scalar()) {
+      error(*n, path, "expected text", "");
+      return {};
+    }
+    return n->scalar;
+  }
+
+  static bool valid_id(const std::string& id) {
+    if (id.empty() || id.size() > 64) return false;
+    for (char c : id)
+      if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+            c == '_' || c == '-'))
+        return false;
+    return true;
+  }
+
+  void levers_block(const Node& n, const std::string& path,
+                    std::array<std::optional<Schedule>, kLeverCount>& out) {
+    if (!n.is_map()) {
+      error(n, path, "levers must be a mapping of lever: value", "see `zonesim levers`");
+      return;
+    }
+    auto keys = keys_of(lever_settings());
+    for (const auto& [k, c] : n.map) {
+      const Setting* s = find_setting(lever_settings(), k);
+      if (!s) {
+        unknown_key(c, path + "." + k, k, keys, "lever");
+        continue;
+      }
+      auto idx = static_cast<std::size_t>(s - lever_settings().data());
+      if (auto sch = schedule_value(c, path + "." + k, *s)) out[idx] = std::move(*sch);
+    }
+  }
+
+  void run(const Node& root) {
+    static const std::vector<std::string> kTop = {
+        "zonesim", "name", "title", "source", "notes", "base_year", "end_year", "replications",
+        "seed", "region", "sectors", "zones", "levers", "parameters", "targets"};
+    for (const auto& [k, c] : root.map)
+      if (std::find(kTop.begin(), kTop.end(), k) == kTop.end())
+        unknown_key(c, k, k, kTop, "top-level key");
+
+    if (const Node* v = root.find("zonesim")) {
+      if (!v->is_scalar() || v->scalar != "1")
+        error(*v, "zonesim", "unsupported scenario format version \"" + v->scalar + "\"",
+              "this zonesim reads format 1");
+    }
+    if (const Node* v = root.find("name")) {
+      sc.name = text_value(*v, "name");
+      if (!valid_id(sc.name))
+        error(*v, "name", "\"" + sc.name + "\" is not a valid scenario name",
+              "use lower-case letters, digits, '-' and '_' (it names the output file)");
+    } else {
+      error(root, "name", "missing key `name`", "add e.g. `name: my-scenario`");
+    }
+    if (const Node* t = root.find("title")) {
+      if (t->is_map()) {
+        for (const auto& [k, c] : t->map) {
+          if (k == "en") sc.title_en = text_value(c, "title.en");
+          else if (k == "zh") sc.title_zh = text_value(c, "title.zh");
+          else unknown_key(c, "title." + k, k, {"en", "zh"}, "title language");
+        }
+      } else {
+        sc.title_en = text_value(*t, "title");
+      }
+    }
+
+    auto run_setting = [&](const char* key, double& out) {
+      const Setting* s = find_setting(run_settings(), key);
+      out = s->default_value;
+      if (const Node* v = root.find(key))
+        if (auto x = scalar_value(*v, key, *s)) out = *x;
+    };
+    double base = 0, end = 0, reps = 0, seed = 0;
+    run_setting("base_year", base);
+    run_setting("end_year", end);
+    run_setting("replications", reps);
+    run_setting("seed", seed);
+    sc.base_year = static_cast<int>(base);
+    sc.end_year = static_cast<int>(end);
+    sc.replications = static_cast<int>(reps);
+    sc.seed = static_cast<std::uint64_t>(seed);
+    if (sc.end_year <= sc.base_year) {
+      const Node* at = root.find("end_year") ? root.find("end_year") : &root;
+      error(*at, "end_year", "end_year " + std::to_string(sc.end_year) +
+                                 " is not after base_year " + std::to_string(sc.base_year),
+            "the run simulates the years after base_year up to end_year");
+      sc.end_year = sc.base_year + 1;
+    } else if (sc.end_year - sc.base_year > kMaxYears) {
+      error(*root.find("end_year"), "end_year", "horizon of " +
+                                                    std::to_string(sc.end_year - sc.base_year) +
+                                                    " years is too long",
+            "at most " + std::to_string(kMaxYears) + " years");
+    }
+
+    // Region.
+    for (const auto& s : region_settings()) sc.region[&s - region_settings().data()] = s.default_value;
+    if (const Node* r = root.find("region")) {
+      if (!r->is_map()) {
+        error(*r, "region", "region must be a mapping", "");
+      } else {
+        for (const auto& [k, c] : r->map) {
+          const Setting* s = find_setting(region_settings(), k);
+          if (!s) {
+            unknown_key(c, "region." + k, k, keys_of(region_settings()), "region key");
+            continue;
+          }
+          if (auto v = scalar_value(c, "region." + k, *s))
+            sc.region[static_cast<std::size_t>(s - region_settings().data())] = *v;
+        }
+      }
+    }
+
+    // Sectors.
+    const Node* sectors = root.find("sectors");
+    if (!sectors || !sectors->is_map() || sectors->map.empty()) {
+      error(sectors ? *sectors : root, "sectors", "missing or empty `sectors`",
+            "declare at least one sector, e.g. `sectors: {electronics: {output_share: 100 %}}`");
+    } else {
+      auto sector_keys = keys_of(sector_settings());
+      std::vector<std::string> allowed = sector_keys;
+      allowed.insert(allowed.begin(), {"name_en", "name_zh"});
+      for (const auto& [id, body] : sectors->map) {
+        std::string path = "sectors." + id;
+        SectorSpec sp;
+        sp.id = id;
+        if (!valid_id(id))
+          key_error(body, path, "\"" + id + "\" is not a valid sector id",
+                    "use lower-case letters, digits, '-' and '_'");
+        for (const auto& s : sector_settings()) sp.fields[&s - sector_settings().data()] = s.default_value;
+        if (!body.is_map()) {
+          error(body, path, "a sector must be a mapping", "");
+        } else {
+          for (const auto& [k, c] : body.map) {
+            if (k == "name_en") sp.name_en = text_value(c, path + ".name_en");
+            else if (k == "name_zh") sp.name_zh = text_value(c, path + ".name_zh");
+            else if (const Setting* s = find_setting(sector_settings(), k)) {
+              if (auto v = scalar_value(c, path + "." + k, *s))
+                sp.fields[static_cast<std::size_t>(s - sector_settings().data())] = *v;
+            } else {
+              unknown_key(c, path + "." + k, k, allowed, "sector key");
+            }
+          }
+        }
+        sc.sectors.push_back(std::move(sp));
+      }
+    }
+
+    // Levers (region-wide).
+    for (const auto& s : lever_settings())
+      sc.levers[&s - lever_settings().data()] = Schedule::constant(s.default_value);
+    if (const Node* l = root.find("levers")) {
+      std::array<std::optional<Schedule>, kLeverCount> given;
+      levers_block(*l, "levers", given);
+      for (std::size_t i = 0; i < kLeverCount; ++i)
+        if (given[i]) sc.levers[i] = std::move(*given[i]);
+    }
+
+    // Parameters.
+    for (const auto& s : parameter_settings()) {
+      ParamSpec p;
+      p.a = s.default_value;
+      sc.params[&s - parameter_settings().data()] = p;
+    }
+    if (const Node* p = root.find("parameters")) {
+      if (!p->is_map()) {
+        error(*p, "parameters", "parameters must be a mapping", "");
+      } else {
+        auto keys = keys_of(parameter_settings());
+        for (const auto& [k, c] : p->map) {
+          const Setting* s = find_setting(parameter_settings(), k);
+          if (!s) {
+            unknown_key(c, "parameters." + k, k, keys, "parameter");
+            continue;
+          }
+          if (auto v = param_value(c, "parameters." + k, *s))
+            sc.params[static_cast<std::size_t>(s - parameter_settings().data())] = *v;
+        }
+      }
+    }
+
+    // Zones.
+    const Node* zones = root.find("zones");
+    if (!zones || !zones->is_map() || zones->map.empty()) {
+      error(zones ? *zones : root, "zones", "missing or empty `zones`",
+            "declare at least one zone with its base-year values");
+    } else {
+      auto zone_keys = keys_of(zone_settings());
+      std::vector<std::string> allowed = zone_keys;
+      allowed.insert(allowed.begin(), {"name_en", "name_zh", "sector_shares", "levers"});
+      for (const auto& [id, body] : zones->map) {
+        std::string path = "zones." + id;
+        ZoneSpec z;
+        z.id = id;
+        if (!valid_id(id) || id == "all")
+          key_error(body, path, "\"" + id + "\" is not a valid zone id",
+                    "use lower-case letters, digits, '-' and '_' (\"all\" is reserved)");
+        for (const auto& s : zone_settings()) z.fields[&s - zone_settings().data()] = s.default_value;
+        z.sector_shares.assign(sc.sectors.size(), 0.0);
+        for (std::size_t i = 0; i < sc.sectors.size(); ++i)
+          z.sector_shares[i] = sc.sectors[i].fields[static_cast<std::size_t>(SectorField::output_share)];
+        if (!body.is_map()) {
+          error(body, path, "a zone must be a mapping of its values", "");
+          sc.zones.push_back(std::move(z));
+          continue;
+        }
+        for (const auto& [k, c] : body.map) {
+          std::string kp = path + "." + k;
+          if (k == "name_en") z.name_en = text_value(c, kp);
+          else if (k == "name_zh") z.name_zh = text_value(c, kp);
+          else if (k == "levers") levers_block(c, kp, z.lever_overrides);
+          else if (k == "sector_shares") {
+            if (!c.is_map()) {
+              error(c, kp, "sector_shares must map sector ids to shares", "");
+              continue;
+            }
+            std::fill(z.sector_shares.begin(), z.sector_shares.end(), 0.0);
+            std::vector<std::string> ids;
+            for (const auto& s : sc.sectors) ids.push_back(s.id);
+            Setting share{"share", SettingGroup::sector, Dim::share, 0, 0, 1, "", "", {}};
+            for (const auto& [sid, sv] : c.map) {
+              auto it = std::find(ids.begin(), ids.end(), sid);
+              if (it == ids.end()) {
+                unknown_key(sv, kp + "." + sid, sid, ids, "sector");
+                continue;
+              }
+              if (auto v = scalar_value(sv, kp + "." + sid, share))
+                z.sector_shares[static_cast<std::size_t>(it - ids.begin())] = *v;
+            }
+          } else if (const Setting* s = find_setting(zone_settings(), k)) {
+            if (auto v = scalar_value(c, kp, *s))
+              z.fields[static_cast<std::size_t>(s - zone_settings().data())] = *v;
+          } else {
+            unknown_key(c, kp, k, allowed, "zone key");
+          }
+        }
+        check_zone(body, path, z);
+        sc.zones.push_back(std::move(z));
+      }
+    }
+
+    // Targets (after zones, which they name).
+    if (const Node* t = root.find("targets")) {
+      if (!t->is_map()) {
+        error(*t, "targets", "targets must be a mapping of target id: {indicator, comparison, value, year}", "");
+      } else {
+        for (const auto& [id, body] : t->map) target("targets." + id, id, body);
+      }
+    }
+  }
+
+  void check_zone(const Node& at, const std::string& path, ZoneSpec& z) {
+    auto f = [&](ZoneField k) -> double& { return z.fields[static_cast<std::size_t>(k)]; };
+    double sum = 0;
+    for (double s : z.sector_shares) sum += s;
+    if (!sc.sectors.empty() && !(sum > 0)) {
+      error(at, path + ".sector_shares", "the zone's sector shares add up to 0",
+            "give `sector_shares` for the zone or `output_share` for the sectors");
+    } else if (sum > 0) {
+      for (double& s : z.sector_shares) s /= sum;
+    }
+    if (f(ZoneField::base_above_size_firms) > f(ZoneField::base_firms))
+      error(at, path + ".base_above_size_firms", "more above-size firms (" +
+                std::to_string(static_cast<long long>(f(ZoneField::base_above_size_firms))) +
+                ") than firms (" + std::to_string(static_cast<long long>(f(ZoneField::base_firms))) + ")",
+            "base_above_size_firms must not exceed base_firms");
+    if (f(ZoneField::base_hightech_firms) > f(ZoneField::base_firms))
+      error(at, path + ".base_hightech_firms", "more high-tech firms than firms",
+            "base_hightech_firms must not exceed base_firms");
+    if (f(ZoneField::base_value_added) > f(ZoneField::base_output))
+      error(at, path + ".base_value_added", "value added exceeds gross output",
+            "value added is output less intermediate inputs; it is typically 20-35 % of output");
+    if (f(ZoneField::base_rd) > 0.5 * f(ZoneField::base_output))
+      error(at, path + ".base_rd", "R&D above half of gross output is not plausible",
+            "R&D is typically 1-6 % of output");
+    // Each above-size firm has revenue >= 20 million yuan.
+    double min_output = f(ZoneField::base_above_size_firms) * 2e7;
+    if (min_output > f(ZoneField::base_output))
+      error(at, path + ".base_output",
+            "base_output " + format_quantity(Dim::money, f(ZoneField::base_output)) +
+                " is below what " +
+                std::to_string(static_cast<long long>(f(ZoneField::base_above_size_firms))) +
+                " above-size firms need (" + format_quantity(Dim::money, min_output) + ")",
+            "above-size firms have revenue of at least 2000 万元 each");
+    double supplied = f(ZoneField::base_land_used_mu) + f(ZoneField::base_land_idle_mu) +
+                      f(ZoneField::base_land_available_mu);
+    if (supplied > f(ZoneField::land_planned_mu))
+      error(at, path + ".land_planned_mu",
+            "planned land " + format_quantity(Dim::area, f(ZoneField::land_planned_mu)) +
+                " is less than land already supplied (" + format_quantity(Dim::area, supplied) + ")",
+            "land_planned_mu includes used, idle and available land");
+    if (f(ZoneField::researcher_share) + f(ZoneField::technical_share) > 1.0)
+      error(at, path + ".technical_share", "researcher and technical shares exceed 100 %", "");
+    if (f(ZoneField::base_rd_institutes) > f(ZoneField::base_innovation_carriers))
+      error(at, path + ".base_rd_institutes", "more R&D institutes than innovation carriers",
+            "base_innovation_carriers counts incubators, accelerators and R&D institutes");
+  }
+
+  void target(const std::string& path, const std::string& id, const Node& body) {
+    TargetSpec t;
+    t.id = id;
+    if (!body.is_map()) {
+      error(body, path, "a target must be a mapping", "give indicator, comparison, value and year");
+      return;
+    }
+    static const std::vector<std::string> kKeys = {
+        "indicator", "kind", "zone", "comparison", "value", "year", "source",
+        "label_en", "label_zh", "cluster_threshold", "top", "note"};
+    for (const auto& [k, c] : body.map)
+      if (std::find(kKeys.begin(), kKeys.end(), k) == kKeys.end())
+        unknown_key(c, path + "." + k, k, kKeys, "target key");
+    bool ok = true;
+    if (const Node* k = body.find("kind")) {
+      std::string kind = text_value(*k, path + ".kind");
+      if (kind == "indicator") t.kind = TargetSpec::Kind::indicator;
+      else if (kind == "clusters") t.kind = TargetSpec::Kind::clusters;
+      else if (kind == "zones_in_top") t.kind = TargetSpec::Kind::zones_in_top;
+      else if (kind == "change_from_base") t.kind = TargetSpec::Kind::change_from_base;
+      else {
+        error(*k, path + ".kind", "unknown target kind \"" + kind + "\"",
+              "valid: indicator, change_from_base, clusters, zones_in_top");
+        ok = false;
+      }
+    }
+    if (t.kind == TargetSpec::Kind::indicator || t.kind == TargetSpec::Kind::change_from_base) {
+      const Node* ind = body.find("indicator");
+      if (!ind) {
+        error(body, path, "missing `indicator`", "see docs/output.md for the indicator list");
+        ok = false;
+      } else {
+        std::string key = text_value(*ind, path + ".indicator");
+        t.indicator = indicator_by_key(key);
+        if (t.indicator == Ind::count) {
+          std::vector<std::string> keys;
+          for (const auto& i : indicator_infos()) keys.emplace_back(i.key);
+          unknown_key(*ind, path + ".indicator", key, keys, "indicator");
+          // unknown_key locates at the key; the value is the better place here.
+          diags_fix_last_location(*ind);
+          ok = false;
+        }
+      }
+    } else if (body.find("indicator")) {
+      const Node* ind = body.find("indicator");
+      error(*ind, path + ".indicator", "a " + text_value(*body.find("kind"), "") +
+                                           " target has no indicator", "remove `indicator`");
+      ok = false;
+    }
+    t.zone = -1;
+    if (const Node* z = body.find("zone")) {
+      std::string zid = text_value(*z, path + ".zone");
+      if (zid != "all") {
+        std::vector<std::string> ids;
+        for (const auto& zz : sc.zones) ids.push_back(zz.id);
+        auto it = std::find(ids.begin(), ids.end(), zid);
+        if (it == ids.end()) {
+          ids.push_back("all");
+          std::string near = nearest_word(zid, ids);
+          std::string hint = "valid: ";
+          for (std::size_t i = 0; i < ids.size(); ++i) hint += (i ? ", " : "") + ids[i];
+          if (!near.empty()) hint = "did you mean \"" + near + "\"? " + hint;
+          error(*z, path + ".zone", "unknown zone \"" + zid + "\"", hint);
+          ok = false;
+        } else {
+          t.zone = static_cast<int>(it - ids.begin());
+        }
+      }
+    }
+    if (const Node* c = body.find("comparison")) {
+      std::string op = text_value(*c, path + ".comparison");
+      if (op == ">") t.op = Comparison::greater;
+      else if (op == ">=") t.op = Comparison::greater_equal;
+      else if (op == "<") t.op = Comparison::less;
+      else if (op == "<=") t.op = Comparison::less_equal;
+      else {
+        error(*c, path + ".comparison", "unknown comparison \"" + op + "\"",
+              "valid: \">\", \">=\", \"<\", \"<=\" (quote them in YAML)");
+        ok = false;
+      }
+    } else {
+      error(body, path, "missing `comparison`", "write comparison: \">\" (or \">=\", \"<\", \"<=\")");
+      ok = false;
+    }
+    // Value, with the dimension of the indicator (counts for cluster/top targets).
+    Dim dim = Dim::count;
+    if (t.kind == TargetSpec::Kind::indicator || t.kind == TargetSpec::Kind::change_from_base)
+      dim = t.indicator == Ind::count ? Dim::number : indicator_info(t.indicator).dim;
+    t.value_dim = dim;
+    if (const Node* v = body.find("value")) {
+      if (ok) {
+        Setting s{"value", SettingGroup::run, dim, 0, -kUnbounded, kUnbounded, "", "", {}};
+        if (dim == Dim::share) s.max = kUnbounded;  // ratios may exceed 100 % in principle
+        if (dim == Dim::count) s.min = (t.kind == TargetSpec::Kind::change_from_base) ? -kUnbounded : 0;
+        if (t.kind == TargetSpec::Kind::change_from_base && dim == Dim::share) s.min = -kUnbounded;
+        if (auto x = scalar_value(*v, path + ".value", s)) t.value = *x;
+        else ok = false;
+      }
+    } else {
+      error(body, path, "missing `value`", "write the target value with its unit, e.g. 1000 亿元");
+      ok = false;
+    }
+    if (const Node* y = body.find("year")) {
+      if (auto yy = year_value(*y, path + ".year")) {
+        t.year = *yy;
+        if (!year_in_horizon(*y, path + ".year", t.year, false)) ok = false;
+      } else {
+        ok = false;
+      }
+    } else {
+      error(body, path, "missing `year`", "write the year by which the target should be met");
+      ok = false;
+    }
+    if (t.kind == TargetSpec::Kind::clusters) {
+      const Node* th = body.find("cluster_threshold");
+      Setting s{"cluster_threshold", SettingGroup::run, Dim::money, 0, 0, kUnbounded, "", "", {}};
+      if (!th) {
+        error(body, path, "a clusters target needs `cluster_threshold`", "e.g. cluster_threshold: 500 亿元");
+        ok = false;
+      } else if (auto x = scalar_value(*th, path + ".cluster_threshold", s)) {
+        t.cluster_threshold = *x;
+      } else {
+        ok = false;
+      }
+    }
+    if (t.kind == TargetSpec::Kind::zones_in_top) {
+      const Node* top = body.find("top");
+      Setting s{"top", SettingGroup::run, Dim::count, 0, 1, 1e6, "", "", {}};
+      if (!top) {
+        error(body, path, "a zones_in_top target needs `top`", "e.g. top: 10");
+        ok = false;
+      } else if (auto x = scalar_value(*top, path + ".top", s)) {
+        t.top_n = static_cast<int>(*x);
+      } else {
+        ok = false;
+      }
+    }
+    if (const Node* s = body.find("source")) t.source = text_value(*s, path + ".source");
+    if (const Node* s = body.find("label_en")) t.label_en = text_value(*s, path + ".label_en");
+    if (const Node* s = body.find("label_zh")) t.label_zh = text_value(*s, path + ".label_zh");
+    if (ok) sc.targets.push_back(std::move(t));
+  }
+
+  void diags_fix_last_location(const Node& at) {
+    if (diags.empty()) return;
+    diags.back().line = at.line;
+    diags.back().column = at.column;
+  }
+};
+
+std::string node_to_yaml(const Node& n, int indent);
+
+std::string quote_if_needed(const std::string& s) {
+  if (s.empty()) return "\"\"";
+  bool plain = true;
+  for (char c : s)
+    if (c == ':' || c == '#' || c == '{' || c == '}' || c == '[' || c == ']' || c == ',' ||
+        c == '"' || c == '\'' || c == '\n' || c == '>' || c == '<' || c == '&' || c == '*' ||
+        c == '!' || c == '|')
+      plain = false;
+  if (plain && s.front() != ' ' && s.back() != ' ' && s.front() != '-') return s;
+  return "\"" + json_escape(s) + "\"";
+}
+
+std::string node_to_yaml(const Node& n, int indent) {
+  std::string pad(static_cast<std::size_t>(indent), ' ');
+  std::string out;
+  switch (n.kind) {
+    case Node::Kind::null: return "null\n";
+    case Node::Kind::scalar: return quote_if_needed(n.scalar) + "\n";
+    case Node::Kind::map:
+      if (n.map.empty()) return "{}\n";
+      out = "\n";
+      for (const auto& [k, v] : n.map) {
+        out += pad + quote_if_needed(k) + ":";
+        std::string child = node_to_yaml(v, indent + 2);
+        out += (child.front() == '\n' ? "" : " ") + child;
+      }
+      return out;
+    case Node::Kind::seq:
+      if (n.seq.empty()) return "[]\n";
+      out = "\n";
+      for (const auto& v : n.seq) {
+        std::string child = node_to_yaml(v, indent + 2);
+        out += pad + "-" + (child.front() == '\n' ? "" : " ") + child;
+      }
+      return out;
+  }
+  return out;
+}
+
+LoadResult finish(std::optional<Node> root, Diagnostics diags, const LoadOptions& options,
+                  const std::string& file, std::vector<std::string> texts) {
+  LoadResult result;
+  if (!root) {
+    result.diagnostics = std::move(diags);
+    return result;
+  }
+  apply_overrides(*root, options.overrides, diags);
+  Scenario sc;
+  sc.file = file;
+  sc.source_texts = std::move(texts);
+  Validator v{diags, sc};
+  v.run(*root);
+  if (diags.empty()) {
+    double mem = estimated_memory_bytes(sc, 2);
+    constexpr double kMachineBytes = 24.0 * (1ull << 30);
+    if (mem > 0.8 * kMachineBytes) {
+      char buf[256];
+      std::snprintf(buf, sizeof buf,
+                    "the run would need about %.3g GiB of memory (%.3g firms at the peak), more "
+                    "than this machine has (24 GiB)",
+                    mem / (1ull << 30), sc.expected_peak_firms());
+      const Node* at = root->find("zones");
+      diags.add({file, at ? at->line : 0, at ? at->column : 0, "zones", buf,
+                 "reduce base_firms, or split the run into a sweep"});
+    }
+  }
+  std::string merged = node_to_yaml(*root, 0);
+  if (!merged.empty() && merged.front() == '\n') merged.erase(0, 1);
+  sc.text = merged;
+  result.diagnostics = std::move(diags);
+  if (result.diagnostics.empty()) result.scenario = std::move(sc);
+  return result;
+}
+
+}  // namespace
+
+double Schedule::at(int year) const {
+  double v = points.empty() ? 0.0 : points.front().second;
+  for (const auto& [y, x] : points) {
+    if (y > year) break;
+    v = x;
+  }
+  return v;
+}
+
+std::string_view comparison_text(Comparison c) {
+  switch (c) {
+    case Comparison::greater: return ">";
+    case Comparison::greater_equal: return ">=";
+    case Comparison::less: return "<";
+    case Comparison::less_equal: return "<=";
+  }
+  return "?";
+}
+
+bool compare(double value, Comparison c, double threshold) {
+  switch (c) {
+    case Comparison::greater: return value > threshold;
+    case Comparison::greater_equal: return value >= threshold;
+    case Comparison::less: return value < threshold;
+    case Comparison::less_equal: return value <= threshold;
+  }
+  return false;
+}
+
+double Scenario::expected_peak_firms() const {
+  double firms = 0;
+  for (const auto& z : zones) firms += z.fields[static_cast<std::size_t>(ZoneField::base_firms)];
+  // Entry adds at most a modest share per year; reserve for 15 % a year.
+  return firms * std::pow(1.15, years()) + 64.0 * static_cast<double>(zones.size()) * years();
+}
+
+double estimated_memory_bytes(const Scenario& s, int threads) {
+  constexpr double kBytesPerFirm = 200.0;  // state arrays (see engine/population.hpp)
+  double concurrent = std::min<double>(std::max(threads, 1), s.replications);
+  return s.expected_peak_firms() * kBytesPerFirm * concurrent;
+}
+
+LoadResult load_scenario_file(const std::string& path, const LoadOptions& options) {
+  Diagnostics diags;
+  std::vector<std::string> chain, texts;
+  auto root = load_with_extends(path, path, chain, diags, texts, nullptr);
+  return finish(std::move(root), std::move(diags), options, path, std::move(texts));
+}
+
+LoadResult load_scenario_text(const std::string& text, const std::string& name_for_errors,
+                              const LoadOptions& options) {
+  Diagnostics diags;
+  auto root = parse_yaml(text, name_for_errors, diags);
+  if (root && root->find("extends")) {
+    const Node* e = root->find("extends");
+    diags.add({name_for_errors, e->line, e->column, "extends",
+               "extends is only available for scenario files", "save the scenario as a file"});
+    root.reset();
+  }
+  return finish(std::move(root), std::move(diags), options, name_for_errors, {text});
+}
+
+}  // namespace zonesim

@@ -90,7 +90,7 @@ struct ZoneState {
   // land accounts (mu): used = sum over firms; used + idle + available = supplied
   double land_idle = 0, land_available = 0, land_unsupplied = 0, land_disposed_last = 0;
   // labour
-  double researchers_pool = 0, technical_pool = 0;
+  double researchers_pool = 0, technical_pool = 0, technical_employed = 0;
   double wage_general = 0, wage_technical = 0, wage_researcher = 0;
   double researcher_demand = 0, technical_demand = 0, researcher_cap = 1.0;
   double migration_constant = 0;  // calibrated logit constant (base year stationary)

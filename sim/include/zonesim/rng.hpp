@@ -21,6 +21,9 @@ enum class Purpose : std::uint32_t {
   entrant,
   parameter_draw,
   macro,
+  project,
+  relocation,
+  startup,
 };
 
 // Entity ids for streams that belong to a zone or to the whole region, not a firm.
@@ -29,11 +32,14 @@ inline constexpr std::uint32_t kRegionEntity = 0xFFFFFFF0u;
 
 class Stream {
  public:
+  // `substream` separates independent draws of one entity-year-purpose (e.g. the k-th project
+  // arriving in a zone), so that adding one draw never shifts the numbers of another.
   Stream(std::uint64_t seed, std::uint32_t replication, std::uint32_t entity, int year,
-         Purpose purpose)
+         Purpose purpose, std::uint32_t substream = 0)
       : key_{{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}},
         ctr_{{entity, replication,
-              (static_cast<std::uint32_t>(year) << 8) | static_cast<std::uint32_t>(purpose), 0}} {}
+              (static_cast<std::uint32_t>(year) << 8) | static_cast<std::uint32_t>(purpose),
+              substream << 16}} {}
 
   // Uniform in (0, 1), never exactly 0 or 1.
   double uniform() {

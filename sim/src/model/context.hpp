@@ -39,8 +39,9 @@ struct Run {
   Stream stream(std::uint32_t entity, Purpose purpose) const {
     return Stream(sc.seed, replication, entity, year, purpose);
   }
-  Stream zone_stream(std::size_t z, Purpose purpose) const {
-    return stream(kZoneEntityBase + static_cast<std::uint32_t>(z), purpose);
+  Stream zone_stream(std::size_t z, Purpose purpose, std::uint32_t substream = 0) const {
+    return Stream(sc.seed, replication, kZoneEntityBase + static_cast<std::uint32_t>(z), year, purpose,
+                  substream);
   }
 };
 

@@ -349,7 +349,10 @@ void simulate_year(Run& run) {
                           (energy_ceiling > 0 && f.energy_intensity[i] > energy_ceiling);
                 low_eff = low_eff && exit_rng.uniform() < lever(zs, Lever::exit_enforcement_rate);
               }
-              if (exit || low_eff) f.flags[i] |= kExitNow;
+              if (exit || low_eff) {
+                f.flags[i] |= kExitNow;
+                f.land_request[i] = 0.0;  // a firm that closes takes no new land
+              }
               if (low_eff && !exit) f.flags[i] |= kLowEfficiencyExit;
 
               // Sums for the zone.
@@ -462,7 +465,8 @@ void simulate_year(Run& run) {
     const std::uint32_t arrivals = rng.poisson(
         pull[z] * (lever(zs, Lever::attraction_projects_per_year) +
                    attraction / run.param(Param::attraction_cost_per_project)));
-    const std::uint32_t relocations = rng.poisson(lever(zs, Lever::metropolis_relocations_per_year));
+    const std::uint32_t relocations =
+        run.zone_stream(z, Purpose::relocation, 0xFFFF).poisson(lever(zs, Lever::metropolis_relocations_per_year));
     ys.arrived[z] = arrivals + relocations;
 
     // Land allocation: priority class first, then the rest; existing firms pro rata within a
@@ -486,6 +490,8 @@ void simulate_year(Run& run) {
     for (std::uint32_t k = 0; k < arrivals + relocations; ++k) {
       Project p{};
       p.relocated = k >= arrivals;
+      Stream rng = p.relocated ? run.zone_stream(z, Purpose::relocation, k - arrivals)
+                               : run.zone_stream(z, Purpose::project, k);
       double u = rng.uniform(), c = 0;
       p.sector = S - 1;
       for (std::size_t s = 0; s < S; ++s) {
@@ -596,6 +602,7 @@ void simulate_year(Run& run) {
       ys.project_fdi[z] += p.foreign ? p.invest : 0.0;
     }
     for (std::uint32_t k = 0; k < births; ++k) {
+      Stream rng = run.zone_stream(z, Purpose::startup, k);
       std::size_t sector = 0;
       double u = rng.uniform(), c = 0;
       std::vector<double>& w = attract_w;  // start-ups follow the zone's sector mix too
@@ -624,15 +631,18 @@ void simulate_year(Run& run) {
     const double training = lever(zs, Lever::training_places) * q_ratio;
     zs.technical_pool += training;
     ask(Spend::training, training * run.param(Param::training_cost_per_place));
-    // Technical workers also come from the hinterland as demand grows (elastic supply).
+    // Technical workers also come from the hinterland as demand grows (elastic supply); trained
+    // workers upgrade jobs in the zone, so technical employment is the pool, up to all jobs.
     zs.technical_pool += 0.5 * std::max(0.0, zs.technical_demand - zs.technical_pool);
+    const double production_jobs = sums_b[L.acc(z, kEmployment)] - sums_b[L.acc(z, kResearchers)];
+    zs.technical_employed = std::min(zs.technical_pool, production_jobs);
 
     // Budget items claimed by firms this year.
     ask(Spend::rd_subsidy, sums_b[L.acc(z, kRdSubsidyAsked)]);
     ask(Spend::innovation_fund, sums_b[L.acc(z, kFundAsked)]);
     ask(Spend::energy_retrofit, sums_b[L.acc(z, kRetrofitAsked)]);
     ask(Spend::talent, lever(zs, Lever::talent_subsidy_per_person) *
-                           (sums_b[L.acc(z, kResearchers)] + sums_b[L.acc(z, kTechnical)]) * q_ratio);
+                           (sums_b[L.acc(z, kResearchers)] + zs.technical_employed) * q_ratio);
     sums_b[L.acc(z, kGranted)] = granted_total;
   }
 
@@ -802,7 +812,7 @@ void record_indicators(Run& run, int yi, const Layout& L, const std::vector<doub
     set(Ind::new_innovation_carriers, zs.carriers - zs.carriers_base);
     set(Ind::invention_patents, A(kPatents));
     set(Ind::employment, A(kEmployment));
-    set(Ind::skilled_employment, A(kResearchers) + A(kTechnical));
+    set(Ind::skilled_employment, A(kResearchers) + (yi > 0 ? zs.technical_employed : A(kTechnical)));
     set(Ind::researchers, A(kResearchers));
     set(Ind::land_used, A(kLandUsed));
     set(Ind::land_idle, zs.land_idle);

@@ -1,0 +1,41 @@
+// Shared pieces of the `zonesim` subcommands.
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <atomic>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "zonesim/diagnostics.hpp"
+
+namespace zonesim::cli {
+
+namespace po = boost::program_options;
+
+inline constexpr int kOk = 0, kRunFailed = 1, kBadInput = 2;
+
+// Set by SIGINT/SIGTERM; long work checks it and stops without leaving partial output.
+extern std::atomic<bool> g_cancel;
+void install_signal_handlers();
+// The exact command line, for provenance.
+extern std::string g_command_line;
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+po::variables_map parse(const std::vector<std::string>& args, const po::options_description& visible,
+                        const po::positional_options_description& positional,
+                        const po::options_description& hidden = po::options_description());
+void print_diagnostics(const Diagnostics& d);
+
+// One function per subcommand; each handles --help itself.
+int cmd_run(const std::vector<std::string>& args);
+int cmd_validate(const std::vector<std::string>& args);
+int cmd_levers(const std::vector<std::string>& args);
+int cmd_schema(const std::vector<std::string>& args);
+// report, compare and export are implemented by the Python analysis package.
+int run_python(const std::string& module, const std::vector<std::string>& args);
+
+}  // namespace zonesim::cli

@@ -1,0 +1,136 @@
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "commands.hpp"
+#include "zonesim/engine.hpp"
+#include "zonesim/output.hpp"
+#include "zonesim/scenario.hpp"
+
+namespace zonesim::cli {
+
+namespace fs = std::filesystem;
+
+// ---- run ---------------------------------------------------------------------------------
+
+int cmd_run(const std::vector<std::string>& args) {
+  po::options_description opts("zonesim run SCENARIO.yaml [options]\n\nSimulates a scenario, prints the target table and writes one HDF5 file.\n\nOptions");
+  opts.add_options()
+      ("help,h", "show this help")
+      ("output,o", po::value<std::string>(), "output file (default: out/<scenario name>.h5)")
+      ("replications,r", po::value<int>(), "number of replications (overrides the scenario)")
+      ("seed,s", po::value<unsigned long long>(), "random seed (overrides the scenario)")
+      ("threads,t", po::value<int>()->default_value(0), "worker threads (0: all cores); results do not depend on it")
+      ("set", po::value<std::vector<std::string>>()->composing(), "override a scenario value: --set levers.rd_subsidy_rate=30% (repeatable)")
+      ("force,f", "overwrite the output file if it exists")
+      ("firm-panel", po::value<std::string>()->implicit_value("0"), "store the firm-level panel of these replications (e.g. 0 or 0,3,7)")
+      ("quiet,q", "no progress display");
+  po::options_description hidden;
+  hidden.add_options()("scenario", po::value<std::string>(), "scenario");
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  auto vm = parse(args, opts, pos, hidden);
+  if (vm.count("help")) {
+    std::cout << opts << "\nExample:\n  zonesim run scenarios/qingyuan-hightech-2025.yaml --set levers.rd_subsidy_rate=30% -o out/rd30.h5\n";
+    return kOk;
+  }
+  if (!vm.count("scenario")) throw UsageError("missing SCENARIO.yaml (see zonesim run --help)");
+  const std::string path = vm["scenario"].as<std::string>();
+
+  LoadOptions lo;
+  if (vm.count("set")) lo.overrides = vm["set"].as<std::vector<std::string>>();
+  if (vm.count("replications")) {
+    int r = vm["replications"].as<int>();
+    if (r < 1) throw UsageError("--replications must be at least 1");
+    lo.overrides.push_back("replications=" + std::to_string(r));
+  }
+  if (vm.count("seed")) lo.overrides.push_back("seed=" + std::to_string(vm["seed"].as<unsigned long long>()));
+  LoadResult loaded = load_scenario_file(path, lo);
+  if (!loaded.scenario) {
+    print_diagnostics(loaded.diagnostics);
+    return kBadInput;
+  }
+  const Scenario& sc = *loaded.scenario;
+
+  std::string out = vm.count("output") ? vm["output"].as<std::string>() : "out/" + sc.name + ".h5";
+  const bool force = vm.count("force") > 0;
+  if (!vm.count("output")) {
+    std::error_code ec;
+    fs::create_directories("out", ec);
+  }
+  if (std::string problem = check_output_path(out, force); !problem.empty()) {
+    std::cerr << "zonesim run: " << problem << "\n";
+    return kBadInput;
+  }
+
+  EnsembleOptions eo;
+  eo.threads = vm["threads"].as<int>();
+  if (eo.threads < 0) throw UsageError("--threads must be 0 (all cores) or more");
+  if (vm.count("firm-panel")) {
+    std::stringstream ss(vm["firm-panel"].as<std::string>());
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+      int r = -1;
+      try {
+        r = std::stoi(item);
+      } catch (const std::logic_error&) {  // invalid_argument, out_of_range
+        throw UsageError("--firm-panel takes replication numbers such as 0 or 0,3");
+      }
+      if (r < 0 || r >= sc.replications)
+        throw UsageError("--firm-panel replication " + item + " is outside 0.." + std::to_string(sc.replications - 1));
+      eo.panel_replications.push_back(r);
+    }
+  }
+  const bool show_progress = !vm.count("quiet") && isatty(STDERR_FILENO);
+  auto t0 = std::chrono::steady_clock::now();
+  if (show_progress) {
+    eo.progress = [t0](int done, int total) {
+      double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      double eta = done > 0 ? el * (total - done) / done : 0;
+      int width = 30, filled = total ? width * done / total : width;
+      std::fprintf(stderr, "\r[%s%s] %d/%d replications, %.1f s, ETA %.1f s ", std::string(filled, '#').c_str(),
+                   std::string(width - filled, '.').c_str(), done, total, el, eta);
+      if (done == total) std::fprintf(stderr, "\n");
+    };
+  }
+  eo.cancel = &g_cancel;
+  install_signal_handlers();
+
+  Provenance prov;
+  prov.command_line = g_command_line;
+  prov.started_at = iso_time_now();
+  Ensemble ens = run_ensemble(sc, eo);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (ens.cancelled || g_cancel.load()) {
+    std::cerr << "\nzonesim run: interrupted; no output written (" << out << " untouched)\n";
+    return kRunFailed;
+  }
+  prov.finished_at = iso_time_now();
+  prov.threads = ens.threads_used;
+  auto targets = evaluate_targets(sc, ens.replications);
+
+  std::cout << "zonesim " << zonesim_version() << ": " << sc.name;
+  if (!sc.title_en.empty()) std::cout << " (" << sc.title_en << ")";
+  std::cout << "\n" << sc.replications << " replications, " << sc.base_year << "-" << sc.end_year << ", seed "
+            << sc.seed << ", " << ens.threads_used << " threads, " << std::fixed;
+  std::cout.precision(2);
+  std::cout << seconds << " s\n\n";
+  std::cout.unsetf(std::ios::fixed);
+  std::cout << format_target_table(sc, targets) << "\n";
+
+  WriteOptions wo;
+  wo.force = force;
+  wo.cancel = &g_cancel;
+  if (std::string err = write_run_file(out, sc, ens, targets, prov, wo); !err.empty()) {
+    std::cerr << "zonesim run: " << err << "\n";
+    return kRunFailed;
+  }
+  std::cout << "wrote " << out << "\n";
+  return kOk;
+}
+
+}  // namespace zonesim::cli

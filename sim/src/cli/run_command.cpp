@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -121,6 +122,28 @@ int cmd_run(const std::vector<std::string>& args) {
   std::cout << seconds << " s\n\n";
   std::cout.unsetf(std::ios::fixed);
   std::cout << format_target_table(sc, targets) << "\n";
+  // Calibration fit: the generated base year against the stated values, worst item per zone.
+  std::cout << "calibration of the " << sc.base_year << " population (mean over replications, worst item):\n";
+  for (std::size_t z = 0; z < sc.zones.size(); ++z) {
+    double worst = 0;
+    std::size_t worst_item = 0;
+    for (std::size_t c = 0; c < kCalibrationItems; ++c) {
+      double stated = calibration_stated(sc.zones[z], static_cast<CalibrationItem>(c));
+      double mean = 0;
+      for (const auto& r : ens.replications) mean += r.calibration[z * kCalibrationItems + c];
+      mean /= static_cast<double>(ens.replications.size());
+      double err = stated != 0 ? std::fabs(mean / stated - 1.0) : 0.0;
+      if (err > worst) {
+        worst = err;
+        worst_item = c;
+      }
+    }
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "  %-24s %6.2f %% (%s)\n", sc.zones[z].id.c_str(), 100.0 * worst,
+                  std::string(calibration_item_key(static_cast<CalibrationItem>(worst_item))).c_str());
+    std::cout << buf;
+  }
+  std::cout << "\n";
 
   WriteOptions wo;
   wo.force = force;

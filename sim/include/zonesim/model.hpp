@@ -147,10 +147,12 @@ struct ReplicationResult {
 
 // Base-year aggregates the population generator must match (calibration fit).
 enum class CalibrationItem : unsigned {
-  output, value_added, rd, firms, above_size_firms, hightech_firms, land_used, employment, count
+  output, value_added, rd, firms, above_size_firms, hightech_firms, hightech_above_size_firms, land_used,
+  employment, count
 };
 inline constexpr std::size_t kCalibrationItems = static_cast<std::size_t>(CalibrationItem::count);
 std::string_view calibration_item_key(CalibrationItem c);
+// NaN when the scenario does not state the value.
 double calibration_stated(const ZoneSpec& z, CalibrationItem c);
 Dim calibration_dim(CalibrationItem c);
 

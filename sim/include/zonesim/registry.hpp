@@ -242,6 +242,10 @@ inline constexpr double kUnbounded = std::numeric_limits<double>::infinity();
     "Above-size firms (revenue >= 20 million yuan) in the base year", "基年规上工业企业数")       \
   X(base_hightech_firms, count, 40.0, 0.0, 1e9, "Certified high-tech firms in the base year",    \
     "基年高新技术企业数")                                                                         \
+  X(base_hightech_above_size_firms, number, -1.0, -1.0, 1e9,                                      \
+    "Certified high-tech firms among the above-size firms in the base year (-1: not stated, "     \
+    "the generator chooses)",                                                                     \
+    "基年规上高新技术企业数(-1表示未给出)")                                                       \
   X(base_land_used_mu, area, 10000.0, 1.0, 1e8, "Industrial land used by firms in the base year", \
     "基年企业已用工业用地")                                                                       \
   X(base_land_idle_mu, area, 1000.0, 0.0, 1e8, "Supplied but idle land in the base year",        \

@@ -132,6 +132,7 @@ int cmd_run(const std::vector<std::string>& args) {
       double mean = 0;
       for (const auto& r : ens.replications) mean += r.calibration[z * kCalibrationItems + c];
       mean /= static_cast<double>(ens.replications.size());
+      if (std::isnan(stated)) continue;  // not stated by the scenario
       double err = stated != 0 ? std::fabs(mean / stated - 1.0) : 0.0;
       if (err > worst) {
         worst = err;

@@ -175,7 +175,7 @@ void write_contents(hid_t file, const Scenario& s, const Ensemble& e,
     for (hsize_t r = 0; r < R; ++r) reps.push_back(static_cast<std::int32_t>(r));
     dataset(g, "year", {Y}, years);
     dataset(g, "replication", {R}, reps);
-    std::vector<std::string> zones, zones_zh, zones_en, sectors, sectors_zh, spend, spend_zh;
+    std::vector<std::string> zones, zones_zh, zones_en, sectors, sectors_zh, spend, spend_zh, spend_en;
     for (const auto& z : s.zones) {
       zones.push_back(z.id);
       zones_zh.push_back(z.name_zh.empty() ? z.id : z.name_zh);
@@ -191,6 +191,7 @@ void write_contents(hid_t file, const Scenario& s, const Ensemble& e,
     for (const auto& x : spend_infos()) {
       spend.emplace_back(x.key);
       spend_zh.emplace_back(x.zh);
+      spend_en.emplace_back(x.en);
     }
     dataset_strings(g, "zone", zones);
     dataset_strings(g, "zone_name_zh", zones_zh);
@@ -198,6 +199,8 @@ void write_contents(hid_t file, const Scenario& s, const Ensemble& e,
     dataset_strings(g, "sector", sectors);
     dataset_strings(g, "sector_name_zh", sectors_zh);
     dataset_strings(g, "spending", spend);
+    dataset_strings(g, "spending_name_zh", spend_zh);
+    dataset_strings(g, "spending_name_en", spend_en);
   }
 
   // Indicators: [year, zone, replication], chunks of all years and zones for a block of
@@ -248,8 +251,8 @@ void write_contents(hid_t file, const Scenario& s, const Ensemble& e,
     Hid g = group(file, "targets");
     const auto T = static_cast<hsize_t>(targets.size());
     std::vector<std::string> id, indicator, kind, zone, comparison, unit, source, label_en, label_zh;
-    std::vector<double> value, mean, p05, p50, p95, prob, values(T * R);
-    std::vector<std::int32_t> year;
+    std::vector<double> value, mean, p05, p50, p95, prob, values(T * R), threshold;
+    std::vector<std::int32_t> year, top_n;
     std::vector<std::uint8_t> met(T * R);
     for (hsize_t k = 0; k < T; ++k) {
       const TargetResult& tr = targets[k];
@@ -273,6 +276,8 @@ void write_contents(hid_t file, const Scenario& s, const Ensemble& e,
       p95.push_back(target_display(t, tr.p95));
       prob.push_back(tr.probability);
       year.push_back(t.year);
+      threshold.push_back(t.kind == TargetSpec::Kind::clusters ? t.cluster_threshold / 1e8 : 0.0);
+      top_n.push_back(t.kind == TargetSpec::Kind::zones_in_top ? t.top_n : 0);
       for (hsize_t r = 0; r < R; ++r) {
         values[k * R + r] = target_display(t, tr.values[r]);
         met[k * R + r] = tr.met[r];
@@ -297,8 +302,13 @@ void write_contents(hid_t file, const Scenario& s, const Ensemble& e,
     attr_string(dp, "unit", "1");
     attr_string(dp, "label_en", "Share of replications that meet the target");
     attr_string(dp, "label_zh", "达标概率");
-    dataset(g, "values", {T, R}, values, T && R ? std::vector<hsize_t>{T, rchunk} : std::vector<hsize_t>{});
-    dataset(g, "met", {T, R}, met, T && R ? std::vector<hsize_t>{T, rchunk} : std::vector<hsize_t>{});
+    Hid dct = dataset(g, "cluster_threshold", {T}, threshold);
+    attr_string(dct, "unit", "亿元");
+    dataset(g, "top_n", {T}, top_n);
+    Hid dv = dataset(g, "values", {T, R}, values, T && R ? std::vector<hsize_t>{T, rchunk} : std::vector<hsize_t>{});
+    attr_string(dv, "dims", "target,replication");
+    Hid dm = dataset(g, "met", {T, R}, met, T && R ? std::vector<hsize_t>{T, rchunk} : std::vector<hsize_t>{});
+    attr_string(dm, "dims", "target,replication");
   }
   {
     Hid g = group(file, "calibration");
@@ -323,11 +333,15 @@ void write_contents(hid_t file, const Scenario& s, const Ensemble& e,
       }
     dataset_strings(g, "item", items);
     dataset_strings(g, "unit", units);
-    dataset(g, "stated", {Zr, K}, stated);
-    dataset(g, "generated_mean", {Zr, K}, mean);
+    Hid ds = dataset(g, "stated", {Zr, K}, stated);
+    attr_string(ds, "dims", "zone,item");
+    Hid dgm = dataset(g, "generated_mean", {Zr, K}, mean);
+    attr_string(dgm, "dims", "zone,item");
     Hid dr = dataset(g, "relative_error", {Zr, K}, rel);
     attr_string(dr, "unit", "1");
-    dataset(g, "generated", {R, Zr, K}, gen);
+    attr_string(dr, "dims", "zone,item");
+    Hid dg = dataset(g, "generated", {R, Zr, K}, gen);
+    attr_string(dg, "dims", "replication,zone,item");
   }
   {
     Hid g = group(file, "parameters");

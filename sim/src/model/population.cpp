@@ -114,14 +114,31 @@ void generate_population(Run& run) {
     std::vector<double> log_u(n);
     for (std::size_t i = 0; i < n; ++i) log_u[i] = std::log(rng.uniform());
     std::vector<std::pair<double, std::size_t>> keys(n);
+    // When the scenario states how many of them are above-size, each group is sampled apart.
+    const double stated_above = field(ZoneField::base_hightech_above_size_firms);
+    const std::size_t pick_above =
+        stated_above >= 0 ? static_cast<std::size_t>(stated_above) : n_pick;  // n_pick: no split
+    std::vector<std::size_t> chosen;
     auto pick = [&](double gamma) {
       for (std::size_t i = 0; i < n; ++i)
         keys[i] = {log_u[i] / std::pow(size[i] / kAboveSizeRevenue, gamma), i};
-      std::partial_sort(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(n_pick), keys.end(),
-                        [](const auto& a, const auto& b) { return a.first > b.first; });
+      chosen.clear();
+      auto take = [&](std::size_t from, std::size_t to, std::size_t k) {
+        auto first = keys.begin() + static_cast<std::ptrdiff_t>(from);
+        auto last = keys.begin() + static_cast<std::ptrdiff_t>(to);
+        k = std::min(k, to - from);
+        std::partial_sort(first, first + static_cast<std::ptrdiff_t>(k), last,
+                          [](const auto& a, const auto& b) { return a.first > b.first; });
+        for (std::size_t j = 0; j < k; ++j) chosen.push_back(keys[from + j].second);
+      };
+      if (stated_above >= 0) {
+        take(0, n_above, pick_above);  // sizes[0, n_above) are the above-size firms
+        take(n_above, n, n_pick - std::min(pick_above, n_pick));
+      } else {
+        take(0, n, n_pick);
+      }
       double rd = 0;
-      for (std::size_t k = 0; k < n_pick; ++k)
-        rd += certification_rd_threshold(size[keys[k].second]) * 1.3 * size[keys[k].second];
+      for (std::size_t i : chosen) rd += certification_rd_threshold(size[i]) * 1.3 * size[i];
       return rd;
     };
     const double rd_budget = 0.8 * field(ZoneField::base_rd);
@@ -136,7 +153,7 @@ void generate_population(Run& run) {
     }
     pick(gamma);
     std::vector<std::uint8_t> is_ht(n, 0);
-    for (std::size_t k = 0; k < n_pick; ++k) is_ht[keys[k].second] = 1;
+    for (std::size_t i : chosen) is_ht[i] = 1;
 
     const double level_subsidy = zs.lever[static_cast<std::size_t>(Lever::rd_subsidy_rate)];
     const double deduction = zs.lever[static_cast<std::size_t>(Lever::rd_super_deduction)];
@@ -217,6 +234,18 @@ void generate_population(Run& run) {
       f.value_added[id] = run.sector(s, SectorField::value_added_ratio) * f.output[id] * zs.value_added_scale;
       f.researchers[id] = static_cast<float>(f.rd_intensity[id] * f.output[id] * rd_personnel / wage_r);
       researchers += f.researchers[id];
+      // Loss history: a firm losing money in the base year has already lost for 0-2 years, so
+      // that exits for persistent losses are spread over time rather than all in year three.
+      {
+        const double tech = field(ZoneField::technical_share);
+        const double wages = f.employment[id] * ((1.0 - tech) * run.param(Param::wage_general) +
+                                                 tech * run.param(Param::wage_technical));
+        const double rd = f.rd_intensity[id] * f.output[id];
+        const double profit = f.value_added[id] * (1.0 - run.param(Param::vat_rate_on_value_added)) - wages -
+                              run.param(Param::capital_depreciation) * f.capital[id] - rd;
+        f.profit[id] = profit;
+        if (profit < 0) f.loss_years[id] = static_cast<std::uint8_t>(rng.uniform() * 3.0);
+      }
       if (f.last_innovation[id] == base)
         f.patents[id] = static_cast<std::uint16_t>(
             1 + std::min<double>(rng.poisson(f.rd_intensity[id] * f.output[id] /

@@ -5,6 +5,7 @@
 #include <boost/math/distributions/uniform.hpp>
 
 #include <array>
+#include <limits>
 
 #include "context.hpp"
 
@@ -48,6 +49,7 @@ std::string_view calibration_item_key(CalibrationItem c) {
     case CalibrationItem::firms: return "firms";
     case CalibrationItem::above_size_firms: return "above_size_firms";
     case CalibrationItem::hightech_firms: return "hightech_firms";
+    case CalibrationItem::hightech_above_size_firms: return "hightech_above_size_firms";
     case CalibrationItem::land_used: return "land_used";
     case CalibrationItem::employment: return "employment";
     case CalibrationItem::count: break;
@@ -74,6 +76,10 @@ double calibration_stated(const ZoneSpec& z, CalibrationItem c) {
     case CalibrationItem::firms: return f(ZoneField::base_firms);
     case CalibrationItem::above_size_firms: return f(ZoneField::base_above_size_firms);
     case CalibrationItem::hightech_firms: return f(ZoneField::base_hightech_firms);
+    case CalibrationItem::hightech_above_size_firms: {
+      double v = f(ZoneField::base_hightech_above_size_firms);
+      return v >= 0 ? v : std::numeric_limits<double>::quiet_NaN();
+    }
     case CalibrationItem::land_used: return f(ZoneField::base_land_used_mu);
     case CalibrationItem::employment: return f(ZoneField::base_employment);
     case CalibrationItem::count: break;
@@ -133,9 +139,11 @@ ReplicationResult simulate_replication(const Scenario& s, std::uint32_t replicat
   result.calibration.assign(s.zones.size() * kCalibrationItems, 0.0);
   for (std::size_t z = 0; z < s.zones.size(); ++z) {
     const int zi = static_cast<int>(z);
-    const Ind map[kCalibrationItems] = {Ind::gross_output, Ind::value_added, Ind::rd_expenditure,
-                                        Ind::firms, Ind::above_size_firms, Ind::hightech_firms,
-                                        Ind::land_used, Ind::employment};
+    const Ind map[kCalibrationItems] = {Ind::gross_output,     Ind::value_added,
+                                        Ind::rd_expenditure,   Ind::firms,
+                                        Ind::above_size_firms, Ind::hightech_firms,
+                                        Ind::hightech_above_size_firms, Ind::land_used,
+                                        Ind::employment};
     for (std::size_t c = 0; c < kCalibrationItems; ++c)
       result.calibration[z * kCalibrationItems + c] = result.ind(0, zi, map[c]);
   }

@@ -48,15 +48,35 @@ std::string read_file(const std::string& path, bool& ok) {
 
 // ---- YAML -> Node ----------------------------------------------------------------------------
 
+// Limits that keep a hostile or mistaken document from exhausting the stack or memory: YAML
+// aliases (`*a`) are expanded into copies, so a few lines can otherwise stand for billions of
+// values ("billion laughs").
+constexpr int kMaxDepth = 64;
+constexpr std::size_t kMaxValues = 200000;
+
 struct Converter {
   std::shared_ptr<const std::string> file;
   Diagnostics& diags;
+  std::size_t values = 0;
+  bool too_big = false;  // reported once; conversion then stops
 
-  Node convert(const YAML::Node& y, const std::string& path) {
+  Node convert(const YAML::Node& y, const std::string& path, int depth = 0) {
     Node n;
     n.file = file;
     n.line = y.Mark().line + 1;
     n.column = y.Mark().column + 1;
+    if (too_big) return n;
+    if (++values > kMaxValues || depth > kMaxDepth) {
+      too_big = true;
+      diags.add({*file, n.line, n.column, path,
+                 depth > kMaxDepth
+                     ? "values nested more than " + std::to_string(kMaxDepth) + " levels deep"
+                     : "the document expands to more than " + std::to_string(kMaxValues) +
+                           " values (YAML aliases are copied where they are used)",
+                 "a scenario is a few levels of keys; check for unclosed brackets or aliases "
+                 "that refer to large blocks"});
+      return n;
+    }
     switch (y.Type()) {
       case YAML::NodeType::Null:
       case YAML::NodeType::Undefined:
@@ -69,23 +89,32 @@ struct Converter {
       case YAML::NodeType::Sequence: {
         n.kind = Node::Kind::seq;
         std::size_t i = 0;
-        for (const auto& item : y) n.seq.push_back(convert(item, path + "[" + std::to_string(i++) + "]"));
+        for (const auto& item : y)
+          n.seq.push_back(convert(item, path + "[" + std::to_string(i++) + "]", depth + 1));
         break;
       }
       case YAML::NodeType::Map: {
         n.kind = Node::Kind::map;
-        for (auto it = y.begin(); it != y.end(); ++it) {
-          const YAML::Node& key = it->first;
+        // Dereferencing a yaml-cpp map iterator yields a temporary pair; bind it by value
+        // (binding `it->first` to a reference dangles).
+        for (const auto& entry : y) {
+          const YAML::Node& key = entry.first;
           std::string k = key.IsScalar() ? key.Scalar() : std::string("<complex key>");
           std::string child_path = path.empty() ? k : path + "." + k;
-          if (n.find(k)) {
-            diags.add({*file, key.Mark().line + 1, key.Mark().column + 1, child_path,
-                       "duplicate key \"" + k + "\"", "each key may appear once in a mapping"});
+          const int key_line = key.Mark().line + 1;
+          const int key_column = key.Mark().column + 1;
+          if (const Node* first = n.find(k)) {
+            diags.add({*file, key_line, key_column, child_path,
+                       "duplicate key \"" + k + "\"" +
+                           (first->key_line > 0
+                                ? " (first given on line " + std::to_string(first->key_line) + ")"
+                                : std::string()),
+                       "each key may appear once in a mapping; remove one of them"});
             continue;
           }
-          Node child = convert(it->second, child_path);
-          child.key_line = key.Mark().line + 1;
-          child.key_column = key.Mark().column + 1;
+          Node child = convert(entry.second, child_path, depth + 1);
+          child.key_line = key_line;
+          child.key_column = key_column;
           if (child.kind == Node::Kind::null) {  // "key:" with nothing: locate at the key
             child.line = child.key_line;
             child.column = child.key_column;
@@ -98,6 +127,83 @@ struct Converter {
     return n;
   }
 };
+
+// The innermost '{' or '[' still open at byte `end` of the text (quotes and comments skipped),
+// as a 1-based line and column; {0, 0} when there is none.
+std::pair<int, int> open_bracket_before(const std::string& text, std::size_t end) {
+  struct Open {
+    char c;
+    int line, column;
+  };
+  std::vector<Open> stack;
+  int line = 1, column = 1;
+  char quote = 0;
+  bool comment = false;
+  end = std::min(end, text.size());
+  for (std::size_t i = 0; i < end; ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      column = 1;
+      comment = false;
+      continue;
+    }
+    if (comment) {
+    } else if (quote) {
+      if (c == quote) quote = 0;
+      else if (c == '\\' && quote == '"') ++i, ++column;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t')) {
+      comment = true;
+    } else if (c == '{' || c == '[') {
+      stack.push_back({c, line, column});
+    } else if ((c == '}' || c == ']') && !stack.empty()) {
+      stack.pop_back();
+    }
+    ++column;
+  }
+  if (stack.empty()) return {0, 0};
+  return {stack.back().line, stack.back().column};
+}
+
+// A yaml-cpp parse error, reworded for people who edit scenario files.
+Diagnostic syntax_error(const std::string& text, const std::string& file_name,
+                        const YAML::ParserException& e) {
+  Diagnostic d{file_name, e.mark.line + 1, e.mark.column + 1, "", "YAML syntax error: " + e.msg,
+               "check indentation, colons after keys and matching quotes/brackets"};
+  const std::string& m = e.msg;
+  if (m == YAML::ErrorMsg::END_OF_MAP_FLOW || m == YAML::ErrorMsg::END_OF_SEQ_FLOW) {
+    const bool map = m == YAML::ErrorMsg::END_OF_MAP_FLOW;
+    auto [line, column] = open_bracket_before(text, static_cast<std::size_t>(std::max(e.mark.pos, 0)));
+    if (line > 0) {
+      d.line = line;
+      d.column = column;
+    }
+    d.message = std::string("YAML syntax error: this '") + (map ? "{" : "[") +
+                "' is never closed";
+    d.hint = std::string("add the closing '") + (map ? "}" : "]") + "' at the end of the " +
+             (map ? "mapping, e.g. {2021: 5 %, 2023: 10 %}" : "list, e.g. [a, b]");
+  } else if (m == YAML::ErrorMsg::FLOW_END) {
+    d.message = "YAML syntax error: a closing bracket that closes nothing";
+    d.hint = "remove it, or add the opening '{' or '[' that it belongs to";
+  } else if (m == YAML::ErrorMsg::MAP_VALUE) {
+    d.message = "YAML syntax error: unexpected ':'";
+    d.hint = "a value that contains \": \" must be quoted; otherwise check the indentation of "
+             "this line against the line above";
+  } else if (m == YAML::ErrorMsg::END_OF_MAP || m == YAML::ErrorMsg::END_OF_SEQ) {
+    d.message = "YAML syntax error: the indentation here does not line up with the keys above";
+    d.hint = "keys of one mapping must start in the same column";
+  } else if (m == YAML::ErrorMsg::EOF_IN_SCALAR) {
+    d.message = "YAML syntax error: a quoted text is never closed";
+    d.hint = "close the \" or ' that starts it";
+  } else if (m == YAML::ErrorMsg::UNKNOWN_ANCHOR) {
+    d.message = "YAML syntax error: an alias (*name) refers to an anchor (&name) that is not "
+                "defined before it";
+    d.hint = "define the anchor with &name first, or write the value out";
+  }
+  return d;
+}
 
 // Parses text into a Node; reports syntax errors (and tab indentation) located in `file`.
 std::optional<Node> parse_yaml(const std::string& text, const std::string& file_name,
@@ -126,20 +232,31 @@ std::optional<Node> parse_yaml(const std::string& text, const std::string& file_
     }
     if (found) return std::nullopt;
   }
-  YAML::Node root;
+  std::vector<YAML::Node> documents;
   try {
-    root = YAML::Load(text);
+    documents = YAML::LoadAll(text);
   } catch (const YAML::ParserException& e) {
-    diags.add({file_name, e.mark.line + 1, e.mark.column + 1, "",
-               "YAML syntax error: " + e.msg,
-               "check indentation, colons after keys and matching quotes/brackets"});
+    diags.add(syntax_error(text, file_name, e));
+    return std::nullopt;
+  }
+  if (documents.size() > 1) {
+    const YAML::Mark m = documents[1].Mark();
+    diags.add({file_name, m.line + 1, m.column + 1, "",
+               "the file holds " + std::to_string(documents.size()) +
+                   " YAML documents; a scenario file holds one",
+               "remove the `---` line(s) and keep one scenario per file (use `extends:` to share "
+               "a base)"});
+    return std::nullopt;
+  }
+  if (documents.empty() || documents.front().IsNull()) {
+    diags.add({file_name, 1, 0, "", "the file holds no settings",
+               "a scenario needs at least `name:`, `sectors:` and `zones:`, or "
+               "`extends: base.yaml` and the settings that differ from it"});
     return std::nullopt;
   }
   Converter conv{file, diags};
-  Node n = conv.convert(root, "");
-  if (n.kind == Node::Kind::null) {
-    n.kind = Node::Kind::map;  // empty document: validation reports missing keys
-  }
+  Node n = conv.convert(documents.front(), "");
+  if (conv.too_big) return std::nullopt;
   if (n.kind != Node::Kind::map) {
     diags.add({file_name, n.line, n.column, "", "a scenario file must be a mapping of keys",
                "start with keys such as `name:`, `zones:`, `levers:`, `targets:`"});
@@ -806,6 +923,19 @@ struct Validator {
     if (f(ZoneField::base_hightech_firms) > f(ZoneField::base_firms))
       error(at, path + ".base_hightech_firms", "more high-tech firms than firms",
             "base_hightech_firms must not exceed base_firms");
+    const double ht_above = f(ZoneField::base_hightech_above_size_firms);
+    if (ht_above >= 0) {
+      if (ht_above != std::floor(ht_above))
+        error(at, path + ".base_hightech_above_size_firms", "must be a whole number", "");
+      else if (ht_above > f(ZoneField::base_above_size_firms) || ht_above > f(ZoneField::base_hightech_firms))
+        error(at, path + ".base_hightech_above_size_firms",
+              "more above-size high-tech firms than above-size firms or than high-tech firms",
+              "it must not exceed base_above_size_firms nor base_hightech_firms");
+      else if (f(ZoneField::base_hightech_firms) - ht_above > f(ZoneField::base_firms) - f(ZoneField::base_above_size_firms))
+        error(at, path + ".base_hightech_above_size_firms",
+              "too few: the other high-tech firms do not fit among the small firms",
+              "base_hightech_firms - base_hightech_above_size_firms must not exceed base_firms - base_above_size_firms");
+    }
     if (f(ZoneField::base_value_added) > f(ZoneField::base_output))
       error(at, path + ".base_value_added", "value added exceeds gross output",
             "value added is output less intermediate inputs; it is typically 20-35 % of output");

@@ -1,0 +1,210 @@
+// Sweeps: many scenarios made from one base scenario by setting factors (any --set path) to
+// values chosen by a design (grid, Latin hypercube, Sobol/Saltelli, Morris, policy search),
+// each run for the same replications with the same seed (common random numbers).
+// See docs/sweeps.md for the file format and the HDF5 layout.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "zonesim/diagnostics.hpp"
+#include "zonesim/indicators.hpp"
+#include "zonesim/scenario.hpp"
+
+namespace zonesim::sweep {
+
+enum class DesignKind { grid, lhs, sobol, morris, optimize };
+std::string_view design_name(DesignKind d);
+
+struct Factor {
+  std::string key;    // a --set path, e.g. levers.rd_subsidy_rate or zones.north.levers.land_quota_mu
+  Dim dim = Dim::number;
+  std::string unit;   // display unit ("%", "亿元", "mu", "" ...)
+  bool discrete = false;            // `values:` given (sampled by index)
+  double low = 0, high = 0;         // range, canonical units (for `values:`: 0 .. n-1)
+  std::vector<std::string> values;  // `values:` as written
+  int levels = 0;                   // grid levels (0: use the design's default)
+  int line = 0, column = 0;
+  // Value of the factor at unit coordinate u in [0, 1]: canonical for a range, index for values.
+  double at(double u) const;
+  // The override text "key=value unit" for unit coordinate u (full precision).
+  std::string override_at(double u) const;
+  // Value shown in the design matrix (display unit; index for words).
+  double display_at(double u) const;
+  // Human text of a canonical value ("20 %", "2500 mu", "high_tech_first").
+  std::string describe(double canonical_or_index) const;
+  std::string short_name() const;  // last component of the key
+};
+
+struct OutputSpec {
+  std::string indicator;  // indicator key
+  Ind ind = Ind::gross_output;
+  int year = 0;
+  std::string zone = "all";
+  int zone_row = -1;  // row in ReplicationResult (zones count = all)
+  std::string name;   // "gross_output@all@2025"
+};
+
+struct OptimizeSpec {
+  double probability = 0.8;  // all targets met with at least this probability
+  int initial_points = 32;   // first stage: a Latin hypercube over the factors
+  int rounds = 2;            // refinement rounds
+  int points_per_round = 16;
+  int centres = 4;           // refine around this many best points
+};
+
+struct SweepSpec {
+  std::string file;       // sweep file as given
+  std::string text;       // its text
+  std::string base_path;  // resolved path of the base scenario
+  std::string name;
+  std::vector<Factor> factors;
+  DesignKind design = DesignKind::lhs;
+  int levels = 3;         // grid default levels
+  int points = 0;         // lhs
+  int base_samples = 0;   // sobol N
+  int trajectories = 0;   // morris r
+  int morris_levels = 4;  // morris p
+  int replications = 10;
+  std::uint64_t seed = 1;
+  int bootstrap = 500;    // bootstrap resamples for Sobol confidence intervals
+  std::vector<OutputSpec> outputs;
+  OptimizeSpec optimize;
+  Scenario base;          // the base scenario with replications and seed of the sweep
+};
+
+struct SweepLoadResult {
+  std::optional<SweepSpec> spec;
+  Diagnostics diagnostics;
+};
+SweepLoadResult load_sweep_file(const std::string& path);
+
+// ---- designs (points in the unit cube [0,1]^k) -----------------------------------------------
+using Matrix = std::vector<std::vector<double>>;
+
+// Unscrambled Sobol sequence with Joe-Kuo direction numbers (new-joe-kuo-6.21201), points
+// first .. first+n-1 (point 0 is the origin), dims <= sobol_max_dims().
+Matrix sobol_points(int dims, std::uint64_t first, std::uint64_t n);
+int sobol_max_dims();
+// Saltelli 2010 scheme: N*(k+2) points, ordered per sample j: A_j, AB_j^(1..k), B_j, where
+// A and B are the first and last k coordinates of Sobol point j+1 in 2k dimensions.
+Matrix saltelli_design(int k, int N);
+// Latin hypercube: one point per stratum per factor, strata permuted and positions jittered
+// with Philox streams from the seed.
+Matrix lhs_design(int k, int n, std::uint64_t seed, std::uint32_t purpose_salt = 0);
+// Full factorial grid, last factor fastest; levels[i] >= 1 (1 level: the middle).
+Matrix grid_design(const std::vector<int>& levels);
+// Morris trajectories (r of them, k+1 points each) on a p-level grid with step p/(2(p-1)).
+Matrix morris_design(int k, int r, int p, std::uint64_t seed);
+// The whole design of a spec (not for optimize, whose points depend on results).
+Matrix make_design(const SweepSpec& s);
+
+// ---- one point -------------------------------------------------------------------------------
+// Values per replication, in this order: outputs of interest, target values, target met (0/1),
+// budget cost (亿元, sum over years of budget_spent, all zones). Display units.
+int row_stride(const SweepSpec& s);
+std::vector<std::string> point_overrides(const SweepSpec& s, const std::vector<double>& unit);
+// Runs the replications of one point (TBB, up to `threads`; 0: all cores); throws on a
+// scenario that does not load, with the diagnostics as message.
+std::vector<double> evaluate_point(const SweepSpec& s, const std::vector<double>& unit, int threads);
+
+struct PointSummary {
+  std::vector<double> output_mean;         // per output
+  std::vector<double> target_probability;  // per target
+  std::vector<double> target_mean;         // per target
+  double all_targets_probability = 0;      // share of replications meeting every target
+  double budget_cost_mean = 0;
+};
+PointSummary summarise_point(const SweepSpec& s, const std::vector<double>& rows);
+
+// ---- sensitivity -----------------------------------------------------------------------------
+struct SobolIndices {
+  std::vector<double> S1, S1_low, S1_high, ST, ST_low, ST_high;  // per factor; CI 95 % bootstrap
+  double variance = 0;
+};
+// y in saltelli_design order (N*(k+2) values).
+SobolIndices sobol_indices(const std::vector<double>& y, int k, int N, int bootstrap, std::uint64_t seed);
+
+struct MorrisIndices {
+  std::vector<double> mu, mu_star, sigma;  // per factor, per whole factor range
+};
+MorrisIndices morris_indices(const Matrix& design, const std::vector<double>& y, int k, int r);
+
+// ---- policy search ---------------------------------------------------------------------------
+// Indices of the non-dominated points (lower cost, higher probability), by increasing cost.
+std::vector<int> pareto_front(const std::vector<double>& cost, const std::vector<double>& probability);
+// Points of refinement round `round` (1-based) around the best evaluated points so far.
+Matrix refine_points(const SweepSpec& s, const Matrix& evaluated, const std::vector<double>& cost,
+                     const std::vector<double>& probability, int round);
+int optimize_total_points(const SweepSpec& s);
+
+// ---- scenario discovery (PRIM) ---------------------------------------------------------------
+struct PrimBox {
+  std::vector<double> low, high;         // per factor, in the columns' units
+  std::vector<std::uint8_t> restricted;  // 1 when the box limits the factor
+  double density = 0;   // share of runs in the box where y = 1
+  double coverage = 0;  // share of all y = 1 runs that are in the box
+  double mass = 0;      // share of all runs in the box
+};
+// Patient rule induction (Friedman & Fisher 1999): peels alpha of the runs at a time from the
+// side that raises density most, down to min_mass; returns the box of highest density with
+// mass >= min_mass, then pastes back restrictions that do not lower its density.
+PrimBox prim(const Matrix& x, const std::vector<std::uint8_t>& y, double alpha = 0.05, double min_mass = 0.1);
+// "rd_subsidy_rate between 20 % and 40 % and land_quota_mu above 2500 mu"
+std::string describe_box(const SweepSpec& s, const PrimBox& b, const std::vector<double>& col_low,
+                         const std::vector<double>& col_high);
+
+}  // namespace zonesim::sweep
+
+// ---- streaming output and resume -------------------------------------------------------------
+namespace zonesim::sweep {
+
+// The output of a sweep while it runs: <out>.partial.h5 with every dataset pre-sized (NaN until
+// written) and a journal <out>.journal (append-only, checksummed records, flushed after each
+// point). A stopped sweep resumes from the journal (the partial HDF5 file is rebuilt from it, as
+// it may be damaged by kill -9); the finished file is renamed into place atomically.
+class SweepStore {
+ public:
+  struct Options {
+    bool resume = false;
+    bool force = false;
+    int threads = 1;
+    int ranks = 1;
+    std::string command_line;
+  };
+  // Creates or resumes; on failure returns null and sets `error`. `replayed` is called for each
+  // point found in the journal (resume), in journal order.
+  static std::unique_ptr<SweepStore> open(
+      const std::string& out, const SweepSpec& s, int total_points, const Options& o, std::string& error,
+      const std::function<void(int point, const std::vector<double>& unit, const std::vector<double>& rows)>&
+          replayed = {});
+  ~SweepStore();
+  int total_points() const;
+  int done_points() const;
+  bool done(int point) const;
+  // The design row of a point (unit coordinates), written before it runs (policy search rounds).
+  void write_design(int point, const std::vector<double>& unit);
+  // A finished point: journal (durable), then the HDF5 rows.
+  void write_point(int point, const std::vector<double>& unit, const std::vector<double>& rows);
+  // Analysis (sensitivity, policy search, discovery) into the file, then the atomic rename.
+  // Returns a human summary; throws on failure.
+  std::string finish(const std::string& started_at);
+  // Path of the journal (for messages).
+  std::string journal_path() const;
+
+  struct Impl;
+
+ private:
+  explicit SweepStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Journal and partial-file paths of an output path.
+std::string journal_path_for(const std::string& out);
+std::string partial_path_for(const std::string& out);
+
+}  // namespace zonesim::sweep

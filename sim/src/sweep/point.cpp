@@ -1,0 +1,95 @@
+// One point of a sweep: the base scenario with the factor values set as --set overrides, run
+// for the sweep's replications with the sweep's seed (replication r of every point shares its
+// random streams: common random numbers), reduced to the summary rows stored in the file.
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <stdexcept>
+
+#include "zonesim/engine.hpp"
+#include "zonesim/model.hpp"
+#include "zonesim/sweep.hpp"
+
+namespace zonesim::sweep {
+
+int row_stride(const SweepSpec& s) {
+  return static_cast<int>(s.outputs.size() + 2 * s.base.targets.size() + 1);
+}
+
+std::vector<std::string> point_overrides(const SweepSpec& s, const std::vector<double>& unit) {
+  std::vector<std::string> o = {"replications=" + std::to_string(s.replications), "seed=" + std::to_string(s.seed)};
+  for (std::size_t i = 0; i < s.factors.size(); ++i) o.push_back(s.factors[i].override_at(unit[i]));
+  return o;
+}
+
+std::vector<double> evaluate_point(const SweepSpec& s, const std::vector<double>& unit, int threads) {
+  LoadOptions lo;
+  lo.overrides = point_overrides(s, unit);
+  LoadResult lr = load_scenario_file(s.base_path, lo);
+  if (!lr.scenario) throw std::runtime_error("a sweep point does not load:\n" + lr.diagnostics.format());
+  const Scenario& sc = *lr.scenario;
+  const int R = s.replications;
+  const int O = static_cast<int>(s.outputs.size());
+  const int T = static_cast<int>(sc.targets.size());
+  const int stride = row_stride(s);
+  const int Z = static_cast<int>(sc.zones.size());
+  std::vector<double> rows(static_cast<std::size_t>(R) * stride);
+  auto body = [&](int rep) {
+    ReplicationResult r = simulate_replication(sc, static_cast<std::uint32_t>(rep));
+    double* row = &rows[static_cast<std::size_t>(rep) * stride];
+    for (int o = 0; o < O; ++o) {
+      const OutputSpec& out = s.outputs[o];
+      row[o] = to_display(indicator_info(out.ind).dim, r.ind(out.year - sc.base_year, out.zone_row, out.ind));
+    }
+    for (int t = 0; t < T; ++t) {
+      const TargetSpec& ts = sc.targets[t];
+      const double v = target_value(sc, r, ts);
+      row[O + t] = target_display(ts, v);
+      row[O + T + t] = compare(v, ts.op, ts.value) ? 1.0 : 0.0;
+    }
+    double cost = 0;  // every simulated year's lever spending, all zones
+    for (int y = 0; y <= sc.years(); ++y) cost += r.ind(y, Z, Ind::budget_spent);
+    row[O + 2 * T] = to_display(Dim::money, cost);
+  };
+  if (threads == 1) {
+    for (int rep = 0; rep < R; ++rep) body(rep);
+  } else {
+    tbb::task_arena arena(threads > 0 ? threads : tbb::info::default_concurrency());
+    arena.execute([&] { tbb::parallel_for(0, R, body); });
+  }
+  return rows;
+}
+
+PointSummary summarise_point(const SweepSpec& s, const std::vector<double>& rows) {
+  const int R = s.replications;
+  const int O = static_cast<int>(s.outputs.size());
+  const int T = static_cast<int>(s.base.targets.size());
+  const int stride = row_stride(s);
+  PointSummary p;
+  p.output_mean.assign(O, 0.0);
+  p.target_mean.assign(T, 0.0);
+  p.target_probability.assign(T, 0.0);
+  double all = 0, cost = 0;
+  for (int r = 0; r < R; ++r) {  // in replication order: the same sums on every machine
+    const double* row = &rows[static_cast<std::size_t>(r) * stride];
+    for (int o = 0; o < O; ++o) p.output_mean[o] += row[o];
+    bool every = true;
+    for (int t = 0; t < T; ++t) {
+      p.target_mean[t] += row[O + t];
+      p.target_probability[t] += row[O + T + t];
+      every = every && row[O + T + t] > 0.5;
+    }
+    all += every ? 1 : 0;
+    cost += row[O + 2 * T];
+  }
+  for (auto& v : p.output_mean) v /= R;
+  for (auto& v : p.target_mean) v /= R;
+  for (auto& v : p.target_probability) v /= R;
+  p.all_targets_probability = all / R;
+  p.budget_cost_mean = cost / R;
+  return p;
+}
+
+}  // namespace zonesim::sweep

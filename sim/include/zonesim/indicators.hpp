@@ -66,6 +66,8 @@ namespace zonesim {
   X(projects_lost_no_land, count, "Projects lost for lack of land", "因无地流失项目数")          \
   X(startups, count, "Start-ups born in innovation carriers", "孵化初创企业数")                 \
   X(relocations, count, "Firms relocated from the metropolis", "承接转移企业数")                \
+  X(firms_moved_in, count, "Firms that moved in from another zone for land", "从其他园区迁入企业数") \
+  X(firms_moved_out, count, "Firms that moved out to another zone for land", "迁往其他园区企业数") \
   X(wage_researcher, money, "Researcher wage", "研发人员工资")                                  \
   X(skilled_net_migration, count, "Net skilled in-migration", "人才净流入")                      \
   X(trade_share_of_province, share, "Zones' share of the province's goods trade",              \

@@ -222,6 +222,9 @@ inline constexpr double kUnbounded = std::numeric_limits<double>::infinity();
     "Share of an innovation-fund award a firm adds to its R&D", "创新资金转化为研发投入比例")      \
   X(relocated_firm_size, money, 3e8, 1e5, 1e12, "Average output of a firm relocated from the metropolis", \
     "转移企业平均产值")                                                                           \
+  X(firm_relocation_rate, share, 0.2, 0.0, 1.0,                                                  \
+    "Share of firms denied most of their land that move to a zone with land to spare, per year",  \
+    "用地不足企业迁往其他园区的比例")                                                             \
   X(rank_consequence_quota_cut, share, 0.3, 0.0, 1.0,                                             \
     "Cut in land quota of a zone demoted to provincial level", "降级后用地指标削减比例")
 

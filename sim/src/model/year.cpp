@@ -89,7 +89,7 @@ struct YearScratch {
   std::vector<double> grant_fraction;  // per zone x 2 classes
   std::vector<double> spend_asked, spend_paid;  // per zone x kSpendCount
   std::vector<double> entries, startups, relocations, arrived, entered, refused, lost;
-  std::vector<double> net_migration, project_fdi;
+  std::vector<double> net_migration, project_fdi, moved_in, moved_out;
 };
 
 namespace {
@@ -646,6 +646,42 @@ void simulate_year(Run& run) {
     sums_b[L.acc(z, kGranted)] = granted_total;
   }
 
+  // Firms denied most of the land they asked for may move to another zone of the region that has
+  // land to spare: zones compete for firms as well as for new projects.
+  ys.moved_in.assign(Z, 0.0);
+  ys.moved_out.assign(Z, 0.0);
+  if (Z > 1) {
+    std::vector<double> spare(Z);
+    bool short_somewhere = false;
+    for (std::size_t z = 0; z < Z; ++z) {
+      spare[z] = run.zones[z].land_available;
+      short_somewhere = short_somewhere || ys.grant_fraction[z * 2] < 0.5 || ys.grant_fraction[z * 2 + 1] < 0.5;
+    }
+    const double move_rate = run.param(Param::firm_relocation_rate);
+    for (std::size_t i = 0; short_somewhere && move_rate > 0 && i < first_new; ++i) {
+      if (!(f.flags[i] & kAlive) || (f.flags[i] & kExitNow) || f.land_request[i] <= 0) continue;
+      const std::size_t z = f.zone[i];
+      const double frac = ys.grant_fraction[z * 2 + ((f.flags[i] & kPriorityLand) ? 0 : 1)];
+      if (frac >= 0.5) continue;
+      const double need = f.land_mu[i] + f.land_request[i];
+      std::size_t dest = z;
+      for (std::size_t w = 0; w < Z; ++w)
+        if (w != z && spare[w] >= need && (dest == z || spare[w] > spare[dest])) dest = w;
+      if (dest == z || !(run.stream(static_cast<std::uint32_t>(i), Purpose::relocation).uniform() < move_rate))
+        continue;
+      // The origin gets back the firm's land and the share of its request it had set aside.
+      run.zones[z].land_available += f.land_mu[i] + frac * f.land_request[i];
+      run.zones[dest].land_available -= need;
+      spare[dest] -= need;
+      run.zones[dest].land_idle += f.land_request[i] * idle_share;
+      f.land_mu[i] += f.land_request[i] * (1.0 - idle_share);
+      f.land_request[i] = 0;
+      f.zone[i] = static_cast<std::uint16_t>(dest);
+      ys.moved_out[z] += 1;
+      ys.moved_in[dest] += 1;
+    }
+  }
+
   // Migration of researchers (region-wide logit).
   {
     double hinterland = 0;
@@ -834,6 +870,8 @@ void record_indicators(Run& run, int yi, const Layout& L, const std::vector<doub
     set(Ind::wage_researcher, zs.wage_researcher);
     set(Ind::skilled_net_migration, ys.net_migration.empty() ? 0 : ys.net_migration[z]);
     set(Ind::national_level, zs.national ? 1.0 : 0.0);
+    set(Ind::firms_moved_in, ys.moved_in.empty() ? 0 : ys.moved_in[z]);
+    set(Ind::firms_moved_out, ys.moved_out.empty() ? 0 : ys.moved_out[z]);
     for (std::size_t s = 0; s < S; ++s) r.sec(yi, zi, static_cast<int>(s)) = sums[L.sec(z, s, kSecOutput)];
   }
   // Totals row: sums of the zone rows for additive indicators.

@@ -123,8 +123,10 @@ inline constexpr double kUnbounded = std::numeric_limits<double>::infinity();
     "企业所得税税率")                                                                             \
   X(vat_rate_on_value_added, share, 0.13, 0.0, 0.5, "VAT-like tax as a share of value added",    \
     "增值税(占增加值比例)")                                                                      \
-  X(local_tax_retention, share, 0.45, 0.0, 1.0,                                                   \
-    "Share of taxes collected in the zone that stays in the zone budget", "地方留成比例")        \
+  X(local_tax_retention, share, 0.20, 0.0, 1.0,                                                   \
+    "Share of taxes collected in the zone that the zone's own budget keeps (the rest goes to "    \
+    "the city, province and centre)",                                                             \
+    "园区财政留成比例")                                                                           \
   X(rd_user_cost_elasticity, number, -1.0, -3.0, 0.0,                                             \
     "Elasticity of R&D intensity with respect to the user cost of R&D (long run about -1)",       \
     "研发投入对研发使用成本的弹性")                                                               \

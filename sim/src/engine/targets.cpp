@@ -36,6 +36,8 @@ double target_value(const Scenario& s, const ReplicationResult& r, const TargetS
       double count = 0;
       for (int z = 0; z < Z; ++z) {
         if (t.zone >= 0 && z != t.zone) continue;
+        // Only zones holding national status take part in the national evaluation.
+        if (r.ind(yi, z, Ind::national_level) < 0.5) continue;
         if (r.ind(yi, z, Ind::national_rank) <= t.top_n) count += 1;
       }
       return count;

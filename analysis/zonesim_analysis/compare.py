@@ -1,0 +1,217 @@
+"""`zonesim compare BASE.h5 ALT.h5`: an alternative against a baseline, indicator by indicator
+(key indicators of the all-zones row in the last year) and target by target.
+
+Pairing: when both files have the same seed and the same replications, replication r of the
+alternative used the same random numbers as replication r of the baseline (common random
+numbers), so the difference is taken replication by replication and its 90 % interval is the
+5th-95th percentile of the per-replication differences. Otherwise the runs are independent and
+the interval is the 5th-95th percentile of alt[i] - base[j] over bootstrap pairs (i, j) drawn
+with a fixed seed. The interval of a difference in target probability is a bootstrap interval
+over replications (resampled jointly when paired), also with a fixed seed.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from typing import List, Optional, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .common import EXIT_BAD_INPUT, EXIT_OK, fail, fmt, signed, text_table, with_unit
+from .reader import KEY_INDICATORS, Run, ZonesimFileError, load
+
+BOOTSTRAP_SEED = 20240601
+BOOTSTRAP_DRAWS = 4000
+
+
+class CompareError(Exception):
+    pass
+
+
+@dataclass
+class Comparison:
+    paired: bool
+    year: int
+    indicators: pd.DataFrame
+    targets: pd.DataFrame
+    only_in_base: List[str]
+    only_in_alt: List[str]
+    note: str
+
+
+def is_paired(base: Run, alt: Run) -> bool:
+    return base.seed == alt.seed and base.replications == alt.replications
+
+
+def diff_interval(b: np.ndarray, a: np.ndarray, paired: bool, rng: np.random.Generator):
+    """Mean difference alt - base and its 90 % interval (see module docstring)."""
+    b = np.asarray(b, dtype=float)
+    a = np.asarray(a, dtype=float)
+    if paired:
+        d = a - b
+    else:
+        d = a[rng.integers(0, len(a), BOOTSTRAP_DRAWS)] - b[rng.integers(0, len(b), BOOTSTRAP_DRAWS)]
+    lo, hi = np.percentile(d, [5, 95])
+    return float(a.mean() - b.mean()), float(lo), float(hi)
+
+
+def probability_interval(mb: np.ndarray, ma: np.ndarray, paired: bool, rng: np.random.Generator):
+    mb = np.asarray(mb, dtype=float)
+    ma = np.asarray(ma, dtype=float)
+    if paired:
+        idx = rng.integers(0, len(mb), (BOOTSTRAP_DRAWS, len(mb)))
+        d = ma[idx].mean(axis=1) - mb[idx].mean(axis=1)
+    else:
+        d = (ma[rng.integers(0, len(ma), (BOOTSTRAP_DRAWS, len(ma)))].mean(axis=1)
+             - mb[rng.integers(0, len(mb), (BOOTSTRAP_DRAWS, len(mb)))].mean(axis=1))
+    lo, hi = np.percentile(d, [5, 95])
+    return float(ma.mean() - mb.mean()), float(lo), float(hi)
+
+
+def compare_runs(base: Run, alt: Run, indicators: Optional[Sequence[str]] = None,
+                 zone: str = "all") -> Comparison:
+    if base.years != alt.years:
+        raise CompareError(
+            f"the runs cover different years ({base.years[0]}-{base.years[-1]} and "
+            f"{alt.years[0]}-{alt.years[-1]}); compare runs of the same horizon")
+    if zone not in base.zones or zone not in alt.zones:
+        raise CompareError(f"zone {zone!r} is not in both files (base: {', '.join(base.zones)}; "
+                           f"alt: {', '.join(alt.zones)})")
+    paired = is_paired(base, alt)
+    if paired:
+        note = (f"paired by replication (common random numbers: seed {base.seed}, "
+                f"{len(base.replications)} replications in both)")
+    else:
+        why = "different seeds" if base.seed != alt.seed else "different replications"
+        note = (f"unpaired ({why}: seed {base.seed}/{alt.seed}, {len(base.replications)}/"
+                f"{len(alt.replications)} replications); intervals from {BOOTSTRAP_DRAWS} bootstrap "
+                f"draws, seed {BOOTSTRAP_SEED}")
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    keys = list(indicators) if indicators else [k for k in KEY_INDICATORS if k in base.indicator_keys]
+    missing = [k for k in keys if k not in base.indicator_keys or k not in alt.indicator_keys]
+    if missing:
+        raise CompareError(f"indicator(s) not in both files: {', '.join(missing)}")
+    year = base.years[-1]
+    rows = []
+    for k in keys:
+        b = base.indicator_array(k)[-1, base.zones.index(zone), :]
+        a = alt.indicator_array(k)[-1, alt.zones.index(zone), :]
+        d, lo, hi = diff_interval(b, a, paired, rng)
+        bm = float(b.mean())
+        rows.append({
+            "indicator": k, "label_en": base.label(k, "en"), "label_zh": base.label(k, "zh"),
+            "unit": base.unit(k), "year": year, "zone": zone,
+            "base_mean": bm, "alt_mean": float(a.mean()), "diff": d, "diff_p05": lo, "diff_p95": hi,
+            "diff_relative": d / bm if bm != 0 else np.nan,
+        })
+    ind = pd.DataFrame(rows)
+
+    bt, at = base.targets(), alt.targets()
+    bv, av = base.target_values(), alt.target_values()
+    both = [t for t in bt["id"] if t in set(at["id"])]
+    trows = []
+    for t in both:
+        tb = bt[bt["id"] == t].iloc[0]
+        ta = at[at["id"] == t].iloc[0]
+        vb = bv[bv["target"] == t].sort_values("replication")
+        va = av[av["target"] == t].sort_values("replication")
+        d, lo, hi = diff_interval(vb["value"].to_numpy(), va["value"].to_numpy(), paired, rng)
+        pd_, plo, phi = probability_interval(vb["met"].to_numpy(), va["met"].to_numpy(), paired, rng)
+        trows.append({
+            "id": t, "label_en": tb["label_en"], "label_zh": tb["label_zh"], "year": int(tb["year"]),
+            "comparison": tb["comparison"], "value": tb["value"], "unit": tb["unit"],
+            "alt_value": ta["value"],
+            "base_probability": float(vb["met"].mean()), "alt_probability": float(va["met"].mean()),
+            "probability_diff": pd_, "probability_diff_p05": plo, "probability_diff_p95": phi,
+            "base_mean": float(vb["value"].mean()), "alt_mean": float(va["value"].mean()),
+            "diff": d, "diff_p05": lo, "diff_p95": hi,
+        })
+    tgt = pd.DataFrame(trows)
+    return Comparison(paired, year, ind, tgt,
+                      [t for t in bt["id"] if t not in set(at["id"])],
+                      [t for t in at["id"] if t not in set(bt["id"])], note)
+
+
+def pct(p: float) -> str:
+    return f"{100 * p:.1f} %"
+
+
+def pp(p: float) -> str:
+    v = 100 * p
+    s = f"{v:+.1f}"
+    return "0.0" if s in ("+0.0", "-0.0") else s
+
+
+def format_comparison(c: Comparison, base: Run, alt: Run, lang: str = "en") -> str:
+    zh = lang == "zh"
+    out = [f"{'备选' if zh else 'alternative'}: {alt.path} ({alt.scenario_name})",
+           f"{'基准' if zh else 'baseline'}:    {base.path} ({base.scenario_name})",
+           c.note, ""]
+    zone_text = base.zone_name(c.indicators["zone"].iloc[0], lang) if len(c.indicators) else ""
+    out.append((f"指标({zone_text},{c.year}年,各次模拟平均)" if zh
+                else f"indicators ({zone_text}, {c.year}, mean over replications)"))
+    header = (["指标", "单位", "基准", "备选", "差值", "差值 90% 区间", "相对差"] if zh else
+              ["indicator", "unit", "base", "alt", "diff", "90 % interval of diff", "rel. diff"])
+    rows = []
+    for _, r in c.indicators.iterrows():
+        unit = "" if r["unit"] in ("1", "count") else r["unit"]
+        rel = "-" if r["diff_relative"] != r["diff_relative"] else f"{100 * r['diff_relative']:+.1f} %"
+        rows.append([r["indicator"], unit, fmt(r["base_mean"]), fmt(r["alt_mean"]), signed(r["diff"]),
+                     f"[{fmt(r['diff_p05'])}, {fmt(r['diff_p95'])}]", rel])
+    out.append(text_table(header, rows, right_from=2))
+    out.append("")
+    if len(c.targets):
+        out.append("目标(达标概率与目标年的值)" if zh else "targets (probability of meeting them, value in the target year)")
+        header = (["目标", "年份", "目标值", "P(基准)", "P(备选)", "概率差(百分点)", "90% 区间",
+                   "均值 基准", "均值 备选", "差值", "差值 90% 区间"] if zh else
+                  ["target", "year", "goal", "P(base)", "P(alt)", "diff (pp)", "90 % interval",
+                   "mean base", "mean alt", "diff", "90 % interval of diff"])
+        rows = []
+        for _, r in c.targets.iterrows():
+            goal = f"{r['comparison']} {with_unit(r['value'], r['unit'])}"
+            if r["alt_value"] != r["value"]:
+                goal += f" / {fmt(r['alt_value'])}"
+            rows.append([r["id"], str(r["year"]), goal, pct(r["base_probability"]), pct(r["alt_probability"]),
+                         pp(r["probability_diff"]), f"[{pp(r['probability_diff_p05'])}, {pp(r['probability_diff_p95'])}]",
+                         with_unit(r["base_mean"], r["unit"]), with_unit(r["alt_mean"], r["unit"]),
+                         signed(r["diff"]), f"[{fmt(r['diff_p05'])}, {fmt(r['diff_p95'])}]"])
+        out.append(text_table(header, rows, right_from=1))
+    else:
+        out.append("两个文件没有共同的目标" if zh else "no targets in common")
+    if c.only_in_base:
+        out.append(("仅基准有的目标: " if zh else "targets only in the baseline: ") + ", ".join(c.only_in_base))
+    if c.only_in_alt:
+        out.append(("仅备选有的目标: " if zh else "targets only in the alternative: ") + ", ".join(c.only_in_alt))
+    return "\n".join(out) + "\n"
+
+
+def main(argv=None) -> int:
+    prog = "zonesim compare"
+    ap = argparse.ArgumentParser(
+        prog=prog, description="Compare an alternative run with a baseline, indicator by indicator and "
+        "target by target, paired by replication when seeds and replication counts match.")
+    ap.add_argument("base", metavar="BASE.h5", help="baseline output file")
+    ap.add_argument("alt", metavar="ALT.h5", help="alternative output file")
+    ap.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the headings (default en)")
+    ap.add_argument("--indicators", help="comma-separated indicator keys (default: the key indicators)")
+    ap.add_argument("--zone", default="all", help="zone id whose row is compared (default: all zones)")
+    ap.add_argument("--csv", metavar="FILE", help="also write the indicator and target tables as CSV (UTF-8 with BOM)")
+    args = ap.parse_args(argv)
+    try:
+        with load(args.base) as base, load(args.alt) as alt:
+            inds = [s.strip() for s in args.indicators.split(",") if s.strip()] if args.indicators else None
+            c = compare_runs(base, alt, inds, zone=args.zone)
+            sys.stdout.write(format_comparison(c, base, alt, args.lang))
+            if args.csv:
+                table = pd.concat([c.indicators.assign(section="indicator"),
+                                   c.targets.assign(section="target")], ignore_index=True)
+                table.to_csv(args.csv, index=False, encoding="utf-8-sig")
+    except (ZonesimFileError, CompareError) as exc:
+        return fail(prog, str(exc))
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

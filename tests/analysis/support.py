@@ -1,0 +1,31 @@
+"""Helpers of the analysis tests: run the real zonesim binary into a temporary directory."""
+import os
+import subprocess
+import sys
+import tempfile
+
+SOURCE_DIR = os.environ.get("ZONESIM_SOURCE_DIR",
+                            os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
+ZONESIM = os.environ.get("ZONESIM", os.path.join(SOURCE_DIR, "build", "sim", "zonesim"))
+DEMO = os.path.join(SOURCE_DIR, "scenarios", "demo.yaml")
+REPLICATIONS = "20"
+
+if os.path.join(SOURCE_DIR, "analysis") not in sys.path:
+    sys.path.insert(0, os.path.join(SOURCE_DIR, "analysis"))
+
+
+def zonesim(*args, check=True):
+    """Runs the zonesim binary; returns the CompletedProcess (text mode)."""
+    proc = subprocess.run([ZONESIM, *args], capture_output=True, text=True, timeout=240)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"zonesim {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def run_demo(out, *extra):
+    zonesim("run", DEMO, "-o", out, "--replications", REPLICATIONS, "--force", "--quiet", *extra)
+    return out
+
+
+def tempdir(prefix):
+    return tempfile.TemporaryDirectory(prefix=prefix)

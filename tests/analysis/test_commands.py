@@ -1,0 +1,203 @@
+"""`zonesim report|compare|export` through the real binary (which execs the analysis package)."""
+import csv
+import os
+import re
+import shutil
+import unittest
+
+import h5py
+import numpy as np
+
+import support
+from zonesim_analysis import load
+from zonesim_analysis.compare import compare_runs
+
+TMP = None
+BASE = ALT = OTHER = None
+
+
+def setUpModule():
+    global TMP, BASE, ALT, OTHER
+    TMP = support.tempdir("zonesim-commands-")
+    d = TMP.name
+    BASE = support.run_demo(os.path.join(d, "base.h5"), "--firm-panel", "0")
+    ALT = support.run_demo(os.path.join(d, "rd60.h5"), "--set", "levers.rd_subsidy_rate=60%")
+    # Different seed: not paired with BASE.
+    OTHER = support.run_demo(os.path.join(d, "seed7.h5"), "--seed", "7")
+
+
+def tearDownModule():
+    TMP.cleanup()
+
+
+def path(name):
+    return os.path.join(TMP.name, name)
+
+
+class CompareTest(unittest.TestCase):
+    def test_file_with_itself_has_zero_differences(self):
+        with load(BASE) as a, load(BASE) as b:
+            c = compare_runs(a, b)
+        self.assertTrue(c.paired)
+        for col in ["diff", "diff_p05", "diff_p95"]:
+            self.assertTrue((c.indicators[col] == 0).all(), col)
+            self.assertTrue((c.targets[col] == 0).all(), col)
+        self.assertTrue((c.targets["probability_diff"] == 0).all())
+        out = support.zonesim("compare", BASE, BASE).stdout
+        self.assertIn("paired by replication", out)
+        self.assertRegex(out, r"gross_output\s+亿元\s+[\d.,]+\s+[\d.,]+\s+0\s+\[0, 0\]")
+
+    def test_rd_subsidy_raises_spending_on_it(self):
+        with load(BASE) as a, load(ALT) as b:
+            sa = a.spending_array("rd_subsidy")[-1, -1, :]
+            sb = b.spending_array("rd_subsidy")[-1, -1, :]
+            self.assertTrue(np.all(sb > sa))  # paired: every replication pays more
+            c = compare_runs(a, b, ["budget_spent"])
+        row = c.indicators.iloc[0]
+        self.assertGreater(row["diff"], 0)
+        self.assertGreater(row["diff_p05"], 0)
+
+    # Known model problem (reported with issue 5): with the model at the time of writing, raising
+    # the R&D subsidy from 5-10 % to 60 % pays ~3 亿元 more subsidy a year but leaves R&D
+    # expenditure and rd_to_gdp unchanged (diff -0.008 pp, 20 paired replications). The analysis
+    # code reports this faithfully; remove the decorator once the model responds to the lever
+    # (unittest then reports the unexpected success as a failure, so this cannot be forgotten).
+    @unittest.expectedFailure
+    def test_rd_subsidy_raises_rd_to_gdp(self):
+        with load(BASE) as a, load(ALT) as b:
+            c = compare_runs(a, b, ["rd_to_gdp"])
+        row = c.indicators.iloc[0]
+        self.assertGreater(row["diff"], 0, "a 60 % R&D subsidy should raise R&D / GDP in 2025")
+
+    def test_paired_difference_matches_per_replication_values(self):
+        with load(BASE) as a, load(ALT) as b:
+            c = compare_runs(a, b, ["gross_output"])
+            d = b.indicator_array("gross_output")[-1, 2, :] - a.indicator_array("gross_output")[-1, 2, :]
+        row = c.indicators.iloc[0]
+        self.assertAlmostEqual(row["diff"], d.mean(), places=9)
+        self.assertAlmostEqual(row["diff_p05"], np.percentile(d, 5), places=9)
+        self.assertAlmostEqual(row["diff_p95"], np.percentile(d, 95), places=9)
+
+    def test_unpaired_uses_a_reproducible_bootstrap(self):
+        first = support.zonesim("compare", BASE, OTHER).stdout
+        second = support.zonesim("compare", BASE, OTHER).stdout
+        self.assertIn("unpaired (different seeds", first)
+        self.assertEqual(first, second)
+
+    def test_targets_section_lists_probabilities(self):
+        out = support.zonesim("compare", BASE, ALT).stdout
+        with load(BASE) as a:
+            t = a.targets()
+        for _, r in t.iterrows():
+            self.assertRegex(out, re.escape(r["id"]) + r"\s+2025\s+" + re.escape(r["comparison"]))
+            self.assertIn(f"{100 * r['probability']:.1f} %", out)
+
+    def test_bad_input_exits_2(self):
+        p = support.zonesim("compare", BASE, path("missing.h5"), check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("no such file", p.stderr)
+        p = support.zonesim("compare", BASE, support.DEMO, check=False)
+        self.assertEqual(p.returncode, 2)
+        p = support.zonesim("compare", BASE, check=False)
+        self.assertEqual(p.returncode, 2)
+
+
+class ExportTest(unittest.TestCase):
+    def test_export_writes_tidy_csv_with_bom(self):
+        out = path("csv")
+        support.zonesim("export", BASE, "--csv", out)
+        names = sorted(os.listdir(out))
+        self.assertEqual(names, ["calibration.csv", "firm_panel.csv", "indicators.csv", "parameters.csv",
+                                 "spending.csv", "targets.csv"])
+        with open(os.path.join(out, "indicators.csv"), "rb") as fh:
+            self.assertEqual(fh.read(3), b"\xef\xbb\xbf")
+        with open(os.path.join(out, "targets.csv"), encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        with h5py.File(BASE, "r") as f:
+            self.assertEqual([r["id"] for r in rows], list(f["targets/id"].asstr()[()]))
+            np.testing.assert_allclose([float(r["probability"]) for r in rows], f["targets/probability"][()])
+            np.testing.assert_allclose([float(r["mean"]) for r in rows], f["targets/mean"][()], rtol=1e-15)
+            self.assertIn("工业总产值", rows[0]["label_zh"])
+            with open(os.path.join(out, "indicators.csv"), encoding="utf-8-sig", newline="") as fh:
+                reader = csv.DictReader(fh)
+                self.assertEqual(reader.fieldnames, ["year", "zone", "replication", "indicator", "value", "unit"])
+                n = 0
+                for r in reader:
+                    n += 1
+                    if r["indicator"] == "rd_to_gdp" and r["year"] == "2025" and r["zone"] == "all" \
+                            and r["replication"] == "7":
+                        self.assertEqual(float(r["value"]), f["indicators/rd_to_gdp"][5, 2, 7])
+                        self.assertEqual(r["unit"], "%")
+                self.assertEqual(n, len(f["indicators"]) * 6 * 3 * 20)
+
+    def test_refuses_non_empty_directory_without_force(self):
+        out = path("busy")
+        os.makedirs(out)
+        with open(os.path.join(out, "keep.txt"), "w") as fh:
+            fh.write("x")
+        p = support.zonesim("export", BASE, "--csv", out, check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--force", p.stderr)
+        self.assertEqual(os.listdir(out), ["keep.txt"])
+        support.zonesim("export", ALT, "--csv", out, "--force")
+        self.assertIn("targets.csv", os.listdir(out))
+        self.assertNotIn("firm_panel.csv", os.listdir(out))  # ALT has no panel
+
+    def test_bad_input(self):
+        p = support.zonesim("export", path("missing.h5"), "--csv", path("x"), check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertFalse(os.path.exists(path("x")))
+
+
+class ReportCommandTest(unittest.TestCase):
+    def test_default_name_overwrite_and_force(self):
+        src = path("r.h5")
+        shutil.copy(BASE, src)
+        p = support.zonesim("report", src, "--lang", "en")
+        html = path("r.html")
+        self.assertTrue(os.path.isfile(html), p.stdout + p.stderr)
+        before = os.path.getmtime(html)
+        p = support.zonesim("report", src, check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--force", p.stderr)
+        self.assertEqual(os.path.getmtime(html), before)
+        support.zonesim("report", src, "--force", "--lang", "zh")
+        with open(html, encoding="utf-8") as fh:
+            text = fh.read()
+        self.assertIn("目标达成情况", text)
+        self.assertNotIn('src="http', text)  # self-contained
+        self.assertEqual([n for n in os.listdir(TMP.name) if n.startswith(".r.html")], [])  # no temp left
+
+    def test_errors_exit_2(self):
+        for bad in [path("missing.h5"), support.DEMO]:
+            p = support.zonesim("report", bad, "-o", path("bad.html"), check=False)
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertTrue(p.stderr.startswith("zonesim report: "), p.stderr)
+        v2 = path("v2.h5")
+        shutil.copy(ALT, v2)
+        with h5py.File(v2, "r+") as f:
+            f.attrs["format_version"] = 2
+        p = support.zonesim("report", v2, check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("format_version 2", p.stderr)
+        self.assertFalse(os.path.exists(path("v2.html")))
+        self.assertFalse(os.path.exists(path("bad.html")))
+
+
+class FontTest(unittest.TestCase):
+    def test_chinese_glyphs_are_found(self):
+        import warnings
+
+        from zonesim_analysis import charts
+        family = charts.setup_fonts()
+        self.assertIsNotNone(family, "no CJK font (install fonts-noto-cjk)")
+        fig = charts.plt.figure()
+        fig.suptitle("工业总产值 研发经费占地区生产总值比重")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            charts.png_bytes(fig)
+        self.assertEqual([str(w.message) for w in caught if "missing from" in str(w.message)], [])
+
+
+if __name__ == "__main__":
+    unittest.main()

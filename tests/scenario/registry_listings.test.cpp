@@ -1,0 +1,55 @@
+// The registry drives validation, `zonesim levers`, the JSON Schema and docs/scenarios.md, so
+// the shipped schema and docs must be exactly what the registry generates (scripts/regen).
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "support.hpp"
+#include "zonesim/listing.hpp"
+
+using namespace zonesim;
+using namespace zonesim::test;
+
+namespace {
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+}  // namespace
+
+TEST_CASE("the shipped JSON Schema is the one the registry generates") {
+  INFO("run scripts/regen after changing the registry");
+  CHECK(slurp(source_path("scenarios/zonesim.schema.json")) == json_schema());
+}
+
+TEST_CASE("docs/scenarios.md lists exactly the registry's keys") {
+  const std::string doc = slurp(source_path("docs/scenarios.md"));
+  const std::string begin = "<!-- BEGIN GENERATED: zonesim levers --format markdown -->\n";
+  const std::string end = "<!-- END GENERATED -->";
+  auto i = doc.find(begin), j = doc.find(end);
+  REQUIRE(i != std::string::npos);
+  REQUIRE(j != std::string::npos);
+  INFO("run scripts/regen after changing the registry");
+  CHECK(doc.substr(i + begin.size(), j - i - begin.size()) == settings_listing(ListingFormat::markdown));
+}
+
+TEST_CASE("every lever is listed by `zonesim levers` with its unit and range") {
+  auto r = run_zonesim("levers --format json");
+  REQUIRE(r.exit_code == 0);
+  for (const auto& s : lever_settings()) CHECK_THAT(r.out, Catch::Contains("\"key\":\"" + std::string(s.key) + "\""));
+  CHECK_THAT(r.out, Catch::Contains("\"key\":\"land_quota_mu\",\"group\":\"lever\",\"dimension\":\"area\",\"unit\":\"mu\""));
+  auto table = run_zonesim("levers");
+  CHECK_THAT(table.out, Catch::Contains("rd_subsidy_rate"));
+  CHECK_THAT(table.out, Catch::Contains("研发财政补助比例"));
+  auto bad = run_zonesim("levers --format xml");
+  CHECK(bad.exit_code == 2);
+}
+
+TEST_CASE("the JSON Schema names every lever, parameter and indicator") {
+  const std::string schema = json_schema();
+  for (const auto& s : lever_settings()) CHECK_THAT(schema, Catch::Contains("\"" + std::string(s.key) + "\""));
+  for (const auto& s : parameter_settings()) CHECK_THAT(schema, Catch::Contains("\"" + std::string(s.key) + "\""));
+  for (const auto& i : indicator_infos()) CHECK_THAT(schema, Catch::Contains("\"" + std::string(i.key) + "\""));
+}

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -49,7 +50,8 @@ enum FirmFlag : std::uint8_t {
 inline constexpr std::int16_t kNoYear = -32768;
 
 // Firms as structure-of-arrays. Money in yuan, land in mu. Index = firm id (stable; entrants
-// are appended, exited firms keep their slot with kAlive cleared).
+// are appended, exited firms keep their slot with kAlive cleared). 128 bytes of state per firm
+// (kBytesPerFirm; docs/performance.md counts what each yearly pass reads and writes).
 struct Firms {
   // identity
   std::vector<std::uint16_t> zone, sector;
@@ -58,6 +60,10 @@ struct Firms {
   std::vector<std::uint16_t> patents;  // invention patents this year (innovation points next year)
   // state
   std::vector<double> productivity;  // A, relative to the base-year market average
+  // Functions of A kept beside it (set together by set_productivity, whenever A changes): the
+  // yearly passes need ln A, A^0.3 (capital) and A^0.7 (labour) of every firm every year, and A
+  // changes for few firms in a year. Exactly the values std::log/std::pow would give.
+  std::vector<double> log_productivity, productivity_03, productivity_07;
   std::vector<double> demand;        // yuan of output the market would buy this year
   std::vector<double> capital;       // yuan
   std::vector<double> land_mu;
@@ -66,7 +72,7 @@ struct Firms {
   std::vector<float> energy_intensity; // tce per 万元
   std::vector<float> export_share;
   // results of the year (read by accounting and by next year's decisions)
-  std::vector<double> output, value_added, profit, tax;
+  std::vector<double> output, profit;
   std::vector<double> land_request;  // mu asked for this year
   std::vector<float> employment, researchers;
 
@@ -74,9 +80,10 @@ struct Firms {
   void reserve(std::size_t n);
   // Appends a firm with every field zeroed except identity; returns its index.
   std::size_t append(std::uint16_t zone_id, std::uint16_t sector_id, int year);
+  void set_productivity(std::size_t i, double a);
   bool alive(std::size_t i) const { return flags[i] & kAlive; }
   bool certified(std::size_t i, int year) const { return cert_until[i] >= year; }
-  static constexpr double kBytesPerFirm = 2 * 2 + 2 * 1 + 4 * 2 + 2 + 13 * 8 + 4 * 4;
+  static constexpr double kBytesPerFirm = 3 * 2 + 2 * 1 + 4 * 2 + 12 * 8 + 4 * 4;  // 128
 };
 
 // What the engine needs of one zone during a run (policy values of the year in `lever`).
@@ -170,6 +177,28 @@ ParamValues draw_parameters(const Scenario& s, std::uint32_t replication);
 struct FirmPanel;
 ReplicationResult simulate_replication(const Scenario& s, std::uint32_t replication,
                                        FirmPanel* panel = nullptr);
+
+// Benchmark hook (benchmarks/, docs/performance.md): one replication whose base year is generated
+// by the constructor and whose years are then simulated one by one by step(), so that the yearly
+// step can be timed apart from population generation. The same calls as simulate_replication, so
+// the states and results are the same.
+class ReplicationStepper {
+ public:
+  ReplicationStepper(const Scenario& s, std::uint32_t replication);
+  ~ReplicationStepper();
+  ReplicationStepper(const ReplicationStepper&) = delete;
+  ReplicationStepper& operator=(const ReplicationStepper&) = delete;
+  bool step();                        // simulates the next year; false once past end_year
+  std::size_t firms() const;          // firm slots (alive or exited)
+  std::size_t firms_alive() const;
+  std::size_t bytes_per_firm() const; // sum of the element sizes of every per-firm array
+  std::size_t firm_capacity_bytes() const;  // bytes reserved for the per-firm arrays
+  const ReplicationResult& result() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // Firm-level panel of one replication: per year, the state of every firm alive that year.
 struct FirmPanel {

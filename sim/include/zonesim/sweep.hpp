@@ -108,7 +108,8 @@ Matrix make_design(const SweepSpec& s);
 // budget cost (亿元, sum over years of budget_spent, all zones). Display units.
 int row_stride(const SweepSpec& s);
 std::vector<std::string> point_overrides(const SweepSpec& s, const std::vector<double>& unit);
-// Runs the replications of one point (TBB, up to `threads`; 0: all cores); throws on a
+// Runs the replications of one point (1: serially; 0: TBB in the caller's task arena; n > 1:
+// TBB with n threads); throws on a
 // scenario that does not load, with the diagnostics as message.
 std::vector<double> evaluate_point(const SweepSpec& s, const std::vector<double>& unit, int threads);
 

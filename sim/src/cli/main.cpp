@@ -23,8 +23,12 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"run", "SCENARIO.yaml       simulate, print the target table, write an HDF5 file", cmd_run},
       {"validate", "FILE...        check scenario files; every error with file:line:column", cmd_validate},
+      {"sweep", "SWEEP.yaml        run a design of scenarios (grid, lhs, sobol, morris); mpirun-able", cmd_sweep},
+      {"optimize", "SWEEP.yaml     cheapest lever settings meeting the targets with probability p", cmd_optimize},
+      {"effects", "SCENARIO.yaml   what each lever does here: channel indicator, target probabilities, cost", cmd_effects},
       {"levers", "                 list every lever and parameter (unit, default, range)", cmd_levers},
       {"schema", "                 print the JSON Schema of scenario files", cmd_schema},
+      {"serve", "                 the planner's page: a local web server (levers, targets, fans, budget)", cmd_serve},
       {"report", "OUT.h5           write a self-contained HTML report",
        [](const auto& a) { return run_python("zonesim_analysis.report", a); }},
       {"compare", "BASE.h5 ALT.h5  an alternative against a baseline, target by target",

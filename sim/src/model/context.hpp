@@ -52,6 +52,7 @@ inline double certification_rd_threshold(double revenue) {
   return 0.03;
 }
 inline constexpr double kAboveSizeRevenue = 2e7;
+inline constexpr double kBaseUtilisation = 0.9;  // capacity utilisation of the base-year capital
 inline constexpr double kCertResearcherShare = 0.10;
 inline constexpr int kCertificateYears = 3;
 inline constexpr int kInnovationLookback = 3;

@@ -14,7 +14,6 @@ namespace {
 constexpr double kSizeTailAlpha = 1.05;     // Zipf-like upper tail of output (Axtell 2001)
 constexpr double kProductivitySigma = 0.55; // log TFP dispersion: 90/10 ratio ~ 4 (Hsieh-Klenow)
 constexpr double kSizeProductivityCorr = 0.3;
-constexpr double kBaseUtilisation = 0.9;
 constexpr double kLabourProductivityElasticity = 0.7;  // labour saved by productivity
 constexpr double kCapitalProductivityElasticity = 0.3; // capital saved by productivity
 }  // namespace
@@ -119,16 +118,21 @@ void generate_population(Run& run) {
     const std::size_t pick_above =
         stated_above >= 0 ? static_cast<std::size_t>(stated_above) : n_pick;  // n_pick: no split
     std::vector<std::size_t> chosen;
+    std::vector<double> size_ratio(n);
+    for (std::size_t i = 0; i < n; ++i) size_ratio[i] = size[i] / kAboveSizeRevenue;
     auto pick = [&](double gamma) {
       for (std::size_t i = 0; i < n; ++i)
-        keys[i] = {log_u[i] / std::pow(size[i] / kAboveSizeRevenue, gamma), i};
+        keys[i] = {log_u[i] / std::pow(size_ratio[i], gamma), i};
       chosen.clear();
       auto take = [&](std::size_t from, std::size_t to, std::size_t k) {
         auto first = keys.begin() + static_cast<std::ptrdiff_t>(from);
         auto last = keys.begin() + static_cast<std::ptrdiff_t>(to);
         k = std::min(k, to - from);
-        std::partial_sort(first, first + static_cast<std::ptrdiff_t>(k), last,
-                          [](const auto& a, const auto& b) { return a.first > b.first; });
+        // The k largest keys in descending order (as std::partial_sort gives them; selecting
+        // first and sorting the k after is cheaper when k is a sizeable share of the firms).
+        auto greater = [](const auto& a, const auto& b) { return a.first > b.first; };
+        std::nth_element(first, first + static_cast<std::ptrdiff_t>(k), last, greater);
+        std::sort(first, first + static_cast<std::ptrdiff_t>(k), greater);
         for (std::size_t j = 0; j < k; ++j) chosen.push_back(keys[from + j].second);
       };
       if (stated_above >= 0) {
@@ -171,7 +175,7 @@ void generate_population(Run& run) {
       double ln_a = kProductivitySigma * (kSizeProductivityCorr * std::tanh(ln_size / 3.0) * 1.5 +
                                           std::sqrt(1 - kSizeProductivityCorr * kSizeProductivityCorr) *
                                               rng.normal());
-      f.productivity[id] = std::exp(ln_a);
+      f.set_productivity(id, std::exp(ln_a));
       log_a_sum[z] += ln_a;
       f.demand[id] = y;
       f.output[id] = y;
@@ -231,7 +235,7 @@ void generate_population(Run& run) {
       f.land_mu[id] = f.capital[id] / zs.capital_density;
       f.employment[id] = static_cast<float>(labour_need(
           f.output[id], f.productivity[id], run.sector(s, SectorField::output_per_worker), zs.labour_scale));
-      f.value_added[id] = run.sector(s, SectorField::value_added_ratio) * f.output[id] * zs.value_added_scale;
+      const double value_added = run.sector(s, SectorField::value_added_ratio) * f.output[id] * zs.value_added_scale;
       f.researchers[id] = static_cast<float>(f.rd_intensity[id] * f.output[id] * rd_personnel / wage_r);
       researchers += f.researchers[id];
       // Loss history: a firm losing money in the base year has already lost for 0-2 years, so
@@ -241,7 +245,7 @@ void generate_population(Run& run) {
         const double wages = f.employment[id] * ((1.0 - tech) * run.param(Param::wage_general) +
                                                  tech * run.param(Param::wage_technical));
         const double rd = f.rd_intensity[id] * f.output[id];
-        const double profit = f.value_added[id] * (1.0 - run.param(Param::vat_rate_on_value_added)) - wages -
+        const double profit = value_added * (1.0 - run.param(Param::vat_rate_on_value_added)) - wages -
                               run.param(Param::capital_depreciation) * f.capital[id] - rd;
         f.profit[id] = profit;
         if (profit < 0) f.loss_years[id] = static_cast<std::uint8_t>(rng.uniform() * 3.0);

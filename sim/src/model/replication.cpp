@@ -22,10 +22,11 @@ std::span<const SpendInfo> spend_infos() { return kSpendInfos; }
 void Firms::reserve(std::size_t n) {
   zone.reserve(n); sector.reserve(n); flags.reserve(n); loss_years.reserve(n);
   birth_year.reserve(n); exit_year.reserve(n); cert_until.reserve(n); last_innovation.reserve(n);
-  patents.reserve(n); productivity.reserve(n); demand.reserve(n); capital.reserve(n);
+  patents.reserve(n); productivity.reserve(n); log_productivity.reserve(n);
+  productivity_03.reserve(n); productivity_07.reserve(n); demand.reserve(n); capital.reserve(n);
   land_mu.reserve(n); rd_propensity.reserve(n); rd_intensity.reserve(n);
-  energy_intensity.reserve(n); export_share.reserve(n); output.reserve(n); value_added.reserve(n);
-  profit.reserve(n); tax.reserve(n); land_request.reserve(n); employment.reserve(n);
+  energy_intensity.reserve(n); export_share.reserve(n); output.reserve(n);
+  profit.reserve(n); land_request.reserve(n); employment.reserve(n);
   researchers.reserve(n);
 }
 
@@ -33,12 +34,20 @@ std::size_t Firms::append(std::uint16_t zone_id, std::uint16_t sector_id, int ye
   zone.push_back(zone_id); sector.push_back(sector_id); flags.push_back(kAlive);
   loss_years.push_back(0); birth_year.push_back(static_cast<std::int16_t>(year));
   exit_year.push_back(kNoYear); cert_until.push_back(kNoYear); last_innovation.push_back(kNoYear);
-  patents.push_back(0); productivity.push_back(1.0); demand.push_back(0); capital.push_back(0);
-  land_mu.push_back(0); rd_propensity.push_back(0); rd_intensity.push_back(0);
+  patents.push_back(0); productivity.push_back(1.0); log_productivity.push_back(0.0);
+  productivity_03.push_back(1.0); productivity_07.push_back(1.0); demand.push_back(0);
+  capital.push_back(0); land_mu.push_back(0); rd_propensity.push_back(0); rd_intensity.push_back(0);
   energy_intensity.push_back(0); export_share.push_back(0); output.push_back(0);
-  value_added.push_back(0); profit.push_back(0); tax.push_back(0); land_request.push_back(0);
+  profit.push_back(0); land_request.push_back(0);
   employment.push_back(0); researchers.push_back(0);
   return zone.size() - 1;
+}
+
+void Firms::set_productivity(std::size_t i, double a) {
+  productivity[i] = a;
+  log_productivity[i] = std::log(a);
+  productivity_03[i] = std::pow(a, 0.3);
+  productivity_07[i] = std::pow(a, 0.7);
 }
 
 std::string_view calibration_item_key(CalibrationItem c) {
@@ -175,6 +184,69 @@ ReplicationResult simulate_replication(const Scenario& s, std::uint32_t replicat
     snapshot(year);
   }
   return result;
+}
+
+// ---- Benchmark hook -------------------------------------------------------------------------
+struct ReplicationStepper::Impl {
+  ReplicationResult result;
+  detail::Run run;
+  Impl(const Scenario& s, std::uint32_t replication)
+      : run{s, replication, draw_parameters(s, replication), {}, {}, {}, s.base_year, &result} {
+    result.years = s.years();
+    result.zones = static_cast<int>(s.zones.size());
+    result.sectors = static_cast<int>(s.sectors.size());
+    const std::size_t rows = static_cast<std::size_t>(result.years + 1) * (s.zones.size() + 1);
+    result.indicators.assign(rows * kIndicatorCount, 0.0);
+    result.sector_output.assign(rows * s.sectors.size(), 0.0);
+    result.spending.assign(rows * kSpendCount, 0.0);
+    result.params = run.p;
+    detail::generate_population(run);
+    detail::record_base_year(run);
+  }
+};
+
+ReplicationStepper::ReplicationStepper(const Scenario& s, std::uint32_t replication)
+    : impl_(std::make_unique<Impl>(s, replication)) {}
+ReplicationStepper::~ReplicationStepper() = default;
+
+bool ReplicationStepper::step() {
+  detail::Run& run = impl_->run;
+  if (run.year >= run.sc.end_year) return false;
+  run.year += 1;
+  detail::simulate_year(run);
+  return true;
+}
+
+std::size_t ReplicationStepper::firms() const { return impl_->run.firms.size(); }
+std::size_t ReplicationStepper::firms_alive() const {
+  const Firms& f = impl_->run.firms;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < f.size(); ++i) n += f.alive(i);
+  return n;
+}
+const ReplicationResult& ReplicationStepper::result() const { return impl_->result; }
+
+namespace {
+template <class F>
+void for_each_firm_array(const Firms& f, F&& fn) {
+  fn(f.zone); fn(f.sector); fn(f.flags); fn(f.loss_years); fn(f.birth_year); fn(f.exit_year);
+  fn(f.cert_until); fn(f.last_innovation); fn(f.patents); fn(f.productivity);
+  fn(f.log_productivity); fn(f.productivity_03); fn(f.productivity_07); fn(f.demand);
+  fn(f.capital); fn(f.land_mu); fn(f.rd_propensity); fn(f.rd_intensity); fn(f.energy_intensity);
+  fn(f.export_share); fn(f.output); fn(f.profit);
+  fn(f.land_request); fn(f.employment); fn(f.researchers);
+}
+}  // namespace
+
+std::size_t ReplicationStepper::bytes_per_firm() const {
+  std::size_t b = 0;
+  for_each_firm_array(impl_->run.firms, [&](const auto& v) { b += sizeof(v[0]); });
+  return b;
+}
+std::size_t ReplicationStepper::firm_capacity_bytes() const {
+  std::size_t b = 0;
+  for_each_firm_array(impl_->run.firms, [&](const auto& v) { b += sizeof(v[0]) * v.capacity(); });
+  return b;
 }
 
 }  // namespace zonesim

@@ -47,15 +47,18 @@ void firm_pass(std::size_t n, const Layout& layout, std::vector<double>& partial
   const std::size_t w = layout.width(), mw = layout.max_width();
   partial_sum.assign(chunks * w, 0.0);
   partial_max.assign(chunks * mw, 0.0);
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunks, 1),
-                    [&](const tbb::blocked_range<std::size_t>& r) {
-                      for (std::size_t c = r.begin(); c != r.end(); ++c) {
-                        double* s = partial_sum.data() + c * w;
-                        double* m = partial_max.data() + c * mw;
-                        const std::size_t end = std::min(n, (c + 1) * kChunk);
-                        for (std::size_t i = c * kChunk; i < end; ++i) body(i, s, m);
-                      }
-                    });
+  auto run_chunks = [&](const tbb::blocked_range<std::size_t>& r) {
+    for (std::size_t c = r.begin(); c != r.end(); ++c) {
+      double* s = partial_sum.data() + c * w;
+      double* m = partial_max.data() + c * mw;
+      const std::size_t end = std::min(n, (c + 1) * kChunk);
+      for (std::size_t i = c * kChunk; i < end; ++i) body(i, s, m);
+    }
+  };
+  // One chunk (small populations, e.g. the replications of an ensemble that already run in
+  // parallel): no task is spawned. Same chunks either way, so the same sums.
+  if (chunks <= 1) run_chunks(tbb::blocked_range<std::size_t>(0, chunks, 1));
+  else tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunks, 1), run_chunks);
   sums.assign(w, 0.0);
   maxima.assign(mw, 0.0);
   for (std::size_t c = 0; c < chunks; ++c) {
@@ -100,7 +103,11 @@ void record_indicators(Run& run, int year_index, const Layout& L, const std::vec
 }  // namespace
 
 void simulate_year(Run& run) {
-  static thread_local YearScratch ys;
+  // The scratch of the thread that runs this year. Bound to a reference here so that the pass
+  // bodies, which run on TBB worker threads, use this thread's scratch (naming the thread_local
+  // inside a lambda would give each worker its own, empty or stale, instance).
+  static thread_local YearScratch scratch;
+  YearScratch& ys = scratch;
   const Scenario& sc = run.sc;
   Firms& f = run.firms;
   const int t = run.year;
@@ -132,49 +139,86 @@ void simulate_year(Run& run) {
   for (std::size_t z = 0; z < Z; ++z) tech_share[z] = run.zone_field(z, ZoneField::technical_share);
 
   // ---- Pass A: demand, desired R&D, researcher demand --------------------------------------
-  firm_pass(f.size(), L, ys.partial_sum, ys.partial_max, ys.sums, ys.maxima,
-            [&](std::size_t i, double* acc, double*) {
-              if (!(f.flags[i] & kAlive)) return;
-              const std::size_t z = f.zone[i], s = f.sector[i];
-              const ZoneState& zs = run.zones[z];
-              Stream rng = run.stream(static_cast<std::uint32_t>(i), Purpose::demand);
-              // Demand: trend + macro, replicator premium for relative productivity, and a
-              // Laplace shock whose spread falls with size (sigma ~ S^-0.15).
-              double b = std::clamp(shock_scale * std::pow(std::max(f.demand[i], 1e4) / 1e8, -0.15),
-                                    0.02, 0.6);
-              double e = rng.laplace(b) + std::log(1.0 - b * b);  // mean-one level shock
-              double growth = run.market.demand_growth[s] +
-                              chi * (std::log(f.productivity[i]) - log_market) + e;
-              f.demand[i] *= std::exp(std::clamp(growth, -3.0, 3.0));
+  // Lever and parameter values the firms of a zone or sector share are read once into small
+  // arrays (products are formed in the same order as the per-firm expressions, so every value
+  // is the one the per-firm code computed).
+  struct ZoneA {
+    double user_cost[2], user_cost_pow[2];  // [certified]: P and P^eps
+    double tax_saving_rate;                 // max(0, standard - high-tech tax rate)
+    double wage_researcher, tech_share;
+  };
+  std::vector<ZoneA> za(Z);
+  std::vector<double> opw_scale(Z * S);  // output per worker x the zone's labour scale
+  for (std::size_t z = 0; z < Z; ++z) {
+    const ZoneState& zs = run.zones[z];
+    const double tax_ht = lever(zs, Lever::hightech_income_tax_rate);
+    const double subsidy = lever(zs, Lever::rd_subsidy_rate) * zs.payout_ratio;
+    for (int c = 0; c < 2; ++c) {
+      const double tax = c ? std::min(tax_ht, tax_std) : tax_std;
+      za[z].user_cost[c] = rd_user_cost(subsidy, tax, lever(zs, Lever::rd_super_deduction));
+      za[z].user_cost_pow[c] = std::pow(za[z].user_cost[c], eps);
+    }
+    za[z].tax_saving_rate = std::max(0.0, tax_std - tax_ht);
+    za[z].wage_researcher = zs.wage_researcher;
+    za[z].tech_share = tech_share[z];
+    for (std::size_t s = 0; s < S; ++s)
+      opw_scale[z * S + s] = run.sector(s, SectorField::output_per_worker) * zs.labour_scale;
+  }
+  std::vector<double> sector_rd(S), sector_growth(S);
+  for (std::size_t s = 0; s < S; ++s) {
+    sector_rd[s] = run.sector(s, SectorField::rd_propensity);
+    sector_growth[s] = run.market.demand_growth[s];
+  }
+  {
+    std::uint8_t* const flags = f.flags.data();
+    const std::uint16_t* const zone = f.zone.data();
+    const std::uint16_t* const sector = f.sector.data();
+    const std::int16_t* const cert_until = f.cert_until.data();
+    const double* const log_a = f.log_productivity.data();
+    const double* const a07 = f.productivity_07.data();
+    const double* const mu = f.rd_propensity.data();
+    double* const demand = f.demand.data();
+    double* const rd_intensity = f.rd_intensity.data();
+    const std::uint64_t seed = sc.seed;
+    const std::uint32_t rep = run.replication;
+    firm_pass(f.size(), L, ys.partial_sum, ys.partial_max, ys.sums, ys.maxima,
+              [&](std::size_t i, double* acc, double*) {
+                if (!(flags[i] & kAlive)) return;
+                const std::size_t z = zone[i], s = sector[i];
+                const ZoneA& zp = za[z];
+                Stream rng(seed, rep, static_cast<std::uint32_t>(i), t, Purpose::demand);
+                // Demand: trend + macro, replicator premium for relative productivity, and a
+                // Laplace shock whose spread falls with size (sigma ~ S^-0.15).
+                double d = demand[i];
+                double b = std::clamp(shock_scale * std::pow(std::max(d, 1e4) / 1e8, -0.15), 0.02, 0.6);
+                double e = rng.laplace(b) + std::log(1.0 - b * b);  // mean-one level shock
+                double growth = sector_growth[s] + chi * (log_a[i] - log_market) + e;
+                d *= std::exp(std::clamp(growth, -3.0, 3.0));
+                demand[i] = d;
 
-              // R&D: desired intensity from the sector propensity and the user cost of R&D.
-              const bool certified = f.cert_until[i] >= t;
-              const double tax_ht = lever(zs, Lever::hightech_income_tax_rate);
-              const double tax = certified ? std::min(tax_ht, tax_std) : tax_std;
-              const double subsidy = lever(zs, Lever::rd_subsidy_rate) * zs.payout_ratio;
-              const double user_cost = rd_user_cost(subsidy, tax, lever(zs, Lever::rd_super_deduction));
-              double desired = run.sector(s, SectorField::rd_propensity) * f.rd_propensity[i] *
-                               std::pow(user_cost, eps);
-              // Bunching at the certification threshold (Chen et al. 2021): a firm close to the
-              // threshold raises R&D to it when the tax saving exceeds the extra R&D cost.
-              if (desired > 0.0 && f.cert_until[i] < t + 1) {
-                double thr = certification_rd_threshold(f.demand[i]) * 1.02;
-                if (desired < thr && desired > 0.5 * thr) {
-                  double margin = 0.06 * f.demand[i];  // expected taxable profit
-                  double saving = std::max(0.0, tax_std - tax_ht) * margin;
-                  double extra = (thr - desired) * f.demand[i] * user_cost;
-                  if (saving > extra) desired = thr;
+                // R&D: desired intensity from the sector propensity and the user cost of R&D.
+                const int certified = cert_until[i] >= t;
+                const double user_cost = zp.user_cost[certified];
+                double desired = sector_rd[s] * mu[i] * zp.user_cost_pow[certified];
+                // Bunching at the certification threshold (Chen et al. 2021): a firm close to the
+                // threshold raises R&D to it when the tax saving exceeds the extra R&D cost.
+                if (desired > 0.0 && cert_until[i] < t + 1) {
+                  double thr = certification_rd_threshold(d) * 1.02;
+                  if (desired < thr && desired > 0.5 * thr) {
+                    double margin = 0.06 * d;  // expected taxable profit
+                    double saving = zp.tax_saving_rate * margin;
+                    double extra = (thr - desired) * d * user_cost;
+                    if (saving > extra) desired = thr;
+                  }
                 }
-              }
-              double rho = f.rd_intensity[i] + speed * (desired - f.rd_intensity[i]);
-              rho = std::clamp(rho, 0.0, 0.3);
-              f.rd_intensity[i] = rho;
-              acc[L.acc(z, kResearcherDemand)] += rho * f.demand[i] * theta / zs.wage_researcher;
-              acc[L.acc(z, kTechnicalDemand)] +=
-                  tech_share[z] * labour_need(f.demand[i], f.productivity[i],
-                                              run.sector(s, SectorField::output_per_worker),
-                                              zs.labour_scale);
-            });
+                double rho = rd_intensity[i] + speed * (desired - rd_intensity[i]);
+                rho = std::clamp(rho, 0.0, 0.3);
+                rd_intensity[i] = rho;
+                double* a = acc + L.acc(z, 0);
+                a[kResearcherDemand] += rho * d * theta / zp.wage_researcher;
+                a[kTechnicalDemand] += zp.tech_share * (d / (opw_scale[z * S + s] * a07[i]));
+              });
+  }
 
   // ---- Talent cap and wages ----------------------------------------------------------------
   const double wage_adj = run.param(Param::wage_adjustment);
@@ -219,169 +263,240 @@ void simulate_year(Run& run) {
     output_per_mu_last[z] = run.result->ind(prev, static_cast<int>(z), Ind::output_per_mu);
   }
 
+  // Per-zone values of pass B (levers, zone state), per-sector constants.
+  struct ZoneB {
+    double fund, patents_last, researcher_cap, wage_researcher, institutes_pull;
+    double tech_science;     // kTechnicalInScienceStaff x technical share
+    double retro_rate, retro_threshold, payout_ratio;
+    double value_added_scale, wage_mix, subsidy_rate_paid, subsidy_rate, super_deduction;
+    double tax_certified, credit_rate, density_new, density;
+    double tax_floor, out_floor, energy_ceiling, enforcement, output_per_mu_last, tech_share;
+    LandPriority priority_rule;
+  };
+  std::vector<ZoneB> zb(Z);
+  std::vector<double> spill_share(Z * S), frontier(Z * S);
+  for (std::size_t z = 0; z < Z; ++z) {
+    const ZoneState& zs = run.zones[z];
+    ZoneB& p = zb[z];
+    p.fund = lever(zs, Lever::innovation_fund) * zs.payout_ratio;
+    p.patents_last = zs.patents_last;
+    p.researcher_cap = zs.researcher_cap;
+    p.wage_researcher = zs.wage_researcher;
+    p.institutes_pull = inst_spill * zs.institutes;
+    p.tech_science = kTechnicalInScienceStaff * tech_share[z];
+    p.retro_rate = lever(zs, Lever::energy_retrofit_subsidy_rate);
+    p.retro_threshold = std::min(1.0, retro_base * (1.0 + 4.0 * p.retro_rate));
+    p.payout_ratio = zs.payout_ratio;
+    p.value_added_scale = zs.value_added_scale;
+    p.wage_mix = (1.0 - tech_share[z]) * zs.wage_general + tech_share[z] * zs.wage_technical;
+    p.subsidy_rate = lever(zs, Lever::rd_subsidy_rate);
+    p.subsidy_rate_paid = p.subsidy_rate * zs.payout_ratio;
+    p.super_deduction = lever(zs, Lever::rd_super_deduction);
+    p.tax_certified = std::min(lever(zs, Lever::hightech_income_tax_rate), tax_std);
+    p.credit_rate = credit_base + lever(zs, Lever::scitech_credit_ratio);
+    p.density_new = density_new_base * lever(zs, Lever::plot_ratio);
+    p.density = std::max(zs.capital_density, p.density_new);
+    p.tax_floor = lever(zs, Lever::exit_min_tax_per_mu);
+    p.out_floor = lever(zs, Lever::exit_min_output_per_mu);
+    p.energy_ceiling = lever(zs, Lever::exit_max_energy_intensity);
+    p.enforcement = lever(zs, Lever::exit_enforcement_rate);
+    p.output_per_mu_last = output_per_mu_last[z];
+    p.tech_share = tech_share[z];
+    p.priority_rule = static_cast<LandPriority>(static_cast<unsigned>(lever(zs, Lever::land_priority)));
+    for (std::size_t s = 0; s < S; ++s) {
+      spill_share[z * S + s] = spill * zs.innovator_share[s];
+      frontier[z * S + s] = zs.frontier[s];
+    }
+  }
+  struct SectorB {
+    double k_ratio, value_added_ratio, growth_expected;
+    bool hightech;
+  };
+  std::vector<SectorB> sb(S);
+  for (std::size_t s = 0; s < S; ++s) {
+    sb[s].k_ratio = run.sector(s, SectorField::capital_output_ratio);
+    sb[s].value_added_ratio = run.sector(s, SectorField::value_added_ratio);
+    sb[s].growth_expected = std::max(0.0, run.sector(s, SectorField::demand_growth));
+    sb[s].hightech = run.sector(s, SectorField::hightech) > 0.5;
+  }
+  const double exit_hazard[2] = {startup_hazard, startup_hazard * (1.0 - incubator_gain)};
+
   firm_pass(f.size(), L, ys.partial_sum, ys.partial_max, ys.sums, ys.maxima,
             [&](std::size_t i, double* acc, double* mx) {
               if (!(f.flags[i] & kAlive)) return;
               const std::size_t z = f.zone[i], s = f.sector[i];
-              const ZoneState& zs = run.zones[z];
-              Stream rng = run.stream(static_cast<std::uint32_t>(i), Purpose::innovation);
-              const double k_ratio = run.sector(s, SectorField::capital_output_ratio);
+              const ZoneB& zp = zb[z];
+              const SectorB& sp = sb[s];
+              Stream rng(sc.seed, run.replication, static_cast<std::uint32_t>(i), t, Purpose::innovation);
+              const double k_ratio = sp.k_ratio;
 
               // Production is limited by demand and by capacity.
-              const double cap = capacity_of(f.capital[i], f.productivity[i], k_ratio);
-              const double y = std::min(f.demand[i], cap);
+              double capital = f.capital[i];
+              const double demand = f.demand[i];
+              const double cap = capital * f.productivity_03[i] / k_ratio;
+              const double y = std::min(demand, cap);
               // R&D, capped by the zone's researchers, plus innovation-fund awards.
-              const double fund = lever(zs, Lever::innovation_fund) * zs.payout_ratio;
               const double award =
-                  zs.patents_last > 0 ? fund * f.patents[i] / zs.patents_last : 0.0;
-              f.rd_intensity[i] *= zs.researcher_cap;
-              const double rd = f.rd_intensity[i] * y + passthrough * award;
+                  zp.patents_last > 0 ? zp.fund * f.patents[i] / zp.patents_last : 0.0;
+              const double rd_intensity = f.rd_intensity[i] * zp.researcher_cap;
+              f.rd_intensity[i] = rd_intensity;
+              const double rd = rd_intensity * y + passthrough * award;
               const double rho = y > 0 ? rd / y : 0.0;
 
               // Innovation (Dosi et al. 2010): success probability rises with R&D; the jump is
               // drawn from Beta(3,3) on [-max, max] and adopted only if it improves productivity.
               std::uint16_t patents = 0;
-              f.flags[i] &= static_cast<std::uint8_t>(~kInnovatedNow);
+              std::uint8_t flags = f.flags[i] & static_cast<std::uint8_t>(~kInnovatedNow);
+              double a = f.productivity[i];
+              bool a_changed = false;
               if (rng.uniform() < 1.0 - std::exp(-zeta_in * rho / kRdNorm)) {
                 double x = (2.0 * rng.beta33() - 1.0) * jump;
-                if (x > 0) f.productivity[i] *= 1.0 + x;
+                if (x > 0) {
+                  a *= 1.0 + x;
+                  a_changed = true;
+                }
                 f.last_innovation[i] = static_cast<std::int16_t>(t);
-                f.flags[i] |= kInnovatedNow;
+                flags |= kInnovatedNow;
                 patents = static_cast<std::uint16_t>(
                     1 + std::min<std::uint32_t>(rng.poisson(rd / patent_cost), 60000u));
               }
               // Imitation toward the zone-sector frontier, easier where innovators cluster.
-              double pull = rho / kRdNorm + spill * zs.innovator_share[s] + inst_spill * zs.institutes;
-              if (rng.uniform() < 1.0 - std::exp(-zeta_im * pull))
-                f.productivity[i] += catch_up * std::max(0.0, zs.frontier[s] - f.productivity[i]);
+              double pull = rho / kRdNorm + spill_share[z * S + s] + zp.institutes_pull;
+              if (rng.uniform() < 1.0 - std::exp(-zeta_im * pull)) {
+                a += catch_up * std::max(0.0, frontier[z * S + s] - a);
+                a_changed = true;
+              }
+              if (a_changed) f.set_productivity(i, a);
               f.patents[i] = patents;
 
               // Employment and researchers.
-              const double labour = labour_need(y, f.productivity[i],
-                                                run.sector(s, SectorField::output_per_worker),
-                                                zs.labour_scale);
-              const double researchers = rd * theta / zs.wage_researcher;
+              const double labour = y / (opw_scale[z * S + s] * f.productivity_07[i]);
+              const double researchers = rd * theta / zp.wage_researcher;
               f.employment[i] = static_cast<float>(labour + researchers);
               f.researchers[i] = static_cast<float>(researchers);
 
               // High-tech certification, checked when the certificate has lapsed.
-              if (f.cert_until[i] < t && y > 0) {
+              std::int16_t cert_until = f.cert_until[i];
+              if (cert_until < t && y > 0) {
                 bool meets = rho >= certification_rd_threshold(y) &&
-                             researchers + kTechnicalInScienceStaff * tech_share[z] * labour >=
+                             researchers + zp.tech_science * labour >=
                                  kCertResearcherShare * (labour + researchers) &&
                              f.last_innovation[i] > t - kInnovationLookback;
-                if (meets) f.cert_until[i] = static_cast<std::int16_t>(t + kCertificateYears - 1);
+                if (meets) {
+                  cert_until = static_cast<std::int16_t>(t + kCertificateYears - 1);
+                  f.cert_until[i] = cert_until;
+                }
               }
-              const bool certified = f.cert_until[i] >= t;
+              const bool certified = cert_until >= t;
 
               // Energy-saving retrofit: the subsidy raises the share of firms that retrofit.
-              const double retro_rate = lever(zs, Lever::energy_retrofit_subsidy_rate);
               double retro_subsidy = 0, retro_cost_firm = 0;
-              if (rng.uniform() < std::min(1.0, retro_base * (1.0 + 4.0 * retro_rate))) {
-                f.energy_intensity[i] *= static_cast<float>(1.0 - retro_cut);
+              float energy = f.energy_intensity[i];
+              if (rng.uniform() < zp.retro_threshold) {
+                energy *= static_cast<float>(1.0 - retro_cut);
+                f.energy_intensity[i] = energy;
                 double cost = retro_cost * y;
-                retro_subsidy = retro_rate * cost;
-                retro_cost_firm = cost - retro_subsidy * zs.payout_ratio;
+                retro_subsidy = zp.retro_rate * cost;
+                retro_cost_firm = cost - retro_subsidy * zp.payout_ratio;
               }
 
               // Value added, costs, taxes and profit.
-              const double va = run.sector(s, SectorField::value_added_ratio) * y * zs.value_added_scale;
-              const double wages = labour * ((1.0 - tech_share[z]) * zs.wage_general +
-                                             tech_share[z] * zs.wage_technical);
-              const double subsidy = lever(zs, Lever::rd_subsidy_rate) * zs.payout_ratio * f.rd_intensity[i] * y;
+              const double va = sp.value_added_ratio * y * zp.value_added_scale;
+              const double wages = labour * zp.wage_mix;
+              const double subsidy = zp.subsidy_rate_paid * rd_intensity * y;
               const double vat_paid = vat * va;
-              const double pre_tax = va - wages - delta * f.capital[i] - rd + subsidy + award -
+              const double pre_tax = va - wages - delta * capital - rd + subsidy + award -
                                      retro_cost_firm - vat_paid;
-              const double taxable = pre_tax - lever(zs, Lever::rd_super_deduction) * rd;
-              const double tax_rate = certified ? std::min(lever(zs, Lever::hightech_income_tax_rate), tax_std) : tax_std;
+              const double taxable = pre_tax - zp.super_deduction * rd;
+              const double tax_rate = certified ? zp.tax_certified : tax_std;
               const double cit = tax_rate * std::max(0.0, taxable);
               const double profit = pre_tax - cit;
+              const double tax = vat_paid + cit;
               f.output[i] = y;
-              f.value_added[i] = va;
               f.profit[i] = profit;
-              f.tax[i] = vat_paid + cit;
-              f.loss_years[i] = profit < 0 ? static_cast<std::uint8_t>(std::min(f.loss_years[i] + 1, 250)) : 0;
+              const std::uint8_t loss_years =
+                  profit < 0 ? static_cast<std::uint8_t>(std::min(f.loss_years[i] + 1, 250)) : 0;
+              f.loss_years[i] = loss_years;
 
               // Investment toward next year's demand, limited by retained profit and credit.
-              const double g_expect = std::max(0.0, run.sector(s, SectorField::demand_growth));
-              const double k_star = capital_need(f.demand[i] * (1.0 + g_expect), f.productivity[i], k_ratio);
-              const double wanted = std::max(0.0, k_star - (1.0 - delta) * f.capital[i]);
-              const double credit = (credit_base + lever(zs, Lever::scitech_credit_ratio)) * f.capital[i];
+              const double k_star = demand * (1.0 + sp.growth_expected) * k_ratio /
+                                    (f.productivity_03[i] * kBaseUtilisation);
+              const double wanted = std::max(0.0, k_star - (1.0 - delta) * capital);
+              const double credit = zp.credit_rate * capital;
               const double invest = std::min(wanted, std::max(0.0, profit) + credit);
               // Land: capital beyond what the firm's land holds needs new land; a higher plot
               // ratio packs more capital on a mu.
-              const double density_new = density_new_base * lever(zs, Lever::plot_ratio);
-              const double density = std::max(zs.capital_density, density_new);
-              const double k_after = (1.0 - delta) * f.capital[i] + invest;
-              const double request = std::max(0.0, k_after - f.land_mu[i] * density) / density_new;
-              f.land_request[i] = invest > 0 ? request : 0.0;
-              f.capital[i] = (1.0 - delta) * f.capital[i];  // investment is added once land is granted
+              const double land = f.land_mu[i];
+              const double k_after = (1.0 - delta) * capital + invest;
+              const double request = std::max(0.0, k_after - land * zp.density) / zp.density_new;
+              double land_request = invest > 0 ? request : 0.0;
+              capital = (1.0 - delta) * capital;  // investment is added once land is granted
+              f.capital[i] = capital;
 
               // Land priority class under this year's rule.
               bool priority = false;
-              switch (static_cast<LandPriority>(static_cast<unsigned>(lever(zs, Lever::land_priority)))) {
+              switch (zp.priority_rule) {
                 case LandPriority::pro_rata: priority = false; break;
                 case LandPriority::high_tech_first:
-                  priority = certified || run.sector(s, SectorField::hightech) > 0.5;
+                  priority = certified || sp.hightech;
                   break;
                 case LandPriority::output_per_mu:
-                  priority = f.land_mu[i] > 0 && y / f.land_mu[i] >= output_per_mu_last[z];
+                  priority = land > 0 && y / land >= zp.output_per_mu_last;
                   break;
                 case LandPriority::large_projects_first: priority = y >= 2e8; break;
               }
-              if (priority) f.flags[i] |= kPriorityLand;
-              else f.flags[i] &= static_cast<std::uint8_t>(~kPriorityLand);
+              if (priority) flags |= kPriorityLand;
+              else flags &= static_cast<std::uint8_t>(~kPriorityLand);
 
               // Exit: persistent losses, start-up mortality, negligible size, and the
               // low-efficiency rule (per-mu tax or output floors, energy ceiling).
-              Stream exit_rng = run.stream(static_cast<std::uint32_t>(i), Purpose::exit);
-              bool exit = f.loss_years[i] >= loss_exit || f.demand[i] < 1e5;
+              Stream exit_rng(sc.seed, run.replication, static_cast<std::uint32_t>(i), t, Purpose::exit);
+              bool exit = loss_years >= loss_exit || demand < 1e5;
               const bool young = t - f.birth_year[i] < 3;
-              double hazard = startup_hazard * ((f.flags[i] & kIncubated) ? 1.0 - incubator_gain : 1.0);
-              if (young && f.output[i] < kAboveSizeRevenue && exit_rng.uniform() < hazard) exit = true;
+              const double hazard = exit_hazard[(flags & kIncubated) ? 1 : 0];
+              if (young && y < kAboveSizeRevenue && exit_rng.uniform() < hazard) exit = true;
               bool low_eff = false;
-              if (f.land_mu[i] > 0) {
-                const double tax_floor = lever(zs, Lever::exit_min_tax_per_mu);
-                const double out_floor = lever(zs, Lever::exit_min_output_per_mu);
-                const double energy_ceiling = lever(zs, Lever::exit_max_energy_intensity);
-                low_eff = (tax_floor > 0 && f.tax[i] / f.land_mu[i] < tax_floor) ||
-                          (out_floor > 0 && y / f.land_mu[i] < out_floor) ||
-                          (energy_ceiling > 0 && f.energy_intensity[i] > energy_ceiling);
-                low_eff = low_eff && exit_rng.uniform() < lever(zs, Lever::exit_enforcement_rate);
+              if (land > 0) {
+                low_eff = (zp.tax_floor > 0 && tax / land < zp.tax_floor) ||
+                          (zp.out_floor > 0 && y / land < zp.out_floor) ||
+                          (zp.energy_ceiling > 0 && energy > zp.energy_ceiling);
+                low_eff = low_eff && exit_rng.uniform() < zp.enforcement;
               }
               if (exit || low_eff) {
-                f.flags[i] |= kExitNow;
-                f.land_request[i] = 0.0;  // a firm that closes takes no new land
+                flags |= kExitNow;
+                land_request = 0.0;  // a firm that closes takes no new land
               }
-              if (low_eff && !exit) f.flags[i] |= kLowEfficiencyExit;
+              if (low_eff && !exit) flags |= kLowEfficiencyExit;
+              f.land_request[i] = land_request;
+              f.flags[i] = flags;
 
               // Sums for the zone.
-              acc[L.acc(z, kOutput)] += y;
-              acc[L.acc(z, kValueAdded)] += va;
-              acc[L.acc(z, kRd)] += rd;
-              acc[L.acc(z, kFirmsProducing)] += 1;
+              double* ac = acc + L.acc(z, 0);
+              ac[kOutput] += y;
+              ac[kValueAdded] += va;
+              ac[kRd] += rd;
+              ac[kFirmsProducing] += 1;
               const bool above = y >= kAboveSizeRevenue;
-              acc[L.acc(z, kAboveSize)] += above;
-              acc[L.acc(z, kHightech)] += certified;
-              acc[L.acc(z, kHightechAbove)] += certified && above;
-              acc[L.acc(z, kHightechOutput)] += certified ? y : 0.0;
-              acc[L.acc(z, kPatents)] += patents;
-              acc[L.acc(z, kEmployment)] += labour + researchers;
-              acc[L.acc(z, kResearchers)] += researchers;
-              acc[L.acc(z, kTechnical)] += tech_share[z] * labour;
-              acc[L.acc(z, kTax)] += vat_paid + cit;
-              acc[L.acc(z, kEnergy)] += f.energy_intensity[i] * y / 1e4;
-              acc[L.acc(z, kExports)] += f.export_share[i] * y;
-              acc[L.acc(z, kRdSubsidyAsked)] += lever(zs, Lever::rd_subsidy_rate) * f.rd_intensity[i] * y;
-              acc[L.acc(z, kFundAsked)] += award;
-              acc[L.acc(z, kRetrofitAsked)] += retro_subsidy;
-              acc[L.acc(z, (f.flags[i] & kPriorityLand) ? kRequestPriority : kRequestNormal)] +=
-                  f.land_request[i];
+              ac[kAboveSize] += above;
+              ac[kHightech] += certified;
+              ac[kHightechAbove] += certified && above;
+              ac[kHightechOutput] += certified ? y : 0.0;
+              ac[kPatents] += patents;
+              ac[kEmployment] += labour + researchers;
+              ac[kResearchers] += researchers;
+              ac[kTechnical] += zp.tech_share * labour;
+              ac[kTax] += tax;
+              ac[kEnergy] += energy * y / 1e4;
+              ac[kExports] += f.export_share[i] * y;
+              ac[kRdSubsidyAsked] += zp.subsidy_rate * rd_intensity * y;
+              ac[kFundAsked] += award;
+              ac[kRetrofitAsked] += retro_subsidy;
+              ac[(flags & kPriorityLand) ? kRequestPriority : kRequestNormal] += land_request;
               acc[L.sec(z, s, kSecOutput)] += y;
-              acc[L.sec(z, s, kSecInnovators)] += (f.flags[i] & kInnovatedNow) ? 1.0 : 0.0;
+              acc[L.sec(z, s, kSecInnovators)] += (flags & kInnovatedNow) ? 1.0 : 0.0;
               acc[L.sec(z, s, kSecFirms)] += 1;
               double& m = mx[z * S + s];
-              m = std::max(m, f.productivity[i]);
+              m = std::max(m, a);
             });
   std::vector<double> sums_b = ys.sums;
   for (std::size_t z = 0; z < Z; ++z)
@@ -570,7 +685,7 @@ void simulate_year(Run& run) {
     auto new_firm = [&](std::size_t sector, double output, double productivity, double rho,
                         double energy, bool foreign) {
       std::size_t id = f.append(static_cast<std::uint16_t>(z), static_cast<std::uint16_t>(sector), t);
-      f.productivity[id] = productivity;
+      f.set_productivity(id, productivity);
       f.demand[id] = output;
       f.output[id] = 0;
       f.rd_intensity[id] = rho;
@@ -753,39 +868,43 @@ void simulate_year(Run& run) {
   }
 
   // ---- Pass C: land grants, investment, exit -----------------------------------------------
+  for (std::size_t z = 0; z < Z; ++z) zb[z].credit_rate = credit_base + lever(run.zones[z], Lever::scitech_credit_ratio);
   firm_pass(first_new, L, ys.partial_sum, ys.partial_max, ys.sums, ys.maxima,
             [&](std::size_t i, double* acc, double*) {
-              if (!(f.flags[i] & kAlive)) return;
+              const std::uint8_t flags = f.flags[i];
+              if (!(flags & kAlive)) return;
               const std::size_t z = f.zone[i];
-              const ZoneState& zs = run.zones[z];
-              if (f.flags[i] & kExitNow) {
-                acc[L.acc(z, kLandFreed)] += f.land_mu[i];
-                acc[L.acc(z, kExits)] += 1;
-                if (f.flags[i] & kLowEfficiencyExit) acc[L.acc(z, kLowEffExits)] += 1;
-                f.flags[i] &= static_cast<std::uint8_t>(~(kAlive | kExitNow | kLowEfficiencyExit));
+              const ZoneB& zp = zb[z];
+              double* ac = acc + L.acc(z, 0);
+              if (flags & kExitNow) {
+                ac[kLandFreed] += f.land_mu[i];
+                ac[kExits] += 1;
+                if (flags & kLowEfficiencyExit) ac[kLowEffExits] += 1;
+                f.flags[i] = flags & static_cast<std::uint8_t>(~(kAlive | kExitNow | kLowEfficiencyExit));
                 f.exit_year[i] = static_cast<std::int16_t>(t);
                 f.land_mu[i] = 0;
                 return;
               }
-              const int cls = (f.flags[i] & kPriorityLand) ? 0 : 1;
+              const int cls = (flags & kPriorityLand) ? 0 : 1;
               const double granted = f.land_request[i] * ys.grant_fraction[z * 2 + cls];
               const double used = granted * (1.0 - idle_share);
-              acc[L.acc(z, kIdleNew)] += granted - used;
-              const double density_new = density_new_base * lever(zs, Lever::plot_ratio);
-              const double density = std::max(zs.capital_density, density_new);
+              ac[kIdleNew] += granted - used;
               // Capital grows up to what the firm's (old and new) land holds.
-              const std::size_t s = f.sector[i];
-              const double k_star = capital_need(f.demand[i] * (1.0 + std::max(0.0, run.sector(s, SectorField::demand_growth))),
-                                                 f.productivity[i], run.sector(s, SectorField::capital_output_ratio));
-              const double credit = (credit_base + lever(zs, Lever::scitech_credit_ratio)) * f.capital[i] / (1.0 - delta);
+              const SectorB& sp = sb[f.sector[i]];
+              const double capital = f.capital[i];
+              const double k_star = f.demand[i] * (1.0 + sp.growth_expected) * sp.k_ratio /
+                                    (f.productivity_03[i] * kBaseUtilisation);
+              const double credit = zp.credit_rate * capital / (1.0 - delta);
               const double finance = std::max(0.0, f.profit[i]) + credit;
-              const double room = f.land_mu[i] * density + used * density_new - f.capital[i];
-              const double invest = std::max(0.0, std::min({k_star - f.capital[i], finance, room}));
-              f.capital[i] += invest;
-              f.land_mu[i] += used;
-              if (f.flags[i] & kForeign) acc[L.acc(z, kFdi)] += invest;
-              acc[L.acc(z, kLandUsed)] += f.land_mu[i];
-              acc[L.acc(z, kFirmsAlive)] += 1;
+              const double land = f.land_mu[i];
+              const double room = land * zp.density + used * zp.density_new - capital;
+              const double invest = std::max(0.0, std::min({k_star - capital, finance, room}));
+              f.capital[i] = capital + invest;
+              const double land_after = land + used;
+              f.land_mu[i] = land_after;
+              if (flags & kForeign) ac[kFdi] += invest;
+              ac[kLandUsed] += land_after;
+              ac[kFirmsAlive] += 1;
             });
   // Entrants (appended this year) hold land already.
   for (std::size_t i = first_new; i < f.size(); ++i) {
@@ -993,7 +1112,9 @@ void record_base_year(Run& run) {
     const double tech = run.zone_field(z, ZoneField::technical_share);
     const double labour = f.employment[i];
     sums[L.acc(z, kOutput)] += y;
-    sums[L.acc(z, kValueAdded)] += f.value_added[i];
+    // Value added as the generator computed it (population.cpp).
+    const double value_added = run.sector(s, SectorField::value_added_ratio) * y * run.zones[z].value_added_scale;
+    sums[L.acc(z, kValueAdded)] += value_added;
     sums[L.acc(z, kRd)] += f.rd_intensity[i] * y;
     sums[L.acc(z, kFirmsAlive)] += 1;
     sums[L.acc(z, kAboveSize)] += above;
@@ -1005,7 +1126,7 @@ void record_base_year(Run& run) {
     sums[L.acc(z, kResearchers)] += f.researchers[i];
     sums[L.acc(z, kTechnical)] += tech * (labour - f.researchers[i]);
     // Taxes of the base year at a typical margin (for per-mu tax before the first simulated year).
-    sums[L.acc(z, kTax)] += vat * f.value_added[i] + (cert ? 0.15 : tax_std) * 0.05 * y;
+    sums[L.acc(z, kTax)] += vat * value_added + (cert ? 0.15 : tax_std) * 0.05 * y;
     sums[L.acc(z, kEnergy)] += f.energy_intensity[i] * y / 1e4;
     sums[L.acc(z, kExports)] += f.export_share[i] * y;
     sums[L.acc(z, kLandUsed)] += f.land_mu[i];

@@ -1,11 +1,13 @@
 // Scenario loading: YAML -> located tree -> extends merged -> overrides -> validated Scenario.
 // Every problem becomes a Diagnostic; all of a file's problems are reported together.
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <set>
 #include <sstream>
 
@@ -52,7 +54,7 @@ std::string read_file(const std::string& path, bool& ok) {
 // aliases (`*a`) are expanded into copies, so a few lines can otherwise stand for billions of
 // values ("billion laughs").
 constexpr int kMaxDepth = 64;
-constexpr std::size_t kMaxValues = 200000;
+constexpr std::size_t kMaxValues = 20000;  // the largest shipped scenario has about 1000
 
 struct Converter {
   std::shared_ptr<const std::string> file;
@@ -99,10 +101,18 @@ struct Converter {
         // (binding `it->first` to a reference dangles).
         for (const auto& entry : y) {
           const YAML::Node& key = entry.first;
-          std::string k = key.IsScalar() ? key.Scalar() : std::string("<complex key>");
-          std::string child_path = path.empty() ? k : path + "." + k;
           const int key_line = key.Mark().line + 1;
           const int key_column = key.Mark().column + 1;
+          if (!key.IsScalar() || key.Scalar().empty()) {
+            diags.add({*file, key_line, key_column, path,
+                       key.IsScalar() || key.IsNull() ? "empty key"
+                                                      : "a key must be a single word, not a list "
+                                                        "or mapping",
+                       "write keys as plain words, e.g. `base_output: 300 亿元`"});
+            continue;
+          }
+          const std::string& k = key.Scalar();
+          std::string child_path = path.empty() ? k : path + "." + k;
           if (const Node* first = n.find(k)) {
             diags.add({*file, key_line, key_column, child_path,
                        "duplicate key \"" + k + "\"" +
@@ -148,20 +158,24 @@ std::pair<int, int> open_bracket_before(const std::string& text, std::size_t end
       comment = false;
       continue;
     }
-    if (comment) {
-    } else if (quote) {
-      if (c == quote) quote = 0;
-      else if (c == '\\' && quote == '"') ++i, ++column;
+    const int here = column++;
+    if (comment) continue;
+    if (quote) {
+      if (c == quote) {
+        quote = 0;
+      } else if (c == '\\' && quote == '"') {  // an escaped character cannot end the quote
+        ++i;
+        ++column;
+      }
     } else if (c == '"' || c == '\'') {
       quote = c;
     } else if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t')) {
       comment = true;
     } else if (c == '{' || c == '[') {
-      stack.push_back({c, line, column});
+      stack.push_back({c, line, here});
     } else if ((c == '}' || c == ']') && !stack.empty()) {
       stack.pop_back();
     }
-    ++column;
   }
   if (stack.empty()) return {0, 0};
   return {stack.back().line, stack.back().column};
@@ -173,7 +187,10 @@ Diagnostic syntax_error(const std::string& text, const std::string& file_name,
   Diagnostic d{file_name, e.mark.line + 1, e.mark.column + 1, "", "YAML syntax error: " + e.msg,
                "check indentation, colons after keys and matching quotes/brackets"};
   const std::string& m = e.msg;
-  if (m == YAML::ErrorMsg::END_OF_MAP_FLOW || m == YAML::ErrorMsg::END_OF_SEQ_FLOW) {
+  if (dynamic_cast<const YAML::DeepRecursion*>(&e)) {
+    d.message = "values nested more than " + std::to_string(kMaxDepth) + " levels deep";
+    d.hint = "a scenario is a few levels of keys; check for unclosed or repeated brackets";
+  } else if (m == YAML::ErrorMsg::END_OF_MAP_FLOW || m == YAML::ErrorMsg::END_OF_SEQ_FLOW) {
     const bool map = m == YAML::ErrorMsg::END_OF_MAP_FLOW;
     auto [line, column] = open_bracket_before(text, static_cast<std::size_t>(std::max(e.mark.pos, 0)));
     if (line > 0) {
@@ -324,12 +341,17 @@ std::optional<Node> load_with_extends(const std::string& path, const std::string
   return merged;
 }
 
+// Command-line values have no line or column: a diagnostic about one names only "--set".
+void clear_positions(Node& n) {
+  n.line = n.column = n.key_line = n.key_column = 0;
+  for (auto& entry : n.map) clear_positions(entry.second);
+  for (auto& item : n.seq) clear_positions(item);
+}
+
 // Applies "a.b.c=value" overrides from the command line.
 void apply_overrides(Node& root, const std::vector<std::string>& overrides, Diagnostics& diags) {
-  int index = 0;
+  const auto file = std::make_shared<const std::string>("--set");
   for (const auto& o : overrides) {
-    ++index;
-    std::string where = "--set " + o;
     auto eq = o.find('=');
     if (eq == std::string::npos || eq == 0) {
       diags.add({"--set", 0, 0, "", "\"" + o + "\" is not KEY=VALUE",
@@ -338,60 +360,59 @@ void apply_overrides(Node& root, const std::vector<std::string>& overrides, Diag
     }
     std::string key = o.substr(0, eq);
     std::string value = o.substr(eq + 1);
-    auto file = std::make_shared<const std::string>("--set " + key);
-    Diagnostics local;
+    std::vector<std::string> parts;
+    for (std::size_t start = 0;;) {
+      std::size_t dot = key.find('.', start);
+      parts.push_back(key.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+      if (dot == std::string::npos) break;
+      start = dot + 1;
+    }
+    if (std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) {
+      diags.add({"--set", 0, 0, key, "\"" + key + "\" is not a key path",
+                 "write keys joined by dots, e.g. zones.north.base_output=300亿元"});
+      continue;
+    }
     Node value_node;
+    std::vector<YAML::Node> documents;
     try {
-      YAML::Node y = YAML::Load(value);
-      Converter conv{file, local};
-      value_node = conv.convert(y, key);
-      if (value_node.kind == Node::Kind::null) {
-        value_node.kind = Node::Kind::scalar;
-        value_node.scalar = value;
-      }
+      documents = YAML::LoadAll(value);
     } catch (const YAML::ParserException& e) {
-      diags.add({"--set " + key, 0, 0, key, "cannot parse value \"" + value + "\": " + e.msg,
+      diags.add({"--set", 0, 0, key, "cannot parse value \"" + value + "\": " + e.msg,
                  "quote the value or write it like in a scenario file"});
       continue;
     }
-    diags.append(local);
-    value_node.line = 0;
-    value_node.column = 0;
+    if (documents.size() == 1 && !documents.front().IsNull()) {
+      Diagnostics local;
+      Converter conv{file, local};
+      value_node = conv.convert(documents.front(), key);
+      diags.append(local);
+      if (!local.empty()) continue;
+    } else {  // "key=" or a value YAML reads as nothing: keep the text, validation judges it
+      value_node.kind = Node::Kind::scalar;
+      value_node.scalar = value;
+      value_node.file = file;
+    }
+    clear_positions(value_node);
     // Walk/create the path.
     Node* cur = &root;
-    std::string part;
-    std::stringstream ss(key);
-    std::vector<std::string> parts;
-    while (std::getline(ss, part, '.')) parts.push_back(part);
-    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    for (const auto& part : parts) {
       if (cur->kind != Node::Kind::map) {
         Node fresh;
         fresh.kind = Node::Kind::map;
         fresh.file = file;
-        *cur = fresh;
+        *cur = std::move(fresh);
       }
-      Node* next = cur->find(parts[i]);
+      Node* next = cur->find(part);
       if (!next) {
         Node fresh;
-        fresh.kind = Node::Kind::map;
         fresh.file = file;
-        cur->map.emplace_back(parts[i], fresh);
+        cur->map.emplace_back(part, std::move(fresh));
         next = &cur->map.back().second;
       }
       cur = next;
     }
-    if (cur->kind != Node::Kind::map) {
-      Node fresh;
-      fresh.kind = Node::Kind::map;
-      fresh.file = file;
-      *cur = fresh;
-    }
-    if (Node* existing = cur->find(parts.back())) {
-      // An override replaces the value (annotations such as `source:` are dropped).
-      *existing = value_node;
-    } else {
-      cur->map.emplace_back(parts.back(), value_node);
-    }
+    // An override replaces the value (annotations such as `source:` are dropped).
+    *cur = std::move(value_node);
   }
 }
 
@@ -400,6 +421,8 @@ void apply_overrides(Node& root, const std::vector<std::string>& overrides, Diag
 struct Validator {
   Diagnostics& diags;
   Scenario& sc;
+  bool horizon_valid = true;  // false once base_year/end_year are reported as inconsistent
+  std::array<bool, kZoneFieldCount> zone_field_invalid{};  // of the zone being read
 
   void error(const Node& at, const std::string& path, std::string message, std::string hint = {}) {
     diags.add({at.file ? *at.file : std::string("?"), at.line, at.column, path, std::move(message),
@@ -419,8 +442,10 @@ struct Validator {
       hint = "did you mean \"" + near + "\"?";
     } else {
       hint = "valid " + what + ": ";
-      for (std::size_t i = 0; i < valid.size() && i < 12; ++i) hint += (i ? ", " : "") + valid[i];
-      if (valid.size() > 12) hint += ", ... (see `zonesim levers`)";
+      constexpr std::size_t kShown = 20;
+      for (std::size_t i = 0; i < valid.size() && i < kShown; ++i)
+        hint += (i ? ", " : "") + valid[i];
+      if (valid.size() > kShown) hint += ", ... (see `zonesim levers`)";
     }
     key_error(at, path, "unknown " + what + " \"" + key + "\"", hint);
   }
@@ -494,6 +519,7 @@ struct Validator {
   }
 
   bool year_in_horizon(const Node& at, const std::string& path, int year, bool allow_base) {
+    if (!horizon_valid) return true;  // already reported at end_year; do not cascade
     int lo = allow_base ? sc.base_year : sc.base_year + 1;
     if (year < lo || year > sc.end_year) {
       error(at, path, "year " + std::to_string(year) + " is outside the horizon",
@@ -581,7 +607,12 @@ struct Validator {
       p.kind = ParamSpec::Kind::triangular;
       keys = {"low", "high", "mode"};
     } else {
+      static const std::vector<std::pair<std::string, std::string>> kOtherNames = {
+          {"gaussian", "normal"}, {"gauss", "normal"},         {"log-normal", "lognormal"},
+          {"log_normal", "lognormal"}, {"triangle", "triangular"}, {"flat", "uniform"}};
       std::string near = nearest_word(dist->scalar, {"normal", "lognormal", "uniform", "triangular"});
+      for (const auto& [other, name] : kOtherNames)
+        if (dist->scalar == other) near = name;
       error(*dist, path + ".distribution", "unknown distribution \"" + dist->scalar + "\"",
             (near.empty() ? std::string() : "did you mean \"" + near + "\"? ") +
                 "valid: normal, lognormal, uniform, triangular");
@@ -601,7 +632,7 @@ struct Validator {
     for (std::size_t i = 0; i < keys.size(); ++i) {
       const Node* c = n->find(keys[i]);
       if (!c) {
-        error(*n, path, "distribution " + dist->scalar + " needs `" + keys[i] + "`",
+        key_error(raw, path, "distribution " + dist->scalar + " needs `" + keys[i] + "`",
               "give " + keys[0] + (keys.size() > 1 ? ", " + keys[1] : "") +
                   (keys.size() > 2 ? ", " + keys[2] : ""));
         ok = false;
@@ -689,6 +720,11 @@ struct Validator {
   }
 
   void run(const Node& root) {
+    if (const Node* sweep = root.find("zonesim_sweep")) {  // a sweep file given as a scenario
+      key_error(*sweep, "", "this is a sweep file (it starts with `zonesim_sweep:`), not a scenario",
+                "run it with `zonesim sweep FILE`; the scenario it varies is checked there");
+      return;
+    }
     static const std::vector<std::string> kTop = {
         "zonesim", "name", "title", "source", "notes", "base_year", "end_year", "replications",
         "seed", "region", "sectors", "zones", "levers", "parameters", "targets"};
@@ -721,15 +757,20 @@ struct Validator {
       }
     }
 
+    // Reads a run setting; false when it is given but invalid (and reported).
     auto run_setting = [&](const char* key, double& out) {
       const Setting* s = find_setting(run_settings(), key);
       out = s->default_value;
-      if (const Node* v = root.find(key))
-        if (auto x = scalar_value(*v, key, *s)) out = *x;
+      const Node* v = root.find(key);
+      if (!v) return true;
+      auto x = scalar_value(*v, key, *s);
+      if (x) out = *x;
+      return x.has_value();
     };
     double base = 0, end = 0, reps = 0, seed = 0;
-    run_setting("base_year", base);
-    run_setting("end_year", end);
+    // Year checks against a horizon that is itself wrong would only repeat the error.
+    if (!run_setting("base_year", base)) horizon_valid = false;
+    if (!run_setting("end_year", end)) horizon_valid = false;
     run_setting("replications", reps);
     run_setting("seed", seed);
     sc.base_year = static_cast<int>(base);
@@ -737,11 +778,14 @@ struct Validator {
     sc.replications = static_cast<int>(reps);
     sc.seed = static_cast<std::uint64_t>(seed);
     if (sc.end_year <= sc.base_year) {
-      const Node* at = root.find("end_year") ? root.find("end_year") : &root;
+      const Node* at = root.find("end_year");
+      if (!at) at = root.find("base_year");
+      if (!at) at = &root;
       error(*at, "end_year", "end_year " + std::to_string(sc.end_year) +
                                  " is not after base_year " + std::to_string(sc.base_year),
             "the run simulates the years after base_year up to end_year");
       sc.end_year = sc.base_year + 1;
+      horizon_valid = false;
     } else if (sc.end_year - sc.base_year > kMaxYears) {
       error(*root.find("end_year"), "end_year", "horizon of " +
                                                     std::to_string(sc.end_year - sc.base_year) +
@@ -852,6 +896,7 @@ struct Validator {
           key_error(body, path, "\"" + id + "\" is not a valid zone id",
                     "use lower-case letters, digits, '-' and '_' (\"all\" is reserved)");
         for (const auto& s : zone_settings()) z.fields[&s - zone_settings().data()] = s.default_value;
+        zone_field_invalid.fill(false);
         z.sector_shares.assign(sc.sectors.size(), 0.0);
         for (std::size_t i = 0; i < sc.sectors.size(); ++i)
           z.sector_shares[i] = sc.sectors[i].fields[static_cast<std::size_t>(SectorField::output_share)];
@@ -884,8 +929,13 @@ struct Validator {
                 z.sector_shares[static_cast<std::size_t>(it - ids.begin())] = *v;
             }
           } else if (const Setting* s = find_setting(zone_settings(), k)) {
-            if (auto v = scalar_value(c, kp, *s))
-              z.fields[static_cast<std::size_t>(s - zone_settings().data())] = *v;
+            const auto index = static_cast<std::size_t>(s - zone_settings().data());
+            if (auto v = scalar_value(c, kp, *s)) {
+              z.fields[index] = *v;
+            } else {
+              zone_field_invalid[index] = true;
+              if (index == static_cast<std::size_t>(ZoneField::base_firms)) explain_firm_limit(c);
+            }
           } else {
             unknown_key(c, kp, k, allowed, "zone key");
           }
@@ -915,14 +965,17 @@ struct Validator {
     } else if (sum > 0) {
       for (double& s : z.sector_shares) s /= sum;
     }
+    auto whole = [&](ZoneField k) { return std::to_string(static_cast<long long>(f(k))); };
     if (f(ZoneField::base_above_size_firms) > f(ZoneField::base_firms))
-      error(at, path + ".base_above_size_firms", "more above-size firms (" +
-                std::to_string(static_cast<long long>(f(ZoneField::base_above_size_firms))) +
-                ") than firms (" + std::to_string(static_cast<long long>(f(ZoneField::base_firms))) + ")",
-            "base_above_size_firms must not exceed base_firms");
+      conflict(at, path, {ZoneField::base_above_size_firms, ZoneField::base_firms},
+               "more above-size firms (" + whole(ZoneField::base_above_size_firms) +
+                   ") than firms (" + whole(ZoneField::base_firms) + ")",
+               "base_above_size_firms must not exceed base_firms");
     if (f(ZoneField::base_hightech_firms) > f(ZoneField::base_firms))
-      error(at, path + ".base_hightech_firms", "more high-tech firms than firms",
-            "base_hightech_firms must not exceed base_firms");
+      conflict(at, path, {ZoneField::base_hightech_firms, ZoneField::base_firms},
+               "more high-tech firms (" + whole(ZoneField::base_hightech_firms) +
+                   ") than firms (" + whole(ZoneField::base_firms) + ")",
+               "base_hightech_firms must not exceed base_firms");
     const double ht_above = f(ZoneField::base_hightech_above_size_firms);
     if (ht_above >= 0) {
       if (ht_above != std::floor(ht_above))
@@ -936,33 +989,93 @@ struct Validator {
               "too few: the other high-tech firms do not fit among the small firms",
               "base_hightech_firms - base_hightech_above_size_firms must not exceed base_firms - base_above_size_firms");
     }
+    auto money = [&](ZoneField k) { return format_quantity(Dim::money, f(k)); };
     if (f(ZoneField::base_value_added) > f(ZoneField::base_output))
-      error(at, path + ".base_value_added", "value added exceeds gross output",
-            "value added is output less intermediate inputs; it is typically 20-35 % of output");
+      conflict(at, path, {ZoneField::base_value_added, ZoneField::base_output},
+               "value added (" + money(ZoneField::base_value_added) + ") exceeds gross output (" +
+                   money(ZoneField::base_output) + ")",
+               "value added is output less intermediate inputs; it is typically 20-35 % of output");
     if (f(ZoneField::base_rd) > 0.5 * f(ZoneField::base_output))
-      error(at, path + ".base_rd", "R&D above half of gross output is not plausible",
-            "R&D is typically 1-6 % of output");
+      conflict(at, path, {ZoneField::base_rd, ZoneField::base_output},
+               "R&D (" + money(ZoneField::base_rd) + ") above half of gross output (" +
+                   money(ZoneField::base_output) + ") is not plausible",
+               "R&D is typically 1-6 % of output");
     // Each above-size firm has revenue >= 20 million yuan.
     double min_output = f(ZoneField::base_above_size_firms) * 2e7;
     if (min_output > f(ZoneField::base_output))
-      error(at, path + ".base_output",
-            "base_output " + format_quantity(Dim::money, f(ZoneField::base_output)) +
-                " is below what " +
-                std::to_string(static_cast<long long>(f(ZoneField::base_above_size_firms))) +
-                " above-size firms need (" + format_quantity(Dim::money, min_output) + ")",
-            "above-size firms have revenue of at least 2000 万元 each");
+      conflict(at, path, {ZoneField::base_output, ZoneField::base_above_size_firms},
+               "base_output " + money(ZoneField::base_output) + " is below what " +
+                   whole(ZoneField::base_above_size_firms) + " above-size firms need (" +
+                   format_quantity(Dim::money, min_output) + ")",
+               "above-size firms have revenue of at least 2000 万元 each");
     double supplied = f(ZoneField::base_land_used_mu) + f(ZoneField::base_land_idle_mu) +
                       f(ZoneField::base_land_available_mu);
     if (supplied > f(ZoneField::land_planned_mu))
-      error(at, path + ".land_planned_mu",
-            "planned land " + format_quantity(Dim::area, f(ZoneField::land_planned_mu)) +
-                " is less than land already supplied (" + format_quantity(Dim::area, supplied) + ")",
-            "land_planned_mu includes used, idle and available land");
+      conflict(at, path,
+               {ZoneField::land_planned_mu, ZoneField::base_land_used_mu,
+                ZoneField::base_land_idle_mu, ZoneField::base_land_available_mu},
+               "planned land " + format_quantity(Dim::area, f(ZoneField::land_planned_mu)) +
+                   " is less than land already supplied (" + format_quantity(Dim::area, supplied) +
+                   ": used + idle + available)",
+               "land_planned_mu includes used, idle and available land");
     if (f(ZoneField::researcher_share) + f(ZoneField::technical_share) > 1.0)
-      error(at, path + ".technical_share", "researcher and technical shares exceed 100 %", "");
+      conflict(at, path, {ZoneField::technical_share, ZoneField::researcher_share},
+               "researcher and technical shares exceed 100 %", "");
     if (f(ZoneField::base_rd_institutes) > f(ZoneField::base_innovation_carriers))
-      error(at, path + ".base_rd_institutes", "more R&D institutes than innovation carriers",
-            "base_innovation_carriers counts incubators, accelerators and R&D institutes");
+      conflict(at, path, {ZoneField::base_rd_institutes, ZoneField::base_innovation_carriers},
+               "more R&D institutes than innovation carriers",
+               "base_innovation_carriers counts incubators, accelerators and R&D institutes");
+  }
+
+  // A firm count above the registry's limit is refused by the range check; say what such a run
+  // would cost, so the limit does not look arbitrary.
+  void explain_firm_limit(const Node& raw) {
+    const Node* n = raw.is_map() && raw.find("value") ? raw.find("value") : &raw;
+    if (!n->is_scalar()) return;
+    const ParsedQuantity q = parse_quantity(n->scalar, Dim::count);
+    if (!q.ok() || q.value <= setting(ZoneField::base_firms).max) return;
+    Scenario probe;
+    probe.base_year = sc.base_year;
+    probe.end_year = sc.end_year;
+    probe.replications = sc.replications;
+    probe.zones.resize(1);
+    probe.zones[0].fields[static_cast<std::size_t>(ZoneField::base_firms)] = q.value;
+    char buf[160];
+    std::snprintf(buf, sizeof buf,
+                  "; a run with %.3g firms would need about %.3g GiB of memory (%.3g firms at the "
+                  "peak)",
+                  q.value, estimated_memory_bytes(probe, 2) / (1ull << 30),
+                  probe.expected_peak_firms());
+    diags.back().hint += buf;
+  }
+
+  // Reports values of a zone that contradict each other. The error goes to the field the user's
+  // own file sets (after `extends:` that is the likely edit), else to the first field given,
+  // else to the zone. No report when one of the fields was already reported as invalid: its
+  // default would then make the contradiction up.
+  void conflict(const Node& zone, const std::string& path, std::initializer_list<ZoneField> fields,
+                std::string message, std::string hint) {
+    for (ZoneField k : fields)
+      if (zone_field_invalid[static_cast<std::size_t>(k)]) return;
+    const Node* at = nullptr;
+    ZoneField at_field = *fields.begin();
+    for (ZoneField k : fields) {
+      const Node* n = zone.find(std::string(setting(k).key));
+      if (!n) continue;
+      const bool own = n->file && *n->file == sc.file;
+      if (!at || own) {
+        at = n;
+        at_field = k;
+      }
+      if (own) break;
+    }
+    const std::string key_path = path + "." + std::string(setting(at_field).key);
+    if (!at) {
+      key_error(zone, key_path, std::move(message), std::move(hint));
+      return;
+    }
+    const Node* value = at->is_map() && at->find("value") ? at->find("value") : at;
+    error(*value, key_path, std::move(message), std::move(hint));
   }
 
   void target(const std::string& path, const std::string& id, const Node& body) {
@@ -994,7 +1107,7 @@ struct Validator {
     if (t.kind == TargetSpec::Kind::indicator || t.kind == TargetSpec::Kind::change_from_base) {
       const Node* ind = body.find("indicator");
       if (!ind) {
-        error(body, path, "missing `indicator`", "see docs/output.md for the indicator list");
+        key_error(body, path, "missing `indicator`", "see docs/output.md for the indicator list");
         ok = false;
       } else {
         std::string key = text_value(*ind, path + ".indicator");
@@ -1046,7 +1159,7 @@ struct Validator {
         ok = false;
       }
     } else {
-      error(body, path, "missing `comparison`", "write comparison: \">\" (or \">=\", \"<\", \"<=\")");
+      key_error(body, path, "missing `comparison`", "write comparison: \">\" (or \">=\", \"<\", \"<=\")");
       ok = false;
     }
     // Value, with the dimension of the indicator (counts for cluster/top targets).
@@ -1064,7 +1177,7 @@ struct Validator {
         else ok = false;
       }
     } else {
-      error(body, path, "missing `value`", "write the target value with its unit, e.g. 1000 亿元");
+      key_error(body, path, "missing `value`", "write the target value with its unit, e.g. 1000 亿元");
       ok = false;
     }
     if (const Node* y = body.find("year")) {
@@ -1075,14 +1188,14 @@ struct Validator {
         ok = false;
       }
     } else {
-      error(body, path, "missing `year`", "write the year by which the target should be met");
+      key_error(body, path, "missing `year`", "write the year by which the target should be met");
       ok = false;
     }
     if (t.kind == TargetSpec::Kind::clusters) {
       const Node* th = body.find("cluster_threshold");
       Setting s{"cluster_threshold", SettingGroup::run, Dim::money, 0, 0, kUnbounded, "", "", {}};
       if (!th) {
-        error(body, path, "a clusters target needs `cluster_threshold`", "e.g. cluster_threshold: 500 亿元");
+        key_error(body, path, "a clusters target needs `cluster_threshold`", "e.g. cluster_threshold: 500 亿元");
         ok = false;
       } else if (auto x = scalar_value(*th, path + ".cluster_threshold", s)) {
         t.cluster_threshold = *x;
@@ -1094,7 +1207,7 @@ struct Validator {
       const Node* top = body.find("top");
       Setting s{"top", SettingGroup::run, Dim::count, 0, 1, 1e6, "", "", {}};
       if (!top) {
-        error(body, path, "a zones_in_top target needs `top`", "e.g. top: 10");
+        key_error(body, path, "a zones_in_top target needs `top`", "e.g. top: 10");
         ok = false;
       } else if (auto x = scalar_value(*top, path + ".top", s)) {
         t.top_n = static_cast<int>(*x);
@@ -1178,8 +1291,19 @@ LoadResult finish(std::optional<Node> root, Diagnostics diags, const LoadOptions
                     "the run would need about %.3g GiB of memory (%.3g firms at the peak), more "
                     "than this machine has (24 GiB)",
                     mem / (1ull << 30), sc.expected_peak_firms());
-      const Node* at = root->find("zones");
-      diags.add({file, at ? at->line : 0, at ? at->column : 0, "zones", buf,
+      // Point at the base_firms of the largest zone: that is the number to reduce.
+      const ZoneSpec* largest = &sc.zones.front();
+      for (const auto& z : sc.zones)
+        if (z.fields[static_cast<std::size_t>(ZoneField::base_firms)] >
+            largest->fields[static_cast<std::size_t>(ZoneField::base_firms)])
+          largest = &z;
+      const Node* zones = root->find("zones");
+      const Node* zone = zones ? zones->find(largest->id) : nullptr;
+      const Node* at = zone ? zone->find("base_firms") : nullptr;
+      if (at && at->is_map() && at->find("value")) at = at->find("value");
+      if (!at) at = zone ? zone : zones;
+      diags.add({at && at->file ? *at->file : file, at ? at->line : 0, at ? at->column : 0,
+                 "zones." + largest->id + ".base_firms", buf,
                  "reduce base_firms, or split the run into a sweep"});
     }
   }

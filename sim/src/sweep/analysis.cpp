@@ -27,7 +27,8 @@ Estimates estimate(const std::vector<double>& y, int k, const std::vector<int>& 
   auto fB = [&](int j) { return y[j * stride + k + 1]; };
   auto fAB = [&](int j, int i) { return y[j * stride + 1 + i]; };
   const double n = static_cast<double>(js.size());
-  // Total variance over the A and B samples together.
+  // Total variance over the A and B samples together. The first-order estimator is applied to
+  // centred outputs: same expectation, much smaller variance when the mean is large.
   double mean = 0;
   for (int j : js) mean += fA(j) + fB(j);
   mean /= 2 * n;
@@ -41,7 +42,7 @@ Estimates estimate(const std::vector<double>& y, int k, const std::vector<int>& 
     double v1 = 0, vt = 0;
     for (int j : js) {
       const double d = fAB(j, i) - fA(j);
-      v1 += fB(j) * d;       // Saltelli et al. 2010, eq. (b) of table 2
+      v1 += (fB(j) - mean) * d;  // Saltelli et al. 2010, table 2 (b)
       vt += 0.5 * d * d;     // Jansen 1999
     }
     e.s1[i] = var > 0 ? v1 / n / var : 0.0;
@@ -303,7 +304,7 @@ std::string describe_box(const SweepSpec& s, const PrimBox& b, const std::vector
     }
     out += (out.empty() ? "" : " and ") + part;
   }
-  return out.empty() ? "any factor values" : out;
+  return out.empty() ? "whatever the factor values" : out;
 }
 
 }  // namespace zonesim::sweep

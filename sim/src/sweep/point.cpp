@@ -55,8 +55,10 @@ std::vector<double> evaluate_point(const SweepSpec& s, const std::vector<double>
   };
   if (threads == 1) {
     for (int rep = 0; rep < R; ++rep) body(rep);
+  } else if (threads <= 0) {  // in the caller's task arena
+    tbb::parallel_for(0, R, body);
   } else {
-    tbb::task_arena arena(threads > 0 ? threads : tbb::info::default_concurrency());
+    tbb::task_arena arena(threads);
     arena.execute([&] { tbb::parallel_for(0, R, body); });
   }
   return rows;

@@ -611,8 +611,8 @@ std::string SweepStore::finish(const std::string& started_at) {
   const auto Q = static_cast<hsize_t>(qname.size());
 
   auto factor_header = [&](const std::string& first) {
-    std::string line = pad(first, 26);
-    for (const auto& f : s.factors) line += pad(f.short_name().substr(0, 22), 24);
+    std::string line = pad(first, 34) + " ";
+    for (const auto& f : s.factors) line += pad(f.short_name().substr(0, 28), 30);
     return line + "\n";
   };
 
@@ -637,14 +637,14 @@ std::string SweepStore::finish(const std::string& started_at) {
         STl.insert(STl.end(), si.ST_low.begin(), si.ST_low.end());
         STh.insert(STh.end(), si.ST_high.begin(), si.ST_high.end());
         var.push_back(si.variance);
-        std::string line = pad(qname[q], 26);
+        std::string line = pad(qname[q], 34) + " ";
         if (si.variance == 0) {
           line += "(no variation)";
         } else {
           for (int i = 0; i < k; ++i)
             line += pad(fmt(si.S1[i], 2) + " [" + fmt(si.S1_low[i], 2) + "," + fmt(si.S1_high[i], 2) + "] / " +
                             fmt(si.ST[i], 2),
-                        24);
+                        29) + " ";
         }
         report << line << "\n";
       }
@@ -675,8 +675,8 @@ std::string SweepStore::finish(const std::string& started_at) {
         mu.insert(mu.end(), mi.mu.begin(), mi.mu.end());
         mus.insert(mus.end(), mi.mu_star.begin(), mi.mu_star.end());
         sig.insert(sig.end(), mi.sigma.begin(), mi.sigma.end());
-        std::string line = pad(qname[q], 26);
-        for (int i = 0; i < k; ++i) line += pad(fmt(mi.mu_star[i]) + " / " + fmt(mi.sigma[i]), 24);
+        std::string line = pad(qname[q], 34) + " ";
+        for (int i = 0; i < k; ++i) line += pad(fmt(mi.mu_star[i]) + " / " + fmt(mi.sigma[i]), 29) + " ";
         report << line << "\n";
       }
       const std::vector<hsize_t> dims = {Q, hsize_t(k)};
@@ -772,8 +772,10 @@ std::string SweepStore::finish(const std::string& started_at) {
       share /= std::max<std::size_t>(y.size(), 1);
       PrimBox b = prim(x, y);
       const std::string name = t < T ? s.base.targets[t].id : "all targets";
+      char pct[32];
+      std::snprintf(pct, sizeof pct, "%.0f", 100 * b.mass);
       std::string text = describe_box(s, b, col_low, col_high) + ": " + (t < T ? "target " + name : name) +
-                         " met with probability " + fmt(b.density, 2) + " in " + fmt(100 * b.mass, 2) +
+                         " met with probability " + fmt(b.density, 2) + " in " + pct +
                          " % of the runs (overall " + fmt(share, 2) + ")";
       report << "  " << text << "\n";
       names.push_back(name);

@@ -374,7 +374,7 @@ SweepLoadResult load_sweep_file(const std::string& path) {
     if (design.IsScalar()) {
       type = design.Scalar();
     } else if (design.IsMap() && design["type"]) {
-      type_node = design["type"];
+      type_node.reset(design["type"]);  // (operator= would assign into `design`)
       type = type_node.Scalar();
       P.check_keys(design, "design", {"type", "levels", "points", "base_samples", "trajectories"});
     } else {

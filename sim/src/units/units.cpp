@@ -1,9 +1,15 @@
 #include "zonesim/units.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <string>
+#include <vector>
+
+#include "zonesim/diagnostics.hpp"
 
 namespace zonesim {
 namespace {
@@ -151,12 +157,49 @@ std::string format_quantity(Dim d, double canonical) {
   return out;
 }
 
+namespace {
+
+// The unit as the user wrote it (spaces inside kept), given its spelling without spaces: the
+// shortest suffix of `text` that holds the same non-space characters.
+std::string written_unit(std::string_view text, std::string_view stripped_unit) {
+  std::size_t count = 0, pos = text.size();
+  while (pos > 0 && count < stripped_unit.size()) {
+    --pos;
+    if (text[pos] != ' ' && text[pos] != '\t') ++count;
+  }
+  std::string_view unit = text.substr(pos);
+  while (!unit.empty() && (unit.back() == ' ' || unit.back() == '\t')) unit.remove_suffix(1);
+  return std::string(unit);
+}
+
+// "an area", "an energy intensity": the dimension as a noun phrase in a sentence.
+std::string_view with_article(Dim d) {
+  switch (d) {
+    case Dim::money: return "an amount of money";
+    case Dim::area: return "an area";
+    case Dim::money_per_area: return "an amount of money per area";
+    case Dim::energy: return "an amount of energy";
+    case Dim::energy_per_money: return "an energy intensity";
+    default: return dim_name(d);
+  }
+}
+
+std::string whole_number_hint(double number) {
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "write a whole number, such as %.15g or %.15g", std::floor(number),
+                std::ceil(number));
+  return buf;
+}
+
+}  // namespace
+
 ParsedQuantity parse_quantity(std::string_view text, Dim d) {
   ParsedQuantity r;
   const std::string s = strip_spaces(text);
+  const std::string write_help = std::string("write ") + std::string(dim_units_help(d));
   if (s.empty()) {
     r.error = "empty value";
-    r.hint = std::string("write ") + std::string(dim_units_help(d));
+    r.hint = write_help;
     return r;
   }
   // Leading number (from_chars accepts no '+', so skip it).
@@ -165,9 +208,14 @@ ParsedQuantity parse_quantity(std::string_view text, Dim d) {
   if (*begin == '+') ++begin;
   double number = 0.0;
   auto [ptr, ec] = std::from_chars(begin, end, number);
+  if (ec == std::errc::result_out_of_range) {
+    r.error = "number out of range";
+    r.hint = write_help;
+    return r;
+  }
   if (ec != std::errc() || !std::isfinite(number)) {
     r.error = "not a number";
-    r.hint = std::string("write ") + std::string(dim_units_help(d));
+    r.hint = write_help;
     return r;
   }
   std::string_view unit(ptr, static_cast<size_t>(end - ptr));
@@ -188,6 +236,7 @@ ParsedQuantity parse_quantity(std::string_view text, Dim d) {
       case Dim::year:
         if (number != std::floor(number)) {
           r.error = "must be a whole number";
+          r.hint = whole_number_hint(number);
           return r;
         }
         r.value = number;
@@ -196,9 +245,23 @@ ParsedQuantity parse_quantity(std::string_view text, Dim d) {
       case Dim::years:
         r.value = number;
         return r;
+      case Dim::money: {
+        r.error = "an amount of money needs a unit";
+        char buf[160];
+        if (std::fabs(number) >= 1e6)  // a large plain amount is most likely in yuan
+          std::snprintf(buf, sizeof buf, "add a unit: \"%.15g yuan\" (= %s)", number,
+                        format_quantity(Dim::money, number).c_str());
+        else
+          std::snprintf(buf, sizeof buf,
+                        "add a unit: \"%.15g 亿元\", \"%.15g 万元\" or \"%.15g yuan\" (1 亿元 = "
+                        "10^8 yuan)",
+                        number, number, number);
+        r.hint = buf;
+        return r;
+      }
       default:
-        r.error = std::string("a ") + std::string(dim_name(d)) + " needs a unit";
-        r.hint = std::string("write ") + std::string(dim_units_help(d));
+        r.error = std::string(with_article(d)) + " needs a unit";
+        r.hint = write_help;
         return r;
     }
   }
@@ -207,19 +270,32 @@ ParsedQuantity parse_quantity(std::string_view text, Dim d) {
   for (const auto& u : kUnits)
     if (unit == u.text) best = &u;
   if (!best) {
-    r.error = "unknown unit \"" + std::string(unit) + "\"";
-    r.hint = std::string("a ") + std::string(dim_name(d)) + " is " + std::string(dim_units_help(d));
+    r.error = "unknown unit \"" + written_unit(text, unit) + "\"";
+    std::vector<std::string> same_dim;
+    for (const auto& u : kUnits)
+      if (u.dim == d) same_dim.emplace_back(u.text);
+    std::string near = nearest_word(std::string(unit), same_dim);
+    // Case slips ("Mu", "cny") are not misspellings to nearest_word; catch them here.
+    for (const auto& u : same_dim)
+      if (near.empty() && u.size() == unit.size() &&
+          std::equal(u.begin(), u.end(), unit.begin(), [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) ==
+                   std::tolower(static_cast<unsigned char>(b));
+          }))
+        near = u;
+    r.hint = (near.empty() ? std::string() : "did you mean \"" + near + "\"? ") + write_help;
     return r;
   }
   if (best->dim != d) {
-    r.error = "\"" + std::string(unit) + "\" is a unit of " + std::string(dim_name(best->dim)) +
+    r.error = "\"" + written_unit(text, unit) + "\" is a unit of " + std::string(dim_name(best->dim)) +
               ", but this value is a " + std::string(dim_name(d));
-    r.hint = std::string("write ") + std::string(dim_units_help(d));
+    r.hint = write_help;
     return r;
   }
   r.value = number * best->factor;
   if (d == Dim::count && r.value != std::floor(r.value)) {
     r.error = "must be a whole number";
+    r.hint = whole_number_hint(r.value);
     return r;
   }
   return r;

@@ -1,0 +1,188 @@
+// `zonesim effects SCENARIO.yaml`: what each lever does in this scenario. Every lever is moved
+// one step from its scenario value (common random numbers: same seed and replications) and the
+// change in its channel indicator, in each target's probability and in budget spending is shown.
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <algorithm>
+#include <map>
+
+#include "commands.hpp"
+#include "zonesim/engine.hpp"
+#include "zonesim/scenario.hpp"
+
+namespace zonesim::cli {
+namespace {
+
+// The indicator through which each lever acts first (docs/model.md, section 4).
+Ind channel_indicator(Lever l) {
+  switch (l) {
+    case Lever::rd_subsidy_rate:
+    case Lever::rd_super_deduction:
+    case Lever::innovation_fund: return Ind::rd_to_gdp;
+    case Lever::hightech_income_tax_rate: return Ind::hightech_firms;
+    case Lever::new_incubators:
+    case Lever::new_accelerators:
+    case Lever::new_rd_institutes: return Ind::innovation_carriers;
+    case Lever::land_quota_mu:
+    case Lever::land_quota_idle_link:
+    case Lever::rank_land_bonus: return Ind::land_supplied;
+    case Lever::idle_land_disposal_rate: return Ind::land_idle;
+    case Lever::plot_ratio: return Ind::output_per_mu;
+    case Lever::land_priority: return Ind::hightech_output_share;
+    case Lever::exit_min_tax_per_mu: return Ind::tax_per_mu;
+    case Lever::exit_min_output_per_mu: return Ind::output_per_mu;
+    case Lever::exit_max_energy_intensity:
+    case Lever::energy_retrofit_subsidy_rate: return Ind::energy_per_output;
+    case Lever::exit_enforcement_rate: return Ind::low_efficiency_exits;
+    case Lever::entry_rd_threshold:
+    case Lever::entry_major_project_exemption:
+    case Lever::entry_min_investment_per_mu:
+    case Lever::entry_max_energy_intensity: return Ind::projects_entered;
+    case Lever::talent_subsidy_per_person:
+    case Lever::talent_recruitment_bonus:
+    case Lever::talent_apartments: return Ind::researchers;
+    case Lever::training_places: return Ind::skilled_share;
+    case Lever::attraction_budget:
+    case Lever::attraction_projects_per_year: return Ind::projects_arrived;
+    case Lever::metropolis_relocations_per_year: return Ind::relocations;
+    case Lever::scitech_credit_ratio: return Ind::gross_output;
+    case Lever::venture_fund: return Ind::startups;
+    case Lever::shared_land_pool: return Ind::projects_lost_no_land;
+    case Lever::demotion_bottom_years: return Ind::national_level;
+    case Lever::upper_level_transfer: return Ind::budget_shortfall;
+    case Lever::count: break;
+  }
+  return Ind::gross_output;
+}
+
+// One step from the current value: half as much again, or a modest amount where it is zero;
+// choices move to the next word; booleans flip. The step stays inside the valid range.
+std::string step_value(const Setting& s, double current) {
+  double v = current;
+  switch (s.dim) {
+    case Dim::boolean: return current > 0.5 ? "false" : "true";
+    case Dim::choice: return std::string(s.choices[(static_cast<std::size_t>(current) + 1) % s.choices.size()]);
+    case Dim::share: v = current > 0 ? current * 1.5 : 0.1 * std::min(1.0, s.max); break;
+    case Dim::money: v = current > 0 ? current * 1.5 : 1e8; break;
+    case Dim::area: v = current > 0 ? current * 1.5 : 1000; break;
+    case Dim::count: v = current > 0 ? std::ceil(current * 1.5) : 5; break;
+    case Dim::money_per_area: v = current > 0 ? current * 1.5 : 1e5; break;
+    case Dim::energy_per_money: v = current > 0 ? current * 0.75 : 0.1; break;  // a stricter ceiling
+    default: v = current > 0 ? current * 1.5 : 1; break;
+  }
+  v = std::clamp(v, s.min, s.max);
+  char buf[64];
+  switch (s.dim) {
+    case Dim::share: std::snprintf(buf, sizeof buf, "%.6g%%", v * 100); break;
+    case Dim::money: std::snprintf(buf, sizeof buf, "%.6g万元", v / 1e4); break;
+    case Dim::area: std::snprintf(buf, sizeof buf, "%.6gmu", v); break;
+    case Dim::money_per_area: std::snprintf(buf, sizeof buf, "%.6g万元/亩", v / 1e4); break;
+    case Dim::energy_per_money: std::snprintf(buf, sizeof buf, "%.6gtce/万元", v); break;
+    default: std::snprintf(buf, sizeof buf, "%.6g", v); break;
+  }
+  return buf;
+}
+
+double mean_total(const Scenario& s, const Ensemble& e, Ind ind, bool over_years) {
+  const int all = static_cast<int>(s.zones.size());
+  double sum = 0;
+  int n = 0;
+  for (const auto& r : e.replications)
+    for (int y = over_years ? 1 : s.years(); y <= s.years(); ++y) {
+      sum += r.ind(y, all, ind);
+      ++n;
+    }
+  return n ? sum / n : 0.0;
+}
+
+}  // namespace
+
+int cmd_effects(const std::vector<std::string>& args) {
+  po::options_description opts(
+      "zonesim effects SCENARIO.yaml [options]\n\nMoves each lever one step from its value in the scenario "
+      "(half as much again, or a modest amount where it is zero) with the same seed, and prints the change in "
+      "the lever's channel indicator (last year, all zones), in each target's probability and in budget "
+      "spending over the horizon.\n\nOptions");
+  opts.add_options()("help,h", "show this help")("replications,r", po::value<int>(), "replications per run")(
+      "set", po::value<std::vector<std::string>>()->composing(), "override a scenario value first (repeatable)")(
+      "threads,t", po::value<int>()->default_value(0), "worker threads")("lever", po::value<std::vector<std::string>>()->composing(),
+                                                                          "only these levers (repeatable)");
+  po::options_description hidden;
+  hidden.add_options()("scenario", po::value<std::string>(), "scenario");
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  auto vm = parse(args, opts, pos, hidden);
+  if (vm.count("help")) {
+    std::cout << opts;
+    return kOk;
+  }
+  if (!vm.count("scenario")) throw UsageError("missing SCENARIO.yaml (see zonesim effects --help)");
+  LoadOptions lo;
+  if (vm.count("set")) lo.overrides = vm["set"].as<std::vector<std::string>>();
+  if (vm.count("replications")) lo.overrides.push_back("replications=" + std::to_string(vm["replications"].as<int>()));
+  const std::string path = vm["scenario"].as<std::string>();
+  LoadResult base = load_scenario_file(path, lo);
+  if (!base.scenario) {
+    print_diagnostics(base.diagnostics);
+    return kBadInput;
+  }
+  std::vector<std::string> only;
+  if (vm.count("lever")) {
+    only = vm["lever"].as<std::vector<std::string>>();
+    for (const auto& l : only) {
+      bool known = false;
+      for (const auto& s : lever_settings()) known = known || s.key == l;
+      if (!known) throw UsageError("unknown lever \"" + l + "\" (see zonesim levers)");
+    }
+  }
+  EnsembleOptions eo;
+  eo.threads = vm["threads"].as<int>();
+  eo.cancel = &g_cancel;
+  install_signal_handlers();
+  const Scenario& sc = *base.scenario;
+  Ensemble e0 = run_ensemble(sc, eo);
+  auto t0 = evaluate_targets(sc, e0.replications);
+  const double spent0 = mean_total(sc, e0, Ind::budget_spent, true) * sc.years();
+
+  std::printf("lever effects in %s (%d replications, seed %llu; each lever moved alone)\n\n", sc.name.c_str(),
+              sc.replications, static_cast<unsigned long long>(sc.seed));
+  std::printf("%-32s %-14s %-28s %12s %12s", "lever", "to", "channel indicator (last year)", "baseline", "change");
+  for (const auto& t : sc.targets) std::printf(" %10s", ("P " + t.id).substr(0, 10).c_str());
+  std::printf(" %14s\n", "budget 亿元");
+  for (std::size_t l = 0; l < kLeverCount; ++l) {
+    if (g_cancel.load()) return kRunFailed;
+    const Setting& s = lever_settings()[l];
+    if (!only.empty() && std::find(only.begin(), only.end(), std::string(s.key)) == only.end()) continue;
+    // The region-wide value in the last year stands for the lever's current setting.
+    const double current = sc.levers[l].at(sc.end_year);
+    const std::string to = step_value(s, current);
+    LoadOptions alt = lo;
+    alt.overrides.push_back("levers." + std::string(s.key) + "=" + to);
+    for (const auto& z : sc.zones)
+      if (z.lever_overrides[l]) alt.overrides.push_back("zones." + z.id + ".levers." + std::string(s.key) + "=" + to);
+    LoadResult r = load_scenario_file(path, alt);
+    if (!r.scenario) {
+      std::printf("%-32s %-14s (not valid here: %s)\n", std::string(s.key).c_str(), to.c_str(),
+                  r.diagnostics.items().front().message.c_str());
+      continue;
+    }
+    Ensemble e1 = run_ensemble(*r.scenario, eo);
+    auto t1 = evaluate_targets(*r.scenario, e1.replications);
+    const Ind ind = channel_indicator(static_cast<Lever>(l));
+    const auto& info = indicator_info(ind);
+    const double b = to_display(info.dim, mean_total(sc, e0, ind, false));
+    const double a = to_display(info.dim, mean_total(*r.scenario, e1, ind, false));
+    std::printf("%-32s %-14s %-28s %12.4g %+12.4g", std::string(s.key).c_str(), to.c_str(),
+                (std::string(info.key) + (dim_display_unit(info.dim).empty() ? "" : " (" + std::string(dim_display_unit(info.dim)) + ")")).c_str(),
+                b, a - b);
+    for (std::size_t k = 0; k < t0.size(); ++k) std::printf(" %+10.3f", t1[k].probability - t0[k].probability);
+    const double spent1 = mean_total(*r.scenario, e1, Ind::budget_spent, true) * r.scenario->years();
+    std::printf(" %+14.3f\n", (spent1 - spent0) / 1e8);
+  }
+  std::printf("\nP columns: change in the probability of meeting each target; budget: change in total spending "
+              "%d-%d.\n", sc.base_year + 1, sc.end_year);
+  return kOk;
+}
+
+}  // namespace zonesim::cli

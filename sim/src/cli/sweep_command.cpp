@@ -1,0 +1,475 @@
+// `zonesim sweep` and `zonesim optimize`: design points x replications in parallel (TBB on one
+// machine; under mpirun, rank 0 hands out points to every rank and writes the one file), streamed
+// to HDF5 with a journal for --resume, then sensitivity, policy search and discovery.
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <exception>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <tbb/info.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include "commands.hpp"
+#include "zonesim/output.hpp"
+#include "zonesim/sweep.hpp"
+
+#ifdef ZONESIM_HAVE_MPI
+#include <mpi.h>
+#endif
+
+namespace zonesim::cli {
+namespace {
+
+using namespace zonesim::sweep;
+
+struct Work {
+  int point;
+  std::vector<double> unit;
+};
+struct Result {
+  int point;
+  std::vector<double> unit, rows;
+};
+using Sink = std::function<void(Result&&)>;
+
+// Hands out work to local threads and remote ranks alike: dynamic load balancing.
+class Dispatcher {
+ public:
+  explicit Dispatcher(const std::vector<Work>& w) : work_(w) {}
+  std::optional<Work> take() {
+    std::lock_guard<std::mutex> l(m_);
+    if (stopped_ || next_ >= work_.size()) return std::nullopt;
+    return work_[next_++];
+  }
+  void stop() {
+    std::lock_guard<std::mutex> l(m_);
+    stopped_ = true;
+  }
+
+ private:
+  std::mutex m_;
+  const std::vector<Work>& work_;
+  std::size_t next_ = 0;
+  bool stopped_ = false;
+};
+
+// Points computed on this process's threads; results queued for the main thread, which alone
+// writes the file (and alone talks MPI).
+class LocalCompute {
+ public:
+  LocalCompute(const SweepSpec& s, int threads, Dispatcher& d) : s_(s), threads_(threads), d_(d) {
+    thread_ = std::thread([this] { body(); });
+  }
+  ~LocalCompute() {
+    if (thread_.joinable()) thread_.join();
+  }
+  // Waits up to `ms` for results; returns those available.
+  std::deque<Result> wait(int ms) {
+    std::unique_lock<std::mutex> l(m_);
+    if (queue_.empty() && !finished_) cv_.wait_for(l, std::chrono::milliseconds(ms));
+    std::deque<Result> out;
+    out.swap(queue_);
+    return out;
+  }
+  bool finished() {
+    std::lock_guard<std::mutex> l(m_);
+    return finished_ && queue_.empty();
+  }
+  void join() {
+    if (thread_.joinable()) thread_.join();
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  void body() {
+    try {
+      tbb::task_arena arena(threads_);
+      arena.execute([&] {
+        tbb::parallel_for(0, threads_, [&](int) {
+          while (auto w = d_.take()) {
+            if (error_) break;
+            std::vector<double> rows;
+            try {
+              rows = evaluate_point(s_, w->unit, 0);
+            } catch (...) {
+              std::lock_guard<std::mutex> l(m_);
+              if (!error_) error_ = std::current_exception();
+              d_.stop();
+              break;
+            }
+            std::lock_guard<std::mutex> l(m_);
+            queue_.push_back({w->point, std::move(w->unit), std::move(rows)});
+            cv_.notify_one();
+          }
+        });
+      });
+    } catch (...) {
+      std::lock_guard<std::mutex> l(m_);
+      if (!error_) error_ = std::current_exception();
+    }
+    std::lock_guard<std::mutex> l(m_);
+    finished_ = true;
+    cv_.notify_one();
+  }
+  const SweepSpec& s_;
+  int threads_;
+  Dispatcher& d_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::deque<Result> queue_;
+  bool finished_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;
+};
+
+// ---- MPI (optional at build time) ------------------------------------------------------------
+
+enum Tag { kTagWork = 1, kTagStop = 2, kTagResult = 3, kTagError = 4 };
+
+bool launched_by_mpirun() {
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS"})
+    if (std::getenv(v)) return true;
+  return false;
+}
+
+struct Mpi {
+  int rank = 0, size = 1;
+  bool active = false;
+#ifdef ZONESIM_HAVE_MPI
+  std::vector<int> busy;  // per worker rank: 1 while it holds a point
+  void init() {
+    int provided = 0;
+    MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    active = true;
+    busy.assign(static_cast<std::size_t>(size), 0);
+  }
+  void finalize() {
+    if (active) MPI_Finalize();
+  }
+  void send_work(int to, const Work& w) {
+    std::vector<double> msg;
+    msg.push_back(w.point);
+    msg.insert(msg.end(), w.unit.begin(), w.unit.end());
+    MPI_Send(msg.data(), static_cast<int>(msg.size()), MPI_DOUBLE, to, kTagWork, MPI_COMM_WORLD);
+    busy[to] = 1;
+  }
+  void stop_workers() {
+    for (int r = 1; r < size; ++r) MPI_Send(nullptr, 0, MPI_DOUBLE, r, kTagStop, MPI_COMM_WORLD);
+  }
+  // Receives every result that has arrived; hands out the next point to each sender.
+  void poll(Dispatcher& d, int k, const Sink& sink) {
+    while (true) {
+      int flag = 0;
+      MPI_Status st;
+      MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);
+      if (!flag) return;
+      if (st.MPI_TAG == kTagError) {
+        int n = 0;
+        MPI_Get_count(&st, MPI_CHAR, &n);
+        std::string msg(static_cast<std::size_t>(n), '\0');
+        MPI_Recv(msg.data(), n, MPI_CHAR, st.MPI_SOURCE, kTagError, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        throw std::runtime_error("rank " + std::to_string(st.MPI_SOURCE) + ": " + msg);
+      }
+      int n = 0;
+      MPI_Get_count(&st, MPI_DOUBLE, &n);
+      std::vector<double> msg(static_cast<std::size_t>(n));
+      MPI_Recv(msg.data(), n, MPI_DOUBLE, st.MPI_SOURCE, kTagResult, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+      busy[st.MPI_SOURCE] = 0;
+      Result r;
+      r.point = static_cast<int>(msg[0]);
+      r.unit.assign(msg.begin() + 1, msg.begin() + 1 + k);
+      r.rows.assign(msg.begin() + 1 + k, msg.end());
+      if (auto w = d.take()) send_work(st.MPI_SOURCE, *w);
+      sink(std::move(r));
+    }
+  }
+  bool any_busy() const {
+    for (int b : busy)
+      if (b) return true;
+    return false;
+  }
+  // Ranks > 0: run points until told to stop.
+  int worker_loop(const SweepSpec& s, int threads) {
+    const int k = static_cast<int>(s.factors.size());
+    while (true) {
+      MPI_Status st;
+      MPI_Probe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &st);
+      int n = 0;
+      MPI_Get_count(&st, MPI_DOUBLE, &n);
+      std::vector<double> msg(static_cast<std::size_t>(std::max(n, 1)));
+      MPI_Recv(msg.data(), n, MPI_DOUBLE, 0, st.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+      if (st.MPI_TAG == kTagStop) return kOk;
+      std::vector<double> unit(msg.begin() + 1, msg.begin() + 1 + k);
+      try {
+        std::vector<double> rows = evaluate_point(s, unit, threads);
+        std::vector<double> out;
+        out.reserve(1 + unit.size() + rows.size());
+        out.push_back(msg[0]);
+        out.insert(out.end(), unit.begin(), unit.end());
+        out.insert(out.end(), rows.begin(), rows.end());
+        MPI_Send(out.data(), static_cast<int>(out.size()), MPI_DOUBLE, 0, kTagResult, MPI_COMM_WORLD);
+      } catch (const std::exception& e) {
+        std::string m = e.what();
+        MPI_Send(m.data(), static_cast<int>(m.size()), MPI_CHAR, 0, kTagError, MPI_COMM_WORLD);
+      }
+    }
+  }
+#else
+  void init() {}
+  void finalize() {}
+  void stop_workers() {}
+  void poll(Dispatcher&, int, const Sink&) {}
+  bool any_busy() const { return false; }
+  void send_work(int, const Work&) {}
+  int worker_loop(const SweepSpec&, int) { return kOk; }
+#endif
+};
+
+// Runs `work`, handing each result to `sink` on this (the main) thread. Returns false when
+// interrupted (finished points are still delivered).
+bool run_work(const SweepSpec& s, const std::vector<Work>& work, int threads, Mpi& mpi, const Sink& sink) {
+  if (work.empty()) return true;
+  Dispatcher d(work);
+  // Remote ranks first get one point each.
+  for (int r = 1; mpi.active && r < mpi.size; ++r)
+    if (auto w = d.take()) mpi.send_work(r, *w);
+  LocalCompute local(s, threads, d);
+  bool cancelled = false;
+  const int k = static_cast<int>(s.factors.size());
+  try {
+    while (true) {
+      for (auto& r : local.wait(mpi.active ? 2 : 200)) sink(std::move(r));
+      if (mpi.active) mpi.poll(d, k, sink);
+      if (g_cancel.load() && !cancelled) {
+        cancelled = true;
+        d.stop();
+      }
+      if (local.finished() && !mpi.any_busy()) break;
+    }
+  } catch (...) {
+    d.stop();
+    local.join();
+    throw;
+  }
+  for (auto& r : local.wait(0)) sink(std::move(r));
+  local.join();
+  return !cancelled;
+}
+
+class ProgressBar {
+ public:
+  ProgressBar(bool on, int total, int already) : on_(on), total_(total), start_done_(already), done_(already) {}
+  void step() {
+    ++done_;
+    if (!on_) return;
+    auto now = std::chrono::steady_clock::now();
+    if (done_ < total_ && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    const double el = std::chrono::duration<double>(now - t0_).count();
+    const int fresh = done_ - start_done_;
+    const double eta = fresh > 0 ? el * (total_ - done_) / fresh : 0;
+    const int width = 30, filled = total_ ? width * done_ / total_ : width;
+    std::fprintf(stderr, "\r[%s%s] %d/%d points, %.1f s, ETA %.1f s ", std::string(filled, '#').c_str(),
+                 std::string(width - filled, '.').c_str(), done_, total_, el, eta);
+    if (done_ == total_) std::fprintf(stderr, "\n");
+  }
+  void end() {
+    if (on_ && done_ < total_) std::fprintf(stderr, "\n");
+  }
+
+ private:
+  bool on_;
+  int total_, start_done_, done_;
+  std::chrono::steady_clock::time_point t0_ = std::chrono::steady_clock::now(), last_{};
+};
+
+int sweep_main(const std::vector<std::string>& args, bool optimize_command) {
+  const char* name = optimize_command ? "optimize" : "sweep";
+  po::options_description opts(
+      optimize_command
+          ? "zonesim optimize SWEEP.yaml -o OUT.h5 [options]\n\nPolicy search: finds the cheapest lever settings (budget cost) that meet every target\nwith probability >= p, and the cost-probability frontier (docs/sweeps.md).\n\nOptions"
+          : "zonesim sweep SWEEP.yaml -o OUT.h5 [options]\n\nRuns a design of scenarios (grid, lhs, sobol, morris, optimize) made from a base scenario;\nunder `mpirun -np N` the points are shared among ranks. See docs/sweeps.md.\n\nOptions");
+  opts.add_options()
+      ("help,h", "show this help")
+      ("output,o", po::value<std::string>(), "output file (default: out/<sweep name>.h5)")
+      ("threads,t", po::value<int>()->default_value(0), "worker threads per process (0: all cores); results do not depend on it")
+      ("resume", "continue an interrupted sweep from its journal (<out>.journal)")
+      ("force,f", "overwrite the output file and discard an interrupted sweep's journal")
+      ("validate", "check the sweep file and print the design size, then exit")
+      ("quiet,q", "no progress display");
+  po::options_description hidden;
+  hidden.add_options()("sweep", po::value<std::string>(), "sweep file");
+  po::positional_options_description pos;
+  pos.add("sweep", 1);
+  auto vm = parse(args, opts, pos, hidden);
+  if (vm.count("help")) {
+    std::cout << opts << "\nExamples:\n  zonesim sweep scenarios/demo-sweep.yaml -o out/demo-sweep.h5\n"
+                         "  mpirun -np 4 zonesim sweep scenarios/qingyuan-sobol.yaml -o out/sobol.h5 --threads 1\n";
+    return kOk;
+  }
+  if (!vm.count("sweep")) throw UsageError(std::string("missing SWEEP.yaml (see zonesim ") + name + " --help)");
+  const int threads_opt = vm["threads"].as<int>();
+  if (threads_opt < 0) throw UsageError("--threads must be 0 (all cores) or more");
+  const int threads = threads_opt > 0 ? threads_opt : tbb::info::default_concurrency();
+
+  Mpi mpi;
+  if (launched_by_mpirun()) {
+#ifdef ZONESIM_HAVE_MPI
+    mpi.init();
+#else
+    const char* sz = std::getenv("OMPI_COMM_WORLD_SIZE");
+    if (sz && std::atoi(sz) > 1) {
+      std::cerr << "zonesim " << name << ": this zonesim was built without MPI (ZONESIM_WITH_MPI=OFF); "
+                << "run it without mpirun\n";
+      return kBadInput;
+    }
+#endif
+  }
+  struct Finalize {
+    Mpi& m;
+    ~Finalize() { m.finalize(); }
+  } finalize{mpi};
+  const bool root = mpi.rank == 0;
+
+  // Every rank reads the sweep (a shared file system is assumed, as for the scenario).
+  SweepLoadResult loaded = load_sweep_file(vm["sweep"].as<std::string>());
+  if (!loaded.spec) {
+    if (root) print_diagnostics(loaded.diagnostics);
+    return kBadInput;
+  }
+  SweepSpec& s = *loaded.spec;
+  if (optimize_command) s.design = DesignKind::optimize;
+  if (s.design == DesignKind::optimize && s.base.targets.empty()) {
+    if (root) std::cerr << "zonesim " << name << ": the base scenario has no targets; a policy search needs them\n";
+    return kBadInput;
+  }
+  const int k = static_cast<int>(s.factors.size());
+  Matrix design = make_design(s);
+  const int P = s.design == DesignKind::optimize ? optimize_total_points(s) : static_cast<int>(design.size());
+
+  if (vm.count("validate")) {
+    if (root)
+      std::cout << s.file << ": ok (" << k << " factors, design " << design_name(s.design) << ", " << P
+                << " points x " << s.replications << " replications = " << static_cast<long long>(P) * s.replications
+                << " runs)\n";
+    return kOk;
+  }
+  if (!root) return mpi.worker_loop(s, threads);
+
+  // ---- rank 0 (or the only process) ----
+  std::string out = vm.count("output") ? vm["output"].as<std::string>() : "out/" + s.name + ".h5";
+  SweepStore::Options so;
+  so.resume = vm.count("resume") > 0;
+  so.force = vm.count("force") > 0;
+  so.threads = threads;
+  so.ranks = mpi.size;
+  so.command_line = g_command_line;
+  const std::string started = iso_time_now();
+
+  // Per point: P(all targets) and mean cost, for the policy search's refinement rounds.
+  std::vector<double> prob(static_cast<std::size_t>(P), NAN), cost(static_cast<std::size_t>(P), NAN);
+  Matrix units(static_cast<std::size_t>(P));
+  auto note = [&](int p, const std::vector<double>& unit, const std::vector<double>& rows) {
+    if (s.design != DesignKind::optimize) return;
+    PointSummary sum = summarise_point(s, rows);
+    prob[p] = sum.all_targets_probability;
+    cost[p] = sum.budget_cost_mean;
+    units[p] = unit;
+  };
+  std::string error;
+  auto store = SweepStore::open(out, s, P, so, error, note);
+  if (!store) {
+    std::cerr << "zonesim " << name << ": " << error << "\n";
+    mpi.stop_workers();
+    return kBadInput;
+  }
+  const int resumed = store->done_points();
+  if (so.resume && resumed > 0 && !vm.count("quiet"))
+    std::cerr << "resuming: " << resumed << " of " << P << " points already done\n";
+
+  install_signal_handlers();
+  ProgressBar bar(!vm.count("quiet") && isatty(STDERR_FILENO), P, resumed);
+  long long runs = 0;
+  Sink sink = [&](Result&& r) {
+    store->write_point(r.point, r.unit, r.rows);
+    note(r.point, r.unit, r.rows);
+    runs += s.replications;
+    bar.step();
+  };
+  auto t0 = std::chrono::steady_clock::now();
+  bool complete = true;
+  try {
+    auto pending = [&](int first, const Matrix& pts) {
+      std::vector<Work> w;
+      for (int j = 0; j < static_cast<int>(pts.size()); ++j)
+        if (!store->done(first + j)) w.push_back({first + j, pts[j]});
+      return w;
+    };
+    if (s.design != DesignKind::optimize) {
+      complete = run_work(s, pending(0, design), threads, mpi, sink);
+    } else {
+      // Stage 1: Latin hypercube; then refinement rounds around the best points so far.
+      complete = run_work(s, pending(0, design), threads, mpi, sink);
+      int first = s.optimize.initial_points;
+      for (int round = 1; complete && round <= s.optimize.rounds; ++round) {
+        Matrix evaluated(units.begin(), units.begin() + first);
+        std::vector<double> c(cost.begin(), cost.begin() + first), pr(prob.begin(), prob.begin() + first);
+        Matrix pts = refine_points(s, evaluated, c, pr, round);
+        for (int j = 0; j < static_cast<int>(pts.size()); ++j)
+          if (!store->done(first + j)) store->write_design(first + j, pts[j]);
+        complete = run_work(s, pending(first, pts), threads, mpi, sink);
+        first += static_cast<int>(pts.size());
+      }
+    }
+  } catch (const std::exception& e) {
+    bar.end();
+    std::cerr << "zonesim " << name << ": " << e.what() << "\n";
+#ifdef ZONESIM_HAVE_MPI
+    if (mpi.active) MPI_Abort(MPI_COMM_WORLD, kRunFailed);
+#endif
+    return kRunFailed;
+  }
+  mpi.stop_workers();
+  bar.end();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!complete) {
+    std::cerr << "zonesim " << name << ": interrupted after " << store->done_points() << " of " << P
+              << " points (kept in " << store->journal_path() << "); continue with:\n  zonesim " << name << " "
+              << s.file << " -o " << out << " --resume\n";
+    return kRunFailed;
+  }
+  std::string report;
+  try {
+    report = store->finish(started);
+  } catch (const std::exception& e) {
+    std::cerr << "zonesim " << name << ": writing " << out << " failed: " << e.what() << "\n";
+    return kRunFailed;
+  }
+  std::cout << "zonesim " << zonesim_version() << ": sweep " << s.name << " of " << s.base.name << ", design "
+            << design_name(s.design) << ", " << k << " factors, " << P << " points x " << s.replications
+            << " replications, seed " << s.seed << "\n";
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "%lld runs in %.2f s (%.1f runs/s; %d rank%s x %d threads)%s\n\n", runs, seconds,
+                seconds > 0 ? runs / seconds : 0.0, mpi.size, mpi.size == 1 ? "" : "s", threads,
+                resumed ? (" after resuming " + std::to_string(resumed) + " points").c_str() : "");
+  std::cout << buf << report << "wrote " << out << "\n";
+  return kOk;
+}
+
+}  // namespace
+
+int cmd_sweep(const std::vector<std::string>& args) { return sweep_main(args, false); }
+int cmd_optimize(const std::vector<std::string>& args) { return sweep_main(args, true); }
+
+}  // namespace zonesim::cli

@@ -1,0 +1,14 @@
+#!/bin/sh
+# Runs the browser test: installs playwright-core (package-lock.json) with `npm ci` when
+# node_modules is missing; skips (exit 77) without node, npm or Chromium.
+set -eu
+cd "$(dirname "$0")"
+chromium=${ZONESIM_CHROMIUM:-/usr/bin/chromium}
+if ! command -v node >/dev/null || ! command -v npm >/dev/null || [ ! -x "$chromium" ]; then
+  echo "browser test skipped: needs node, npm and $chromium (scripts/setup installs them)"
+  exit 77
+fi
+if [ ! -d node_modules/playwright-core ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+exec node browser_test.mjs

@@ -1,0 +1,191 @@
+"""API tests of `zonesim serve` against the real server on loopback."""
+import http.client
+import json
+import socket
+import threading
+import time
+import unittest
+
+from serve_support import Server, cli_table, fmt
+
+OVERRIDES = {"levers.rd_subsidy_rate": "30 %", "levers.land_quota_mu": "1200 mu"}
+REPS = 20
+
+
+class ServeApi(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server("--quiet")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def tearDown(self):
+        self.assertTrue(self.server.alive(), "the server exited:\n" + self.server.server_log())
+
+    def test_listing(self):
+        status, body = self.server.get_json("/api/scenarios")
+        self.assertEqual(status, 200)
+        ids = {s["id"]: s for s in body["scenarios"]}
+        self.assertIn("demo", ids)
+        self.assertIn("qingyuan-hightech-2025", ids)
+        self.assertEqual(ids["demo"]["title"]["zh"], "示例:两个小型园区(2020-2025)")
+        self.assertIn("demo-sweep", body["not_scenarios"])  # a sweep file is not a scenario
+
+    def test_levers_with_units_ranges_and_values(self):
+        status, sc = self.server.get_json("/api/scenarios/demo")
+        self.assertEqual(status, 200)
+        levers = {l["key"]: l for l in sc["levers"]}
+        rd = levers["rd_subsidy_rate"]
+        self.assertEqual((rd["unit"], rd["min"], rd["max"]), ("%", 0, 100))
+        self.assertEqual(rd["zh"], "研发财政补助比例")
+        self.assertEqual(rd["value_text"], "{2020: 5 %, 2022: 10 %}")
+        self.assertEqual(levers["land_quota_mu"]["value_text"], "800 mu")
+        self.assertEqual(levers["entry_rd_threshold"]["zones"], {"south": "3 %"})
+        self.assertEqual(levers["land_priority"]["choices"][0], "pro_rata")
+        # Every lever of the registry, with the listing's units.
+        status, listing = self.server.get_json("/api/levers")
+        registry = [s["key"] for s in listing if s["group"] == "lever"]
+        self.assertEqual([l["key"] for l in sc["levers"]], registry)
+        self.assertEqual([t["id"] for t in sc["targets"]], ["output", "rd_intensity", "hightech_share"])
+
+    def test_run_matches_the_command_line(self):
+        status, body = self.server.post_json("/api/run", {"scenario": "demo", "overrides": OVERRIDES, "replications": REPS})
+        self.assertEqual(status, 200, body)
+        run, base = body["run"], body["baseline"]
+        self.assertEqual(run["overrides"], OVERRIDES)
+        rows, text = cli_table("scenarios/demo.yaml", OVERRIDES, REPS, run["seed"])
+        self.assertIn(run["table"], text)  # the very table `zonesim run` prints
+        for t in run["targets"]:
+            self.assertEqual(fmt(100 * t["probability"]) + " %", rows[t["id"]]["prob"], t["id"])
+            self.assertEqual(fmt(t["p05"]), rows[t["id"]]["p05"])
+            self.assertEqual(len(t["fan"]["p50"]), len(run["years"]))
+            self.assertLessEqual(t["fan"]["p05"][-1], t["fan"]["p95"][-1])
+        # The baseline is the scenario as written, same replications and seed.
+        base_rows, base_text = cli_table("scenarios/demo.yaml", {}, REPS, run["seed"])
+        self.assertIn(base["table"], base_text)
+        self.assertEqual(base["replications"], REPS)
+        # Spending per item per year; a higher subsidy costs more.
+        rd = lambda r: next(i for i in r["spending"]["items"] if i["key"] == "rd_subsidy")["total"]
+        self.assertGreater(rd(run), rd(base))
+        self.assertEqual(len(run["spending"]["total_per_year"]), len(run["years"]))
+        # Fetch it again, and its HDF5 file.
+        status, again = self.server.get_json("/api/runs/" + run["id"])
+        self.assertEqual(status, 200)
+        self.assertEqual(again["run"]["table"], run["table"])
+        status, data = self.server.get(run["files"]["h5"])
+        self.assertEqual(status, 200)
+        self.assertTrue(data.startswith(b"\x89HDF"))
+
+    def test_report(self):
+        status, body = self.server.post_json("/api/run", {"scenario": "demo", "replications": 5})
+        self.assertEqual(status, 200)
+        status, data = self.server.get(body["run"]["files"]["report"] + "?lang=en", timeout=300)
+        if status == 500 and b"zonesim report failed" in data:
+            self.skipTest("the analysis package cannot make reports here: " + data.decode()[:300])
+        self.assertEqual(status, 200, data[:500])
+        self.assertIn(b"<html", data[:200].lower())
+        self.assertEqual(self.server.get(body["run"]["files"]["report"] + "?lang=fr")[0], 400)
+
+    def test_bad_lever_is_400_with_key_path(self):
+        status, body = self.server.post_json("/api/run", {"scenario": "demo", "overrides": {
+            "levers.rd_subsidy_rat": "30 %", "levers.land_quota_mu": "-5 mu"}})
+        self.assertEqual(status, 400)
+        by_key = {d["key_path"]: d for d in body["diagnostics"]}
+        self.assertIn("rd_subsidy_rate", by_key["levers.rd_subsidy_rat"]["hint"])
+        self.assertIn("levers.land_quota_mu", by_key)
+        status, body = self.server.post_json("/api/run", {"scenario": "demo", "overrides": {"levers.rd_subsidy_rate": "130 %"}})
+        self.assertEqual(status, 400)
+        self.assertEqual(body["diagnostics"][0]["key_path"], "levers.rd_subsidy_rate")
+        # Only levers and parameters may change; the run size is bounded.
+        for key in ("extends", "replications", "zones.north.base_firms", "end_year"):
+            status, body = self.server.post_json("/api/run", {"scenario": "demo", "overrides": {key: "1"}})
+            self.assertEqual(status, 400, key)
+            self.assertEqual(body["diagnostics"][0]["key_path"], key)
+        status, body = self.server.post_json("/api/run", {"scenario": "demo", "replications": 10 ** 6})
+        self.assertEqual((status, body["diagnostics"][0]["key_path"]), (400, "replications"))
+        status, body = self.server.post_json("/api/run", {"scenario": "demo", "replicatons": 5})
+        self.assertEqual(status, 400)
+        self.assertIn("replications", body["diagnostics"][0]["hint"])
+        status, data, _ = self.server.request("POST", "/api/run", body=b"{not json", headers={"Content-Type": "application/json"})
+        self.assertEqual(status, 400)
+        status, data, _ = self.server.request("POST", "/api/run", body=b'{"scenario":"demo"}', headers={"Content-Type": "text/plain"})
+        self.assertEqual(status, 415)
+
+    def test_path_traversal_refused(self):
+        for name in ("../README", "..", "../scenarios/demo", "/etc/passwd", "demo/../demo", "sub/demo"):
+            status, body = self.server.post_json("/api/run", {"scenario": name})
+            self.assertIn(status, (400, 404), name)
+        for path in ("/api/scenarios/..%2F..%2Fetc%2Fpasswd", "/api/scenarios/%2e%2e", "/api/scenarios/../../etc/passwd",
+                     "/api/runs/..%2Fdemo/output.h5", "/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/api/scenarios/nope"):
+            status, data = self.server.get(path)
+            self.assertIn(status, (400, 404), path)
+            self.assertNotIn(b"root:", data)
+
+    def test_oversize_request_refused(self):
+        big = json.dumps({"scenario": "demo", "overrides": {"levers.rd_subsidy_rate": "1" * 100000}}).encode()
+        status, data, _ = self.server.request("POST", "/api/run", body=big, headers={"Content-Type": "application/json"})
+        self.assertEqual(status, 413)
+        status, _ = self.server.get("/api/health")
+        self.assertEqual(status, 200)
+
+    def test_foreign_host_refused(self):
+        status, _, _ = self.server.request("GET", "/api/scenarios", headers={"Host": "evil.example:80"})
+        self.assertEqual(status, 403)
+
+    def test_garbage_does_not_stop_the_server(self):
+        for junk in (b"GARBAGE\r\n\r\n", b"GET / HTTP/1.1\r\nContent-Length: -5\r\n\r\n", b"\x00\xff" * 100, b"POST /api/run HTTP/1.1\r\n"):
+            with socket.create_connection(("127.0.0.1", self.server.port), timeout=5) as s:
+                s.sendall(junk)
+                s.shutdown(socket.SHUT_WR)
+                try:
+                    s.recv(1000)
+                except OSError:
+                    pass
+        self.assertEqual(self.server.get("/api/health")[0], 200)
+
+
+class ServeLimits(unittest.TestCase):
+    """One run at a time, no queue: concurrent runs get 429; a run whose client leaves is cancelled."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server("--quiet", "--max-runs", "1", "--max-queue", "0", "--max-replications", "5000")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def test_busy_and_cancel(self):
+        reps = 600
+        t0 = time.time()
+        status, body = self.server.post_json("/api/run", {"scenario": "demo", "replications": reps})  # baseline, cached
+        self.assertEqual(status, 200)
+        seconds = time.time() - t0
+        # A run with overrides: the client leaves after 0.3 s; the server must stop it early.
+        payload = json.dumps({"scenario": "demo", "replications": reps, "overrides": {"levers.rd_subsidy_rate": "20 %"}}).encode()
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
+        conn.request("POST", "/api/run", body=payload, headers={"Content-Type": "application/json"})
+        time.sleep(0.3)
+        # Meanwhile another run is refused: the only slot is taken.
+        status, body = self.server.post_json("/api/run", {"scenario": "demo", "replications": 5,
+                                                          "overrides": {"levers.rd_subsidy_rate": "21 %"}})
+        self.assertEqual(status, 429)
+        conn.sock.shutdown(socket.SHUT_RDWR)
+        conn.close()
+        t1 = time.time()
+        while time.time() - t1 < 30:
+            status, health = self.server.get_json("/api/health")
+            if health["runs_running"] == 0:
+                break
+            time.sleep(0.02)
+        stopped_after = time.time() - t1
+        self.assertEqual(health["runs_running"], 0)
+        self.assertLess(stopped_after, max(0.5, 0.6 * seconds), "the abandoned run was not cancelled")
+        status, body = self.server.post_json("/api/run", {"scenario": "demo", "replications": 5})
+        self.assertEqual(status, 200)
+
+
+if __name__ == "__main__":
+    unittest.main()

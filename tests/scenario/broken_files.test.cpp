@@ -414,7 +414,7 @@ TEST_CASE("a file with three different mistakes reports all three at once, in fi
 
 // ---- --set overrides ------------------------------------------------------------------------
 
-TEST_CASE("--set with an unknown key is reported like a file's, named --set") {
+TEST_CASE("override with --set: with an unknown key is reported like a file's, named --set") {
   LoadResult r = load_broken("base.yaml", {"levers.rd_subsidy_rat=10%"});
   REQUIRE(r.diagnostics.size() == 1);
   const auto& d = r.diagnostics.items().front();
@@ -425,13 +425,13 @@ TEST_CASE("--set with an unknown key is reported like a file's, named --set") {
   CHECK(d.hint == "did you mean \"rd_subsidy_rate\"?");
 }
 
-TEST_CASE("--set with an empty part in the key path is refused") {
+TEST_CASE("override with --set: with an empty part in the key path is refused") {
   LoadResult r = load_broken("base.yaml", {"levers..land_quota_mu=900mu"});
   REQUIRE(r.diagnostics.size() == 1);
   CHECK(r.diagnostics.items().front().message == "\"levers..land_quota_mu\" is not a key path");
 }
 
-TEST_CASE("--set can fix a broken value") {
+TEST_CASE("override with --set: can fix a broken value") {
   LoadResult r = load_broken("money_in_mu.yaml", {"zones.north.base_output=300 亿元"});
   INFO(r.diagnostics.format());
   CHECK(r.scenario.has_value());

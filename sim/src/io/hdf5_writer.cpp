@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "hdf5_util.hpp"
 #include "zonesim/output.hpp"
 #include "zonesim_build_info.hpp"
 
@@ -17,48 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// RAII handle for HDF5 identifiers.
-class Hid {
- public:
-  Hid() = default;
-  Hid(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {
-    if (id_ < 0) throw std::runtime_error("HDF5 call failed");
-  }
-  Hid(const Hid&) = delete;
-  Hid& operator=(const Hid&) = delete;
-  Hid(Hid&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = -1; }
-  ~Hid() {
-    if (id_ >= 0 && close_) close_(id_);
-  }
-  operator hid_t() const { return id_; }
-
- private:
-  hid_t id_ = -1;
-  herr_t (*close_)(hid_t) = nullptr;
-};
-
-void check(herr_t status, const char* what) {
-  if (status < 0) throw std::runtime_error(std::string("HDF5: ") + what);
-}
-
-Hid group(hid_t parent, const std::string& name) {
-  return Hid(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
-}
-
-Hid utf8_string_type() {
-  Hid t(H5Tcopy(H5T_C_S1), H5Tclose);
-  check(H5Tset_size(t, H5T_VARIABLE), "string size");
-  check(H5Tset_cset(t, H5T_CSET_UTF8), "string charset");
-  return t;
-}
-
-void attr_string(hid_t obj, const char* name, const std::string& value) {
-  Hid type = utf8_string_type();
-  Hid space(H5Screate(H5S_SCALAR), H5Sclose);
-  Hid a(H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-  const char* p = value.c_str();
-  check(H5Awrite(a, type, &p), "attribute write");
-}
+using namespace zonesim::h5;
 
 template <class T>
 void attr_number(hid_t obj, const char* name, T value) {
@@ -72,24 +32,6 @@ void attr_number(hid_t obj, const char* name, T value) {
     long long v = static_cast<long long>(value);
     check(H5Awrite(a, mem, &v), "attribute write");
   }
-}
-
-void dataset_string(hid_t parent, const std::string& name, const std::string& value) {
-  Hid type = utf8_string_type();
-  Hid space(H5Screate(H5S_SCALAR), H5Sclose);
-  Hid d(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
-  const char* p = value.c_str();
-  check(H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &p), "string write");
-}
-
-void dataset_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values) {
-  Hid type = utf8_string_type();
-  hsize_t dims[1] = {values.size()};
-  Hid space(H5Screate_simple(1, dims, nullptr), H5Sclose);
-  Hid d(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
-  std::vector<const char*> ptrs;
-  for (const auto& v : values) ptrs.push_back(v.c_str());
-  if (!values.empty()) check(H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "strings write");
 }
 
 // A numeric dataset, chunked and compressed when large enough to matter.

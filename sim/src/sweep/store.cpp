@@ -5,6 +5,8 @@
 // stopped and resumed. Layout: docs/sweeps.md.
 #include <fcntl.h>
 #include <hdf5.h>
+
+#include "../io/hdf5_util.hpp"
 #include <unistd.h>
 
 #include <cmath>
@@ -24,59 +26,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// ---- small HDF5 helpers (same conventions as io/hdf5_writer.cpp) ----------------------------
-
-class Hid {
- public:
-  Hid() = default;
-  Hid(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {
-    if (id_ < 0) throw std::runtime_error("HDF5 call failed");
-  }
-  Hid(const Hid&) = delete;
-  Hid& operator=(const Hid&) = delete;
-  Hid(Hid&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = -1; }
-  Hid& operator=(Hid&& o) noexcept {
-    reset();
-    id_ = o.id_;
-    close_ = o.close_;
-    o.id_ = -1;
-    return *this;
-  }
-  ~Hid() { reset(); }
-  void reset() {
-    if (id_ >= 0 && close_) close_(id_);
-    id_ = -1;
-  }
-  operator hid_t() const { return id_; }
-
- private:
-  hid_t id_ = -1;
-  herr_t (*close_)(hid_t) = nullptr;
-};
-
-void check(herr_t status, const char* what) {
-  if (status < 0) throw std::runtime_error(std::string("HDF5: ") + what);
-}
-
-Hid group(hid_t parent, const std::string& name) {
-  return Hid(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
-}
-
-Hid utf8_type() {
-  Hid t(H5Tcopy(H5T_C_S1), H5Tclose);
-  check(H5Tset_size(t, H5T_VARIABLE), "string size");
-  check(H5Tset_cset(t, H5T_CSET_UTF8), "string charset");
-  return t;
-}
-
-void attr_string(hid_t obj, const char* name, const std::string& value) {
-  Hid type = utf8_type();
-  Hid space(H5Screate(H5S_SCALAR), H5Sclose);
-  if (H5Aexists(obj, name) > 0) H5Adelete(obj, name);
-  Hid a(H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-  const char* p = value.c_str();
-  check(H5Awrite(a, type, &p), "attribute write");
-}
+using namespace zonesim::h5;
 
 void attr_double(hid_t obj, const char* name, double v) {
   Hid space(H5Screate(H5S_SCALAR), H5Sclose);
@@ -90,24 +40,6 @@ void attr_int(hid_t obj, const char* name, long long v) {
   if (H5Aexists(obj, name) > 0) H5Adelete(obj, name);
   Hid a(H5Acreate2(obj, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
   check(H5Awrite(a, H5T_NATIVE_LLONG, &v), "attribute write");
-}
-
-void strings(hid_t parent, const std::string& name, const std::vector<std::string>& values) {
-  Hid type = utf8_type();
-  hsize_t dims[1] = {values.size()};
-  Hid space(H5Screate_simple(1, dims, nullptr), H5Sclose);
-  Hid d(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
-  std::vector<const char*> ptrs;
-  for (const auto& v : values) ptrs.push_back(v.c_str());
-  if (!values.empty()) check(H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "strings write");
-}
-
-void string_scalar(hid_t parent, const std::string& name, const std::string& value) {
-  Hid type = utf8_type();
-  Hid space(H5Screate(H5S_SCALAR), H5Sclose);
-  Hid d(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
-  const char* p = value.c_str();
-  check(H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &p), "string write");
 }
 
 template <class T>
@@ -267,13 +199,13 @@ struct SweepStore::Impl {
     attr_string(file, "command_line", options.command_line);
     {
       Hid g = group(file, "sweep");
-      string_scalar(g, "text", s.text);
+      dataset_string(g, "text", s.text);
       attr_string(g, "file", s.file);
     }
     {
       Hid g = group(file, "scenario");
-      string_scalar(g, "text", s.base.text);
-      string_scalar(g, "resolved", resolved_scenario_json(s.base));
+      dataset_string(g, "text", s.base.text);
+      dataset_string(g, "resolved", resolved_scenario_json(s.base));
       attr_string(g, "file", s.base_path);
     }
     {
@@ -291,9 +223,9 @@ struct SweepStore::Impl {
         high.push_back(f.display_at(1.0));
         discrete.push_back(f.discrete ? 1 : 0);
       }
-      strings(g, "factor", key);
-      strings(g, "unit", unit);
-      strings(g, "values", values);
+      dataset_strings(g, "factor", key);
+      dataset_strings(g, "unit", unit);
+      dataset_strings(g, "values", values);
       whole<double>(g, "low", {static_cast<hsize_t>(k)}, low);
       whole<double>(g, "high", {static_cast<hsize_t>(k)}, high);
       whole<std::uint8_t>(g, "discrete", {static_cast<hsize_t>(k)}, discrete);
@@ -323,12 +255,12 @@ struct SweepStore::Impl {
         en.emplace_back(info.en);
         zh.emplace_back(info.zh);
       }
-      strings(g, "name", name);
-      strings(g, "indicator", ind);
-      strings(g, "zone", zone);
-      strings(g, "unit", unit);
-      strings(g, "label_en", en);
-      strings(g, "label_zh", zh);
+      dataset_strings(g, "name", name);
+      dataset_strings(g, "indicator", ind);
+      dataset_strings(g, "zone", zone);
+      dataset_strings(g, "unit", unit);
+      dataset_strings(g, "label_en", en);
+      dataset_strings(g, "label_zh", zh);
       whole<std::int32_t>(g, "year", {hsize_t(O)}, year);
     }
     {
@@ -345,11 +277,11 @@ struct SweepStore::Impl {
         value.push_back(target_display(t, t.value));
         year.push_back(t.year);
       }
-      strings(g, "id", id);
-      strings(g, "label_en", en);
-      strings(g, "label_zh", zh);
-      strings(g, "unit", unit);
-      strings(g, "comparison", comparison);
+      dataset_strings(g, "id", id);
+      dataset_strings(g, "label_en", en);
+      dataset_strings(g, "label_zh", zh);
+      dataset_strings(g, "unit", unit);
+      dataset_strings(g, "comparison", comparison);
       whole<double>(g, "value", {hsize_t(T)}, value);
       whole<std::int32_t>(g, "year", {hsize_t(T)}, year);
     }
@@ -618,10 +550,10 @@ std::string SweepStore::finish(const std::string& started_at) {
 
   if (s.design == DesignKind::sobol || s.design == DesignKind::morris) {
     Hid g = group(m.file, "sensitivity");
-    strings(g, "quantity", qname);
+    dataset_strings(g, "quantity", qname);
     std::vector<std::string> fac;
     for (const auto& f : s.factors) fac.push_back(f.key);
-    strings(g, "factor", fac);
+    dataset_strings(g, "factor", fac);
     if (s.design == DesignKind::sobol) {
       Hid sg = group(g, "sobol");
       std::vector<double> S1, S1l, S1h, ST, STl, STh, var;
@@ -789,8 +721,8 @@ std::string SweepStore::finish(const std::string& started_at) {
       restricted.insert(restricted.end(), b.restricted.begin(), b.restricted.end());
     }
     const auto D = static_cast<hsize_t>(names.size());
-    strings(g, "target", names);
-    strings(g, "text", texts);
+    dataset_strings(g, "target", names);
+    dataset_strings(g, "text", texts);
     whole(g, "density", {D}, dens);
     whole(g, "coverage", {D}, cov);
     whole(g, "mass", {D}, mass);

@@ -358,8 +358,18 @@ TEST_CASE("broken: a key indented differently from its siblings") {
 
 TEST_CASE("broken: two YAML documents in one file") {
   auto d = only_error("two_documents.yaml");
-  CHECK(where(d) == "two_documents.yaml:5:1");
+  CHECK(where(d) == "two_documents.yaml:4:1");  // the `---` that starts the second
   CHECK(d.message == "the file holds 2 YAML documents; a scenario file holds one");
+}
+
+TEST_CASE("broken: a stray comma outside brackets is a located syntax error, not a hang") {
+  // yaml-cpp 0.7's LoadAll loops forever, allocating, on this file (jbeder/yaml-cpp#1040).
+  auto d = only_error("stray_comma.yaml");
+  CHECK(where(d) == "stray_comma.yaml:5:2");
+  CHECK(d.message == "YAML syntax error: unexpected `,` here");
+  CHECK(d.hint ==
+        "`,` separates items only inside `[...]` or `{...}`; check the brackets on this line and "
+        "the one before");
 }
 
 TEST_CASE("broken: duplicate key, naming the line of the first") {

@@ -1,6 +1,7 @@
 // Scenario loading: YAML -> located tree -> extends merged -> overrides -> validated Scenario.
 // Every problem becomes a Diagnostic; all of a file's problems are reported together.
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -222,6 +223,40 @@ Diagnostic syntax_error(const std::string& text, const std::string& file_name,
   return d;
 }
 
+// Records where each YAML document starts; builds nothing.
+struct DocumentStarts final : YAML::EventHandler {
+  std::vector<YAML::Mark> marks;
+  void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+  // Two documents starting at the same place: the parser is stuck on a token it cannot use.
+  bool stalled() const {
+    for (std::size_t i = 1; i < marks.size(); ++i)
+      if (marks[i].pos == marks[i - 1].pos) return true;
+    return false;
+  }
+};
+
+// The token at `m`, for messages: up to the end of the line, at most 20 bytes.
+std::string text_at(const std::string& text, const YAML::Mark& m) {
+  if (m.pos < 0 || static_cast<std::size_t>(m.pos) >= text.size()) return "";
+  const char first = text[static_cast<std::size_t>(m.pos)];
+  if (std::string_view(",[]{}:?-").find(first) != std::string_view::npos) return {first};
+  std::size_t end = text.find('\n', static_cast<std::size_t>(m.pos));
+  if (end == std::string::npos) end = text.size();
+  return text.substr(static_cast<std::size_t>(m.pos),
+                     std::min<std::size_t>(end - static_cast<std::size_t>(m.pos), 20));
+}
+
 // Parses text into a Node; reports syntax errors (and tab indentation) located in `file`.
 std::optional<Node> parse_yaml(const std::string& text, const std::string& file_name,
                                Diagnostics& diags) {
@@ -249,30 +284,51 @@ std::optional<Node> parse_yaml(const std::string& text, const std::string& file_
     }
     if (found) return std::nullopt;
   }
-  std::vector<YAML::Node> documents;
+  // yaml-cpp 0.7's LoadAll loops forever (allocating) on a stray `,` outside a flow collection
+  // (jbeder/yaml-cpp#1040, fixed upstream by #1319): the parser reports a new document without
+  // consuming a token. So documents are counted here with a bounded scan that notices when the
+  // parser stops advancing, and only the first one is built.
+  YAML::Node document;
   try {
-    documents = YAML::LoadAll(text);
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentStarts starts;
+    // The scanner only moves forward, so the loop ends: at the end of the text or on a stall.
+    while (!starts.stalled() && parser.HandleNextDocument(starts)) {
+    }
+    if (starts.stalled()) {
+      const YAML::Mark m = starts.marks.back();
+      const std::string token = text_at(text, m);
+      diags.add({file_name, m.line + 1, m.column + 1, "",
+                 "YAML syntax error: unexpected `" + token + "` here",
+                 token.starts_with(",")
+                     ? "`,` separates items only inside `[...]` or `{...}`; check the brackets "
+                       "on this line and the one before"
+                     : "check the indentation and the brackets on this line and the one before"});
+      return std::nullopt;
+    }
+    if (starts.marks.size() > 1) {
+      const YAML::Mark m = starts.marks[1];
+      diags.add({file_name, m.line + 1, m.column + 1, "",
+                 "the file holds " + std::to_string(starts.marks.size()) +
+                     " YAML documents; a scenario file holds one",
+                 "remove the `---` line(s) and keep one scenario per file (use `extends:` to "
+                 "share a base)"});
+      return std::nullopt;
+    }
+    document = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     diags.add(syntax_error(text, file_name, e));
     return std::nullopt;
   }
-  if (documents.size() > 1) {
-    const YAML::Mark m = documents[1].Mark();
-    diags.add({file_name, m.line + 1, m.column + 1, "",
-               "the file holds " + std::to_string(documents.size()) +
-                   " YAML documents; a scenario file holds one",
-               "remove the `---` line(s) and keep one scenario per file (use `extends:` to share "
-               "a base)"});
-    return std::nullopt;
-  }
-  if (documents.empty() || documents.front().IsNull()) {
+  if (document.IsNull()) {
     diags.add({file_name, 1, 0, "", "the file holds no settings",
                "a scenario needs at least `name:`, `sectors:` and `zones:`, or "
                "`extends: base.yaml` and the settings that differ from it"});
     return std::nullopt;
   }
   Converter conv{file, diags};
-  Node n = conv.convert(documents.front(), "");
+  Node n = conv.convert(document, "");
   if (conv.too_big) return std::nullopt;
   if (n.kind != Node::Kind::map) {
     diags.add({file_name, n.line, n.column, "", "a scenario file must be a mapping of keys",

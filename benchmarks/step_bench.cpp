@@ -23,11 +23,11 @@ double process_cpu_seconds() {
 }
 
 // Bytes of firm state one firm-year moves between memory and the core, counted from the passes
-// (docs/performance.md, "bytes per firm-year"): pass A reads 47 and writes 16, pass B reads 78
-// and writes 52, pass C reads 53 and writes 16; the 32 bytes pass B writes without reading first
+// (docs/performance.md, "bytes per firm-year"): pass A reads 47 and writes 16, pass B reads 86
+// and writes 52, pass C reads 61 and writes 24 (land_capacity read in B, read and written in C); the 32 bytes pass B writes without reading first
 // (output, profit, land_request, employment, researchers) cost a write-allocate read as well.
-constexpr double kBytesReadPerFirmYear = 47 + 78 + 53;
-constexpr double kBytesWrittenPerFirmYear = 16 + 52 + 16;
+constexpr double kBytesReadPerFirmYear = 47 + 86 + 61;
+constexpr double kBytesWrittenPerFirmYear = 16 + 52 + 24;
 constexpr double kBytesMovedPerFirmYear = kBytesReadPerFirmYear + kBytesWrittenPerFirmYear + 32;
 
 // Step: the population is generated outside the timed region; the benchmark's one iteration

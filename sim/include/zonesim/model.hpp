@@ -67,6 +67,9 @@ struct Firms {
   std::vector<double> demand;        // yuan of output the market would buy this year
   std::vector<double> capital;       // yuan
   std::vector<double> land_mu;
+  // Capital (yuan) the firm's land holds: each mu at the plot ratio of the year it was granted,
+  // so a higher plot ratio makes new land denser without densifying the old.
+  std::vector<double> land_capacity;
   std::vector<double> rd_propensity;   // firm factor mu_i (0: does no R&D)
   std::vector<double> rd_intensity;    // R&D / sales chosen this year
   std::vector<float> energy_intensity; // tce per 万元
@@ -83,7 +86,7 @@ struct Firms {
   void set_productivity(std::size_t i, double a);
   bool alive(std::size_t i) const { return flags[i] & kAlive; }
   bool certified(std::size_t i, int year) const { return cert_until[i] >= year; }
-  static constexpr double kBytesPerFirm = 3 * 2 + 2 * 1 + 4 * 2 + 12 * 8 + 4 * 4;  // 128
+  static constexpr double kBytesPerFirm = 3 * 2 + 2 * 1 + 4 * 2 + 13 * 8 + 4 * 4;  // 136
 };
 
 // What the engine needs of one zone during a run (policy values of the year in `lever`).

@@ -233,6 +233,7 @@ void generate_population(Run& run) {
       const std::size_t s = f.sector[id];
       f.energy_intensity[id] = static_cast<float>(f.energy_intensity[id] * e_scale);
       f.land_mu[id] = f.capital[id] / zs.capital_density;
+      f.land_capacity[id] = f.capital[id];  // the base-year stock fills its land
       f.employment[id] = static_cast<float>(labour_need(
           f.output[id], f.productivity[id], run.sector(s, SectorField::output_per_worker), zs.labour_scale));
       const double value_added = run.sector(s, SectorField::value_added_ratio) * f.output[id] * zs.value_added_scale;

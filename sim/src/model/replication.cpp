@@ -24,7 +24,7 @@ void Firms::reserve(std::size_t n) {
   birth_year.reserve(n); exit_year.reserve(n); cert_until.reserve(n); last_innovation.reserve(n);
   patents.reserve(n); productivity.reserve(n); log_productivity.reserve(n);
   productivity_03.reserve(n); productivity_07.reserve(n); demand.reserve(n); capital.reserve(n);
-  land_mu.reserve(n); rd_propensity.reserve(n); rd_intensity.reserve(n);
+  land_mu.reserve(n); land_capacity.reserve(n); rd_propensity.reserve(n); rd_intensity.reserve(n);
   energy_intensity.reserve(n); export_share.reserve(n); output.reserve(n);
   profit.reserve(n); land_request.reserve(n); employment.reserve(n);
   researchers.reserve(n);
@@ -36,7 +36,7 @@ std::size_t Firms::append(std::uint16_t zone_id, std::uint16_t sector_id, int ye
   exit_year.push_back(kNoYear); cert_until.push_back(kNoYear); last_innovation.push_back(kNoYear);
   patents.push_back(0); productivity.push_back(1.0); log_productivity.push_back(0.0);
   productivity_03.push_back(1.0); productivity_07.push_back(1.0); demand.push_back(0);
-  capital.push_back(0); land_mu.push_back(0); rd_propensity.push_back(0); rd_intensity.push_back(0);
+  capital.push_back(0); land_mu.push_back(0); land_capacity.push_back(0); rd_propensity.push_back(0); rd_intensity.push_back(0);
   energy_intensity.push_back(0); export_share.push_back(0); output.push_back(0);
   profit.push_back(0); land_request.push_back(0);
   employment.push_back(0); researchers.push_back(0);
@@ -232,7 +232,7 @@ void for_each_firm_array(const Firms& f, F&& fn) {
   fn(f.zone); fn(f.sector); fn(f.flags); fn(f.loss_years); fn(f.birth_year); fn(f.exit_year);
   fn(f.cert_until); fn(f.last_innovation); fn(f.patents); fn(f.productivity);
   fn(f.log_productivity); fn(f.productivity_03); fn(f.productivity_07); fn(f.demand);
-  fn(f.capital); fn(f.land_mu); fn(f.rd_propensity); fn(f.rd_intensity); fn(f.energy_intensity);
+  fn(f.capital); fn(f.land_mu); fn(f.land_capacity); fn(f.rd_propensity); fn(f.rd_intensity); fn(f.energy_intensity);
   fn(f.export_share); fn(f.output); fn(f.profit);
   fn(f.land_request); fn(f.employment); fn(f.researchers);
 }

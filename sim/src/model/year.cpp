@@ -269,7 +269,7 @@ void simulate_year(Run& run) {
     double tech_science;     // kTechnicalInScienceStaff x technical share
     double retro_rate, retro_threshold, payout_ratio;
     double value_added_scale, wage_mix, subsidy_rate_paid, subsidy_rate, super_deduction;
-    double tax_certified, credit_rate, density_new, density;
+    double tax_certified, credit_rate, density_new;
     double tax_floor, out_floor, energy_ceiling, enforcement, output_per_mu_last, tech_share;
     LandPriority priority_rule;
   };
@@ -295,7 +295,6 @@ void simulate_year(Run& run) {
     p.tax_certified = std::min(lever(zs, Lever::hightech_income_tax_rate), tax_std);
     p.credit_rate = credit_base + lever(zs, Lever::scitech_credit_ratio);
     p.density_new = density_new_base * lever(zs, Lever::plot_ratio);
-    p.density = std::max(zs.capital_density, p.density_new);
     p.tax_floor = lever(zs, Lever::exit_min_tax_per_mu);
     p.out_floor = lever(zs, Lever::exit_min_output_per_mu);
     p.energy_ceiling = lever(zs, Lever::exit_max_energy_intensity);
@@ -428,7 +427,7 @@ void simulate_year(Run& run) {
               // ratio packs more capital on a mu.
               const double land = f.land_mu[i];
               const double k_after = (1.0 - delta) * capital + invest;
-              const double request = std::max(0.0, k_after - land * zp.density) / zp.density_new;
+              const double request = std::max(0.0, k_after - f.land_capacity[i]) / zp.density_new;
               double land_request = invest > 0 ? request : 0.0;
               capital = (1.0 - delta) * capital;  // investment is added once land is granted
               f.capital[i] = capital;
@@ -708,6 +707,7 @@ void simulate_year(Run& run) {
       std::size_t id = new_firm(p.sector, out, p.productivity, p.rho, p.energy, p.foreign);
       f.capital[id] = p.invest;
       f.land_mu[id] = p.land * (1.0 - idle_share);
+      f.land_capacity[id] = p.invest;  // the plant is built on the part of the plot in use
       zs.land_idle += p.land * idle_share;
       if (p.relocated) {
         f.flags[id] |= kRelocated;
@@ -790,6 +790,7 @@ void simulate_year(Run& run) {
       spare[dest] -= need;
       run.zones[dest].land_idle += f.land_request[i] * idle_share;
       f.land_mu[i] += f.land_request[i] * (1.0 - idle_share);
+      f.land_capacity[i] += f.land_request[i] * (1.0 - idle_share) * zb[dest].density_new;
       f.land_request[i] = 0;
       f.zone[i] = static_cast<std::uint16_t>(dest);
       ys.moved_out[z] += 1;
@@ -883,6 +884,7 @@ void simulate_year(Run& run) {
                 f.flags[i] = flags & static_cast<std::uint8_t>(~(kAlive | kExitNow | kLowEfficiencyExit));
                 f.exit_year[i] = static_cast<std::int16_t>(t);
                 f.land_mu[i] = 0;
+                f.land_capacity[i] = 0;
                 return;
               }
               const int cls = (flags & kPriorityLand) ? 0 : 1;
@@ -897,7 +899,9 @@ void simulate_year(Run& run) {
               const double credit = zp.credit_rate * capital / (1.0 - delta);
               const double finance = std::max(0.0, f.profit[i]) + credit;
               const double land = f.land_mu[i];
-              const double room = land * zp.density + used * zp.density_new - capital;
+              const double capacity = f.land_capacity[i] + used * zp.density_new;
+              f.land_capacity[i] = capacity;
+              const double room = capacity - capital;
               const double invest = std::max(0.0, std::min({k_star - capital, finance, room}));
               f.capital[i] = capital + invest;
               const double land_after = land + used;

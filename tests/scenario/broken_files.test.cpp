@@ -441,6 +441,19 @@ TEST_CASE("override with --set: with an empty part in the key path is refused") 
   CHECK(r.diagnostics.items().front().message == "\"levers..land_quota_mu\" is not a key path");
 }
 
+TEST_CASE("override with --set: a stray comma in the value is an error, not a hang") {
+  // yaml-cpp 0.7's LoadAll never returns on these (the scenario-file fix applies to values too).
+  for (const std::string value : {",", "[1],", "{2021: 10%},"}) {
+    LoadResult r = load_broken("base.yaml", {"levers.rd_subsidy_rate=" + value});
+    REQUIRE(r.diagnostics.size() == 1);
+    const auto& d = r.diagnostics.items().front();
+    CHECK(d.file == "--set");
+    CHECK(d.key_path == "levers.rd_subsidy_rate");
+    CHECK(d.message == "cannot parse value \"" + value + "\": unexpected `,`");
+    CHECK_FALSE(r.scenario.has_value());
+  }
+}
+
 TEST_CASE("override with --set: can fix a broken value") {
   LoadResult r = load_broken("money_in_mu.yaml", {"zones.north.base_output=300 亿元"});
   INFO(r.diagnostics.format());

@@ -246,6 +246,20 @@ struct DocumentStarts final : YAML::EventHandler {
   }
 };
 
+// Scans `text` for YAML documents without building them. yaml-cpp 0.7's LoadAll loops forever
+// (allocating) on a stray `,` outside a flow collection (jbeder/yaml-cpp#1040, fixed upstream by
+// #1319): the parser reports a new document without consuming a token. The scanner only moves
+// forward, so this loop ends: at the end of the text or when the parser stops advancing.
+// Throws YAML::ParserException on other syntax errors, like YAML::Load.
+DocumentStarts scan_documents(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts starts;
+  while (!starts.stalled() && parser.HandleNextDocument(starts)) {
+  }
+  return starts;
+}
+
 // The token at `m`, for messages: up to the end of the line, at most 20 bytes.
 std::string text_at(const std::string& text, const YAML::Mark& m) {
   if (m.pos < 0 || static_cast<std::size_t>(m.pos) >= text.size()) return "";
@@ -284,18 +298,11 @@ std::optional<Node> parse_yaml(const std::string& text, const std::string& file_
     }
     if (found) return std::nullopt;
   }
-  // yaml-cpp 0.7's LoadAll loops forever (allocating) on a stray `,` outside a flow collection
-  // (jbeder/yaml-cpp#1040, fixed upstream by #1319): the parser reports a new document without
-  // consuming a token. So documents are counted here with a bounded scan that notices when the
-  // parser stops advancing, and only the first one is built.
+  // Documents are counted first with a scan that cannot hang (see scan_documents); only the
+  // first one is built.
   YAML::Node document;
   try {
-    std::istringstream in(text);
-    YAML::Parser parser(in);
-    DocumentStarts starts;
-    // The scanner only moves forward, so the loop ends: at the end of the text or on a stall.
-    while (!starts.stalled() && parser.HandleNextDocument(starts)) {
-    }
+    const DocumentStarts starts = scan_documents(text);
     if (starts.stalled()) {
       const YAML::Mark m = starts.marks.back();
       const std::string token = text_at(text, m);
@@ -431,7 +438,16 @@ void apply_overrides(Node& root, const std::vector<std::string>& overrides, Diag
     Node value_node;
     std::vector<YAML::Node> documents;
     try {
-      documents = YAML::LoadAll(value);
+      const DocumentStarts starts = scan_documents(value);
+      if (starts.stalled()) {
+        diags.add({"--set", 0, 0, key,
+                   "cannot parse value \"" + value + "\": unexpected `" +
+                       text_at(value, starts.marks.back()) + "`",
+                   "`,` separates items only inside `[...]` or `{...}`; quote the value or write "
+                   "it like in a scenario file"});
+        continue;
+      }
+      if (starts.marks.size() == 1) documents.push_back(YAML::Load(value));
     } catch (const YAML::ParserException& e) {
       diags.add({"--set", 0, 0, key, "cannot parse value \"" + value + "\": " + e.msg,
                  "quote the value or write it like in a scenario file"});

@@ -57,12 +57,8 @@ class CompareTest(unittest.TestCase):
         self.assertGreater(row["diff"], 0)
         self.assertGreater(row["diff_p05"], 0)
 
-    # Known model problem (reported with issue 5): with the model at the time of writing, raising
-    # the R&D subsidy from 5-10 % to 60 % pays ~3 亿元 more subsidy a year but leaves R&D
-    # expenditure and rd_to_gdp unchanged (diff -0.008 pp, 20 paired replications). The analysis
-    # code reports this faithfully; remove the decorator once the model responds to the lever
-    # (unittest then reports the unexpected success as a failure, so this cannot be forgotten).
-    @unittest.expectedFailure
+    # The base year is history: an override of the subsidy acts from the first simulated year,
+    # while the firms' R&D propensities stay calibrated under the file's base-year policy.
     def test_rd_subsidy_raises_rd_to_gdp(self):
         with load(BASE) as a, load(ALT) as b:
             c = compare_runs(a, b, ["rd_to_gdp"])

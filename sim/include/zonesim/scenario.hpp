@@ -45,6 +45,11 @@ struct ZoneSpec {
   std::array<double, kZoneFieldCount> fields{};
   std::vector<double> sector_shares;  // per sector, sums to 1 (zone override or sector default)
   std::array<std::optional<Schedule>, kLeverCount> lever_overrides;
+  // Lever values in force in the base year as the scenario files state them, before levers set
+  // with --set, by a sweep or from the planner's page: the policy under which the base-year data
+  // were observed. The base-year population is calibrated under it, so an override changes
+  // policy from the first simulated year on instead of rewriting history.
+  std::array<double, kLeverCount> base_year_levers{};
 };
 
 enum class Comparison { greater, greater_equal, less, less_equal };

@@ -159,9 +159,11 @@ void generate_population(Run& run) {
     std::vector<std::uint8_t> is_ht(n, 0);
     for (std::size_t i : chosen) is_ht[i] = 1;
 
-    const double level_subsidy = zs.lever[static_cast<std::size_t>(Lever::rd_subsidy_rate)];
-    const double deduction = zs.lever[static_cast<std::size_t>(Lever::rd_super_deduction)];
-    const double tax_ht = zs.lever[static_cast<std::size_t>(Lever::hightech_income_tax_rate)];
+    // Firms' R&D propensities are backed out under the policy the base-year R&D was observed
+    // under (the file's base-year levers), not under an override of those levers.
+    const double level_subsidy = spec.base_year_levers[static_cast<std::size_t>(Lever::rd_subsidy_rate)];
+    const double deduction = spec.base_year_levers[static_cast<std::size_t>(Lever::rd_super_deduction)];
+    const double tax_ht = spec.base_year_levers[static_cast<std::size_t>(Lever::hightech_income_tax_rate)];
 
     double ht_rd = 0, other_rd_raw = 0;
     std::vector<double> rho(n, 0.0);
@@ -286,7 +288,7 @@ void generate_population(Run& run) {
     }
     for (std::size_t s = 0; s < firms_in.size(); ++s)
       if (firms_in[s] > 0) zs.innovator_share[s] /= firms_in[s];
-    zs.rd_subsidy_estimate = level_subsidy * field(ZoneField::base_rd);
+    zs.rd_subsidy_estimate = zs.lever[static_cast<std::size_t>(Lever::rd_subsidy_rate)] * field(ZoneField::base_rd);
   }
 
   // The market's average productivity: output-weighted geometric mean of the base firms, so

@@ -346,9 +346,28 @@ std::optional<Node> parse_yaml(const std::string& text, const std::string& file_
 }
 
 // Loads a file and everything it extends, merged (child over base).
+// `node` without its lever settings (region-wide and per zone).
+Node without_levers(Node node) {
+  auto drop = [](Node& map) {
+    map.map.erase(std::remove_if(map.map.begin(), map.map.end(),
+                                 [](const auto& kv) { return kv.first == "levers"; }),
+                  map.map.end());
+  };
+  if (!node.is_map()) return node;
+  drop(node);
+  if (Node* zones = node.find("zones"); zones && zones->is_map())
+    for (auto& [id, zone] : zones->map)
+      if (zone.is_map()) drop(zone);
+  return node;
+}
+
+// Reads `path` and the chain of files it extends, merged. `history` receives the same merge
+// without the levers of the extending files: the root file's levers are the policy the base
+// year was observed under, a variant's levers are a change of policy (ZoneSpec::base_year_levers).
 std::optional<Node> load_with_extends(const std::string& path, const std::string& shown_path,
                                       std::vector<std::string>& chain, Diagnostics& diags,
-                                      std::vector<std::string>& texts, const Node* extends_at) {
+                                      std::vector<std::string>& texts, const Node* extends_at,
+                                      std::optional<Node>& history) {
   namespace fs = std::filesystem;
   std::error_code ec;
   std::string canonical = fs::weakly_canonical(path, ec).string();
@@ -378,7 +397,10 @@ std::optional<Node> load_with_extends(const std::string& path, const std::string
   auto node = parse_yaml(text, shown_path, diags);
   if (!node) return std::nullopt;
   const Node* ext = node->find("extends");
-  if (!ext) return node;
+  if (!ext) {
+    history = node;
+    return node;
+  }
   if (!ext->is_scalar() || ext->scalar.empty()) {
     diags.add({*ext->file, ext->line, ext->column, "extends", "extends must be a file path",
                "write `extends: baseline.yaml`"});
@@ -388,7 +410,7 @@ std::optional<Node> load_with_extends(const std::string& path, const std::string
   fs::path base_path = fs::path(path).parent_path() / ext->scalar;
   fs::path shown_base = fs::path(shown_path).parent_path() / ext->scalar;
   auto base = load_with_extends(base_path.string(), shown_base.lexically_normal().string(), chain,
-                                diags, texts, ext);
+                                diags, texts, ext, history);
   chain.pop_back();
   if (!base) return std::nullopt;
   Node merged = std::move(*base);
@@ -400,6 +422,7 @@ std::optional<Node> load_with_extends(const std::string& path, const std::string
   merged.map.erase(std::remove_if(merged.map.begin(), merged.map.end(),
                                   [](const auto& kv) { return kv.first == "extends"; }),
                    merged.map.end());
+  if (history) detail::deep_merge(*history, without_levers(child));
   detail::deep_merge(merged, child);
   return merged;
 }
@@ -1341,13 +1364,24 @@ std::string node_to_yaml(const Node& n, int indent) {
   return out;
 }
 
-LoadResult finish(std::optional<Node> root, Diagnostics diags, const LoadOptions& options,
-                  const std::string& file, std::vector<std::string> texts) {
+LoadResult finish(std::optional<Node> root, std::optional<Node> history, Diagnostics diags,
+                  const LoadOptions& options, const std::string& file, std::vector<std::string> texts) {
   LoadResult result;
   if (!root) {
     result.diagnostics = std::move(diags);
     return result;
   }
+  // Levers set by --set (a sweep, the planner's page) or by a file that extends another change
+  // policy, not the base year's history (ZoneSpec::base_year_levers): the root file's levers are
+  // resolved once more, with the overrides of everything but levers.
+  std::vector<std::string> history_overrides;
+  for (const auto& o : options.overrides) {
+    const std::string key = o.substr(0, o.find('='));
+    if (!key.starts_with("levers.") && key.find(".levers.") == std::string::npos)
+      history_overrides.push_back(o);
+  }
+  const bool policy_layered = texts.size() > 1 || history_overrides.size() != options.overrides.size();
+  if (!policy_layered) history.reset();
   apply_overrides(*root, options.overrides, diags);
   Scenario sc;
   sc.file = file;
@@ -1355,6 +1389,22 @@ LoadResult finish(std::optional<Node> root, Diagnostics diags, const LoadOptions
   Validator v{diags, sc};
   v.run(*root);
   if (diags.empty()) {
+    const Scenario* stated = &sc;
+    Scenario without;
+    if (history) {
+      Diagnostics scratch;
+      apply_overrides(*history, history_overrides, scratch);
+      Validator{scratch, without}.run(*history);
+      // A lever override may be what makes the file valid; then it is the only policy known.
+      const bool same_zones = std::equal(sc.zones.begin(), sc.zones.end(), without.zones.begin(),
+                                         without.zones.end(),
+                                         [](const ZoneSpec& a, const ZoneSpec& b) { return a.id == b.id; });
+      if (scratch.empty() && same_zones) stated = &without;
+    }
+    for (std::size_t z = 0; z < sc.zones.size(); ++z)
+      for (std::size_t l = 0; l < kLeverCount; ++l)
+        sc.zones[z].base_year_levers[l] = stated->lever(z, static_cast<Lever>(l)).at(stated->base_year);
+
     double mem = estimated_memory_bytes(sc, 2);
     constexpr double kMachineBytes = 24.0 * (1ull << 30);
     if (mem > 0.8 * kMachineBytes) {
@@ -1434,8 +1484,9 @@ double estimated_memory_bytes(const Scenario& s, int threads) {
 LoadResult load_scenario_file(const std::string& path, const LoadOptions& options) {
   Diagnostics diags;
   std::vector<std::string> chain, texts;
-  auto root = load_with_extends(path, path, chain, diags, texts, nullptr);
-  return finish(std::move(root), std::move(diags), options, path, std::move(texts));
+  std::optional<Node> history;
+  auto root = load_with_extends(path, path, chain, diags, texts, nullptr, history);
+  return finish(std::move(root), std::move(history), std::move(diags), options, path, std::move(texts));
 }
 
 LoadResult load_scenario_text(const std::string& text, const std::string& name_for_errors,
@@ -1448,7 +1499,8 @@ LoadResult load_scenario_text(const std::string& text, const std::string& name_f
                "extends is only available for scenario files", "save the scenario as a file"});
     root.reset();
   }
-  return finish(std::move(root), std::move(diags), options, name_for_errors, {text});
+  std::optional<Node> history = root;
+  return finish(std::move(root), std::move(history), std::move(diags), options, name_for_errors, {text});
 }
 
 }  // namespace zonesim

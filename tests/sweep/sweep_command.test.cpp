@@ -158,3 +158,47 @@ TEST_CASE("zonesim optimize reports the cost-probability frontier and the cheape
   auto front = read_dataset(tmp.file("o.h5"), "optimize/frontier");
   CHECK_FALSE(front.empty());
 }
+
+TEST_CASE("zonesim optimize with optimize.targets requires only the listed targets") {
+  TempDir tmp;
+  std::string f = tmp.write("opt.yaml", "base: " + source_path("scenarios/demo.yaml") +
+                                            "\nfactors:\n  - key: levers.rd_subsidy_rate\n    range: [\"0 %\", \"40 %\"]\n"
+                                            "replications: 4\nseed: 5\ndesign: optimize\n"
+                                            "optimize: {probability: 0.5, initial_points: 6, rounds: 1, points_per_round: 3,\n"
+                                            "           targets: [output]}\n");
+  auto r = run_zonesim("optimize " + f + " -q -t 2 -o " + tmp.file("o.h5"));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("every required target (output)"));
+  CHECK(read_string_attribute(tmp.file("o.h5"), "optimize", "required_targets") == "output");
+  std::vector<unsigned long long> shape;
+  const auto per_target = read_dataset(tmp.file("o.h5"), "points/target_probability", &shape);
+  const auto required = read_dataset(tmp.file("o.h5"), "points/required_targets_probability");
+  const auto all = read_dataset(tmp.file("o.h5"), "points/all_targets_probability");
+  REQUIRE(shape.size() == 2);
+  REQUIRE(required.size() == shape[0]);
+  // demo.yaml's targets are output, rd_intensity, hightech_share: "output" is column 0.
+  for (std::size_t p = 0; p < required.size(); ++p) {
+    CHECK(required[p] == per_target[p * shape[1]]);
+    CHECK(required[p] >= all[p]);
+  }
+  // The frontier is built on the required probability.
+  const auto front_p = read_dataset(tmp.file("o.h5"), "optimize/frontier_probability");
+  const auto front = read_dataset(tmp.file("o.h5"), "optimize/frontier");
+  REQUIRE(front.size() == front_p.size());
+  for (std::size_t i = 0; i < front.size(); ++i) CHECK(front_p[i] == required[static_cast<std::size_t>(front[i])]);
+}
+
+TEST_CASE("zonesim optimize: an unknown id in optimize.targets is a located error with the nearest id") {
+  TempDir tmp;
+  std::string f = tmp.write("opt.yaml", "base: " + source_path("scenarios/demo.yaml") +
+                                            "\nfactors:\n  - key: levers.rd_subsidy_rate\n    range: [\"0 %\", \"40 %\"]\n"
+                                            "replications: 2\nseed: 1\ndesign: optimize\n"
+                                            "optimize:\n  targets: [output, rd_intensty]\n");
+  auto r = run_zonesim("optimize " + f + " -q -o " + tmp.file("o.h5"));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("opt.yaml:9:21: error: optimize.targets[1]: \"rd_intensty\" is not a target of the "
+                                    "base scenario"));
+  CHECK_THAT(r.err, Catch::Contains("did you mean \"rd_intensity\"? the base has: output, rd_intensity, hightech_share"));
+  CHECK_FALSE(std::filesystem::exists(tmp.file("o.h5")));
+}

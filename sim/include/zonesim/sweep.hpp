@@ -55,6 +55,9 @@ struct OptimizeSpec {
   int rounds = 2;            // refinement rounds
   int points_per_round = 16;
   int centres = 4;           // refine around this many best points
+  // Targets that must be met (indices into the base scenario's targets; empty: every target).
+  // A planner may leave out targets no lever in the factors can reach.
+  std::vector<int> required_targets;
 };
 
 struct SweepSpec {
@@ -118,6 +121,7 @@ struct PointSummary {
   std::vector<double> target_probability;  // per target
   std::vector<double> target_mean;         // per target
   double all_targets_probability = 0;      // share of replications meeting every target
+  double required_targets_probability = 0; // ... every target of optimize.targets (all by default)
   double budget_cost_mean = 0;
 };
 PointSummary summarise_point(const SweepSpec& s, const std::vector<double>& rows);

@@ -377,13 +377,13 @@ int sweep_main(const std::vector<std::string>& args, bool optimize_command) {
   so.command_line = g_command_line;
   const std::string started = iso_time_now();
 
-  // Per point: P(all targets) and mean cost, for the policy search's refinement rounds.
+  // Per point: P(required targets) and mean cost, for the policy search's refinement rounds.
   std::vector<double> prob(static_cast<std::size_t>(P), NAN), cost(static_cast<std::size_t>(P), NAN);
   Matrix units(static_cast<std::size_t>(P));
   auto note = [&](int p, const std::vector<double>& unit, const std::vector<double>& rows) {
     if (s.design != DesignKind::optimize) return;
     PointSummary sum = summarise_point(s, rows);
-    prob[p] = sum.all_targets_probability;
+    prob[p] = sum.required_targets_probability;
     cost[p] = sum.budget_cost_mean;
     units[p] = unit;
   };

@@ -73,23 +73,28 @@ PointSummary summarise_point(const SweepSpec& s, const std::vector<double>& rows
   p.output_mean.assign(O, 0.0);
   p.target_mean.assign(T, 0.0);
   p.target_probability.assign(T, 0.0);
-  double all = 0, cost = 0;
+  double all = 0, required = 0, cost = 0;
+  std::vector<char> needed(static_cast<std::size_t>(T), s.optimize.required_targets.empty() ? 1 : 0);
+  for (int t : s.optimize.required_targets) needed[static_cast<std::size_t>(t)] = 1;
   for (int r = 0; r < R; ++r) {  // in replication order: the same sums on every machine
     const double* row = &rows[static_cast<std::size_t>(r) * stride];
     for (int o = 0; o < O; ++o) p.output_mean[o] += row[o];
-    bool every = true;
+    bool every = true, every_needed = true;
     for (int t = 0; t < T; ++t) {
       p.target_mean[t] += row[O + t];
       p.target_probability[t] += row[O + T + t];
       every = every && row[O + T + t] > 0.5;
+      every_needed = every_needed && (!needed[static_cast<std::size_t>(t)] || row[O + T + t] > 0.5);
     }
     all += every ? 1 : 0;
+    required += every_needed ? 1 : 0;
     cost += row[O + 2 * T];
   }
   for (auto& v : p.output_mean) v /= R;
   for (auto& v : p.target_mean) v /= R;
   for (auto& v : p.target_probability) v /= R;
   p.all_targets_probability = all / R;
+  p.required_targets_probability = required / R;
   p.budget_cost_mean = cost / R;
   return p;
 }

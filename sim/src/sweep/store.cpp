@@ -171,7 +171,7 @@ struct SweepStore::Impl {
   int done_count = 0;
   int journal_fd = -1;
   Hid file;
-  Hid d_unit, d_matrix, d_out, d_tval, d_tmet, d_cost, d_pout, d_ptmean, d_pprob, d_pall, d_pcost, d_done;
+  Hid d_unit, d_matrix, d_out, d_tval, d_tmet, d_cost, d_pout, d_ptmean, d_pprob, d_pall, d_preq, d_pcost, d_done;
 
   ~Impl() {
     if (journal_fd >= 0) ::close(journal_fd);
@@ -309,6 +309,9 @@ struct SweepStore::Impl {
       label(d_pprob, "1", "Share of replications that meet the target", "达标概率", "point,target");
       d_pall = presized<double>(g, "all_targets_probability", {hsize_t(P)}, nan);
       label(d_pall, "1", "Share of replications that meet every target", "全部目标同时达标概率", "point");
+      d_preq = presized<double>(g, "required_targets_probability", {hsize_t(P)}, nan);
+      label(d_preq, "1", "Share of replications that meet every target the policy search requires (optimize.targets; all by default)",
+            "政策搜索所要求目标同时达标概率", "point");
       d_pcost = presized<double>(g, "budget_cost_mean", {hsize_t(P)}, nan);
       label(d_pcost, "亿元", "Mean budget cost (sum over years of budget_spent, all zones)", "平均政策支出合计", "point");
       d_done = presized<std::uint8_t>(g, "done", {hsize_t(P)}, 0);
@@ -345,6 +348,7 @@ struct SweepStore::Impl {
     write_row(d_ptmean, p, sum.target_mean);
     write_row(d_pprob, p, sum.target_probability);
     write_row(d_pall, p, std::vector<double>{sum.all_targets_probability});
+    write_row(d_preq, p, std::vector<double>{sum.required_targets_probability});
     write_row(d_pcost, p, std::vector<double>{sum.budget_cost_mean});
     write_row(d_done, p, std::vector<std::uint8_t>{1});
     if (!done[p]) {
@@ -519,6 +523,7 @@ std::string SweepStore::finish(const std::string& started_at) {
   const std::vector<double> pout = read_all(m.file, "points/output_mean");
   const std::vector<double> pprob = read_all(m.file, "points/target_probability");
   const std::vector<double> pall = read_all(m.file, "points/all_targets_probability");
+  const std::vector<double> preq = read_all(m.file, "points/required_targets_probability");
   const std::vector<double> pcost = read_all(m.file, "points/budget_cost_mean");
 
   // Quantities analysed: outputs of interest, each target's probability, all targets, cost.
@@ -624,15 +629,21 @@ std::string SweepStore::finish(const std::string& started_at) {
 
   if (s.design == DesignKind::optimize) {
     Hid g = group(m.file, "optimize");
-    std::vector<int> front = pareto_front(pcost, pall);
+    // What must be met: every target, or the optimize.targets subset.
+    std::string required = "every target";
+    std::string required_ids;
+    for (int t : s.optimize.required_targets)
+      required_ids += (required_ids.empty() ? "" : ", ") + s.base.targets[static_cast<std::size_t>(t)].id;
+    if (!s.optimize.required_targets.empty()) required = "every required target (" + required_ids + ")";
+    std::vector<int> front = pareto_front(pcost, preq);
     int best = -1;
     for (int p = 0; p < P; ++p)
-      if (pall[p] >= s.optimize.probability && (best < 0 || pcost[p] < pcost[best])) best = p;
+      if (preq[p] >= s.optimize.probability && (best < 0 || pcost[p] < pcost[best])) best = p;
     std::vector<std::int32_t> fidx(front.begin(), front.end());
     std::vector<double> fcost, fprob;
     for (int p : front) {
       fcost.push_back(pcost[p]);
-      fprob.push_back(pall[p]);
+      fprob.push_back(preq[p]);
     }
     whole<std::int32_t>(g, "frontier", {hsize_t(front.size())}, fidx);
     Hid dc(H5Dopen2(g, "frontier", H5P_DEFAULT), H5Dclose);
@@ -641,25 +652,26 @@ std::string SweepStore::finish(const std::string& started_at) {
     whole(g, "frontier_probability", {hsize_t(front.size())}, fprob);
     attr_int(g, "best_point", best);
     attr_double(g, "probability", s.optimize.probability);
+    attr_string(g, "required_targets", required_ids.empty() ? std::string("all") : required_ids);
     attr_string(g, "method", "Latin hypercube of initial_points, then rounds of points_per_round Latin-hypercube "
                              "points in boxes (half-width 0.5^(round+1) of each range) around the cheapest "
                              "feasible points (or the most probable when none is feasible)");
-    report << "Cost-probability frontier (P(all targets met) against budget cost; " << front.size()
+    report << "Cost-probability frontier (P(" << required << " met) against budget cost; " << front.size()
            << " of " << P << " points):\n";
-    std::string head = pad("point", 8) + pad("cost 亿元", 12) + pad("P(all)", 8);
+    std::string head = pad("point", 8) + pad("cost 亿元", 12) + pad(s.optimize.required_targets.empty() ? "P(all)" : "P(req)", 8);
     for (const auto& f : s.factors) head += pad(f.short_name().substr(0, 22), 24);
     report << head << "\n";
     for (int p : front) {
-      std::string line = pad(std::to_string(p), 8) + pad(fmt(pcost[p], 4), 12) + pad(fmt(pall[p], 3), 8);
+      std::string line = pad(std::to_string(p), 8) + pad(fmt(pcost[p], 4), 12) + pad(fmt(preq[p], 3), 8);
       for (int i = 0; i < k; ++i) line += pad(s.factors[i].describe(s.factors[i].at(unit[static_cast<std::size_t>(p) * k + i])), 24);
       report << line << (p == best ? "  <- cheapest with P >= " + fmt(s.optimize.probability) : "") << "\n";
     }
     if (best < 0)
-      report << "No evaluated point meets every target with probability >= " << fmt(s.optimize.probability)
+      report << "No evaluated point meets " << required << " with probability >= " << fmt(s.optimize.probability)
              << "; the frontier shows the best found.\n";
     else {
-      report << "Cheapest setting meeting every target with probability >= " << fmt(s.optimize.probability)
-             << ": point " << best << ", cost " << fmt(pcost[best], 4) << " 亿元, P = " << fmt(pall[best]) << "\n  --set";
+      report << "Cheapest setting meeting " << required << " with probability >= " << fmt(s.optimize.probability)
+             << ": point " << best << ", cost " << fmt(pcost[best], 4) << " 亿元, P = " << fmt(preq[best]) << "\n  --set";
       for (int i = 0; i < k; ++i)
         report << " " << s.factors[i].override_at(unit[static_cast<std::size_t>(best) * k + i]);
       report << "\n";
@@ -737,7 +749,7 @@ std::string SweepStore::finish(const std::string& started_at) {
   attr_string(m.file, "finished_at", iso_time_now());
   check(H5Fflush(m.file, H5F_SCOPE_GLOBAL), "flush");
   m.d_unit.reset(); m.d_matrix.reset(); m.d_out.reset(); m.d_tval.reset(); m.d_tmet.reset(); m.d_cost.reset();
-  m.d_pout.reset(); m.d_ptmean.reset(); m.d_pprob.reset(); m.d_pall.reset(); m.d_pcost.reset(); m.d_done.reset();
+  m.d_pout.reset(); m.d_ptmean.reset(); m.d_pprob.reset(); m.d_pall.reset(); m.d_preq.reset(); m.d_pcost.reset(); m.d_done.reset();
   m.file.reset();
   if (FILE* fp = std::fopen(m.partial.c_str(), "rb")) {
     fsync(fileno(fp));

@@ -472,7 +472,35 @@ SweepLoadResult load_sweep_file(const std::string& path) {
     if (!o.IsMap()) {
       P.error(o, "optimize", "optimize must be a mapping", "e.g. optimize: {probability: 0.8}");
     } else {
-      P.check_keys(o, "optimize", {"probability", "initial_points", "rounds", "points_per_round", "centres"});
+      P.check_keys(o, "optimize", {"probability", "initial_points", "rounds", "points_per_round", "centres", "targets"});
+      if (auto list = o["targets"]) {
+        std::vector<std::string> ids;
+        for (const auto& t : s.base.targets) ids.push_back(t.id);
+        std::string all;
+        for (const auto& id : ids) all += (all.empty() ? "" : ", ") + id;
+        if (!list.IsSequence() || list.size() == 0) {
+          P.error(list, "optimize.targets", "targets must be a non-empty list of target ids of the base scenario",
+                  "e.g. targets: [" + (ids.empty() ? std::string("output") : ids.front()) + "]; the base has: " + all);
+        } else {
+          for (std::size_t i = 0; i < list.size(); ++i) {
+            const YAML::Node item = list[i];
+            const std::string path = "optimize.targets[" + std::to_string(i) + "]";
+            const std::string id = item.IsScalar() ? item.Scalar() : std::string();
+            auto it = std::find(ids.begin(), ids.end(), id);
+            if (it == ids.end()) {
+              const std::string near = nearest_word(id, ids);
+              P.error(item, path, "\"" + id + "\" is not a target of the base scenario",
+                      near.empty() ? "the base has: " + all : "did you mean \"" + near + "\"? the base has: " + all);
+              continue;
+            }
+            const int index = static_cast<int>(it - ids.begin());
+            if (std::find(s.optimize.required_targets.begin(), s.optimize.required_targets.end(), index) ==
+                s.optimize.required_targets.end())
+              s.optimize.required_targets.push_back(index);
+          }
+          std::sort(s.optimize.required_targets.begin(), s.optimize.required_targets.end());
+        }
+      }
       if (auto p = o["probability"]) {
         auto q = parse_quantity(p.Scalar(), Dim::share);
         if (!q.ok() || q.value <= 0 || q.value > 1)

@@ -1,5 +1,7 @@
 """`zonesim report OUT.h5 [-o report.html] [--lang zh|en] [--force] [--compare ALT.h5]`
 
+A sweep file (`zonesim sweep`/`optimize`) gets the sweep report of sweep.py instead.
+
 Writes one self-contained HTML file (charts embedded as base64 PNG, no external resources) that
 opens offline: the target table with probabilities, a fan chart per target, lever spending per
 year, zones side by side, the calibration fit, provenance, and with --compare a comparison of an
@@ -17,6 +19,7 @@ from typing import List, Optional
 from .common import EXIT_FAILED, EXIT_OK, atomic_write_bytes, fail, fmt, signed, with_unit
 from .compare import CompareError, compare_runs
 from .reader import Run, ZonesimFileError, load
+from .sweep import build_sweep_report, is_sweep_file, load_sweep
 
 ZONE_INDICATORS = ["gross_output", "value_added", "rd_to_gdp", "hightech_firms",
                    "hightech_share_above_size", "employment", "output_per_mu", "tax_revenue",
@@ -286,13 +289,19 @@ def main(argv=None) -> int:
     if os.path.abspath(out) == os.path.abspath(args.input):
         return fail(prog, "the report would overwrite its input file; choose another -o")
     try:
-        with load(args.input) as run:
-            alt = load(args.compare) if args.compare else None
-            try:
-                page = build_report(run, args.lang, alt)
-            finally:
-                if alt is not None:
-                    alt.close()
+        if is_sweep_file(args.input):
+            if args.compare:
+                return fail(prog, "--compare takes two run files; a sweep file holds its own comparisons")
+            with load_sweep(args.input) as sw:
+                page = build_sweep_report(sw, args.lang)
+        else:
+            with load(args.input) as run:
+                alt = load(args.compare) if args.compare else None
+                try:
+                    page = build_report(run, args.lang, alt)
+                finally:
+                    if alt is not None:
+                        alt.close()
     except (ZonesimFileError, CompareError) as exc:
         return fail(prog, str(exc))
     try:

@@ -84,6 +84,15 @@ std::string step_value(const Setting& s, double current) {
   return buf;
 }
 
+// Left-aligned in `width` terminal columns: CJK characters (3-byte UTF-8 here: 亿, 万, 亩, 元)
+// take two columns, so printf's byte count would misalign the table.
+std::string cell(const std::string& text, int width) {
+  int columns = 0;
+  for (unsigned char c : text)
+    if ((c & 0xC0) != 0x80) columns += c >= 0xE0 ? 2 : 1;
+  return text + std::string(static_cast<std::size_t>(std::max(1, width - columns)), ' ');
+}
+
 double mean_total(const Scenario& s, const Ensemble& e, Ind ind, bool over_years) {
   const int all = static_cast<int>(s.zones.size());
   double sum = 0;
@@ -100,8 +109,8 @@ double mean_total(const Scenario& s, const Ensemble& e, Ind ind, bool over_years
 
 int cmd_effects(const std::vector<std::string>& args) {
   po::options_description opts(
-      "zonesim effects SCENARIO.yaml [options]\n\nMoves each lever one step from its value in the scenario "
-      "(half as much again, or a modest amount where it is zero) with the same seed, and prints the change in "
+      "zonesim effects SCENARIO.yaml [options]\n\nMoves each lever one step from its value in the scenario, "
+      "zone by zone (half as much again, or a modest amount where it is zero) with the same seed, and prints the change in "
       "the lever's channel indicator (last year, all zones), in each target's probability and in budget "
       "spending over the horizon.\n\nOptions");
   opts.add_options()("help,h", "show this help")("replications,r", po::value<int>(), "replications per run")(
@@ -147,23 +156,35 @@ int cmd_effects(const std::vector<std::string>& args) {
 
   std::printf("lever effects in %s (%d replications, seed %llu; each lever moved alone)\n\n", sc.name.c_str(),
               sc.replications, static_cast<unsigned long long>(sc.seed));
-  std::printf("%-32s %-14s %-28s %12s %12s", "lever", "to", "channel indicator (last year)", "baseline", "change");
+  std::printf("%s%s%s%12s %12s", cell("lever", 33).c_str(), cell("to", 16).c_str(),
+              cell("channel indicator (last year)", 29).c_str(), "baseline", "change");
   for (const auto& t : sc.targets) std::printf(" %10s", ("P " + t.id).substr(0, 10).c_str());
   std::printf(" %14s\n", "budget 亿元");
   for (std::size_t l = 0; l < kLeverCount; ++l) {
     if (g_cancel.load()) return kRunFailed;
     const Setting& s = lever_settings()[l];
     if (!only.empty() && std::find(only.begin(), only.end(), std::string(s.key)) == only.end()) continue;
-    // The region-wide value in the last year stands for the lever's current setting.
-    const double current = sc.levers[l].at(sc.end_year);
-    const std::string to = step_value(s, current);
+    // Each zone's lever moves one step from its own value in the last year: a zone that sets the
+    // lever itself (e.g. 100 talent apartments a year) is stepped from that value, not from the
+    // region-wide one. `to` shows the new values, zone by zone ("150/60") where they differ.
+    const std::string region_to = step_value(s, sc.levers[l].at(sc.end_year));
     LoadOptions alt = lo;
-    alt.overrides.push_back("levers." + std::string(s.key) + "=" + to);
-    for (const auto& z : sc.zones)
-      if (z.lever_overrides[l]) alt.overrides.push_back("zones." + z.id + ".levers." + std::string(s.key) + "=" + to);
+    alt.overrides.push_back("levers." + std::string(s.key) + "=" + region_to);
+    std::string to;
+    bool per_zone = false;
+    for (std::size_t z = 0; z < sc.zones.size(); ++z) {
+      std::string zone_to = region_to;
+      if (sc.zones[z].lever_overrides[l]) {
+        zone_to = step_value(s, sc.lever(z, static_cast<Lever>(l)).at(sc.end_year));
+        alt.overrides.push_back("zones." + sc.zones[z].id + ".levers." + std::string(s.key) + "=" + zone_to);
+      }
+      per_zone = per_zone || zone_to != region_to;
+      to += (z ? "/" : "") + zone_to;
+    }
+    if (!per_zone) to = region_to;
     LoadResult r = load_scenario_file(path, alt);
     if (!r.scenario) {
-      std::printf("%-32s %-14s (not valid here: %s)\n", std::string(s.key).c_str(), to.c_str(),
+      std::printf("%s%s(not valid here: %s)\n", cell(std::string(s.key), 33).c_str(), cell(to, 16).c_str(),
                   r.diagnostics.items().front().message.c_str());
       continue;
     }
@@ -173,9 +194,9 @@ int cmd_effects(const std::vector<std::string>& args) {
     const auto& info = indicator_info(ind);
     const double b = to_display(info.dim, mean_total(sc, e0, ind, false));
     const double a = to_display(info.dim, mean_total(*r.scenario, e1, ind, false));
-    std::printf("%-32s %-14s %-28s %12.4g %+12.4g", std::string(s.key).c_str(), to.c_str(),
-                (std::string(info.key) + (dim_display_unit(info.dim).empty() ? "" : " (" + std::string(dim_display_unit(info.dim)) + ")")).c_str(),
-                b, a - b);
+    const std::string unit(dim_display_unit(info.dim));
+    std::printf("%s%s%s%12.4g %+12.4g", cell(std::string(s.key), 33).c_str(), cell(to, 16).c_str(),
+                cell(std::string(info.key) + (unit.empty() ? "" : " (" + unit + ")"), 29).c_str(), b, a - b);
     for (std::size_t k = 0; k < t0.size(); ++k) std::printf(" %+10.3f", t1[k].probability - t0[k].probability);
     const double spent1 = mean_total(*r.scenario, e1, Ind::budget_spent, true) * r.scenario->years();
     std::printf(" %+14.3f\n", (spent1 - spent0) / 1e8);

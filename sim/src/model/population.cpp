@@ -200,15 +200,56 @@ void generate_population(Run& run) {
                  ((f.flags[id] & kForeign) ? 2.0 : 0.8) * (0.5 + rng.uniform());
       f.export_share[id] = static_cast<float>(std::clamp(x, 0.0, 1.0));
     }
+    // When the certified firms' R&D alone exceeds the stated R&D (few, large certified firms: a
+    // zone scaled down to a handful of them), they are brought toward 1.05 x their thresholds,
+    // the least a certified firm spends here, leaving 20 % of the stated R&D to the others where
+    // the thresholds allow it. Otherwise the draws stand.
+    if (ht_rd > field(ZoneField::base_rd)) {
+      double floor_rd = 0;
+      for (std::size_t i = 0; i < n; ++i)
+        if (is_ht[i]) floor_rd += 1.05 * certification_rd_threshold(size[i]) * size[i];
+      const double goal = std::max(floor_rd, 0.8 * field(ZoneField::base_rd));
+      const double keep = ht_rd > floor_rd ? (goal - floor_rd) / (ht_rd - floor_rd) : 0.0;
+      ht_rd = 0;
+      for (std::size_t i = 0; i < n; ++i)
+        if (is_ht[i]) {
+          const double floor_rho = 1.05 * certification_rd_threshold(size[i]);
+          rho[i] = floor_rho + keep * (rho[i] - floor_rho);
+          ht_rd += rho[i] * size[i];
+        }
+    }
     // R&D: high-tech firms meet their certification threshold; other performers are scaled so
     // that the zone's R&D equals base_rd (when the high-tech firms alone do not exceed it).
     double want_other = field(ZoneField::base_rd) - ht_rd;
     double k_rd = (other_rd_raw > 0 && want_other > 0) ? want_other / other_rd_raw : 0.0;
+    // Intensities are capped at 30 %: where the scale pushes some performers past the cap (few,
+    // small performers in a zone of a handful of firms), the scale is found by bisection so that
+    // the capped R&D still sums to the stated total, and when even every performer at the cap
+    // falls short, the other firms join at their sector's propensity.
+    constexpr double kMaxIntensity = 0.3;
+    auto capped_other = [&](double k) {
+      double sum = 0;
+      for (std::size_t i = 0; i < n; ++i)
+        if (!is_ht[i]) sum += std::min(rho[i] * k, kMaxIntensity) * size[i];
+      return sum;
+    };
+    if (want_other > 0 && capped_other(k_rd) < want_other * (1 - 1e-9)) {
+      if (capped_other(1e300) < want_other)
+        for (std::size_t i = 0; i < n; ++i)
+          if (!is_ht[i] && rho[i] == 0) rho[i] = run.sector(f.sector[first + i], SectorField::rd_propensity);
+      double lo = 0, hi = 1;
+      while (capped_other(hi) < want_other && hi < 1e300) hi *= 2;
+      for (int it = 0; it < 100; ++it) {
+        const double mid = 0.5 * (lo + hi);
+        (capped_other(mid) < want_other ? lo : hi) = mid;
+      }
+      k_rd = hi;
+    }
     double out_sum = 0, va_raw = 0, labour_raw = 0, capital_sum = 0, energy_w = 0;
     for (std::size_t i = 0; i < n; ++i) {
       std::size_t id = first + i;
       if (!is_ht[i]) rho[i] *= k_rd;
-      rho[i] = std::min(rho[i], 0.3);
+      rho[i] = std::min(rho[i], kMaxIntensity);
       f.rd_intensity[id] = rho[i];
       const std::size_t s = f.sector[id];
       const double y = f.output[id];

@@ -66,6 +66,28 @@ TEST_CASE("a sweep file error names file, line, column and the nearest key") {
   CHECK_FALSE(fs::exists(tmp.file("x.h5")));
 }
 
+TEST_CASE("a sweep file's YAML mistakes get the scenario files' located messages") {
+  TempDir tmp;
+  const std::string base = "base: " + source_path("scenarios/demo.yaml") + "\n";
+  struct Case {
+    std::string text, where, message;
+  };
+  const Case cases[] = {
+      {base + "factors:\n\t- key: levers.rd_subsidy_rate\n", ":3:1: error: ", "tab character used for indentation"},
+      {base + "design: {type: lhs, points: 4}},\n", ":2:", "YAML syntax error"},
+      {base + "---\n" + base, ":2:1: error: ", "the file holds 2 YAML documents; a sweep file holds one"},
+  };
+  for (const auto& c : cases) {
+    const std::string f = tmp.write("bad.yaml", c.text);
+    auto r = run_zonesim("sweep " + f + " -q -o " + tmp.file("x.h5"));
+    INFO(c.text << "\n" << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains(f + c.where));
+    CHECK_THAT(r.err, Catch::Contains(c.message));
+    CHECK_FALSE(fs::exists(tmp.file("x.h5")));
+  }
+}
+
 TEST_CASE("a Sobol sweep writes runs, points and sensitivity indices, the same for any thread count") {
   TempDir tmp;
   std::string f = small_sweep(tmp, "{type: sobol, base_samples: 4}");

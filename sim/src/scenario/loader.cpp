@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "tree.hpp"
+#include "yaml_document.hpp"
 #include "zonesim/scenario.hpp"
 
 namespace zonesim {
@@ -190,7 +191,7 @@ Diagnostic syntax_error(const std::string& text, const std::string& file_name,
   const std::string& m = e.msg;
   if (dynamic_cast<const YAML::DeepRecursion*>(&e)) {
     d.message = "values nested more than " + std::to_string(kMaxDepth) + " levels deep";
-    d.hint = "a scenario is a few levels of keys; check for unclosed or repeated brackets";
+    d.hint = "the file is a few levels of keys deep; check for unclosed or repeated brackets";
   } else if (m == YAML::ErrorMsg::END_OF_MAP_FLOW || m == YAML::ErrorMsg::END_OF_SEQ_FLOW) {
     const bool map = m == YAML::ErrorMsg::END_OF_MAP_FLOW;
     auto [line, column] = open_bracket_before(text, static_cast<std::size_t>(std::max(e.mark.pos, 0)));
@@ -272,9 +273,13 @@ std::string text_at(const std::string& text, const YAML::Mark& m) {
 }
 
 // Parses text into a Node; reports syntax errors (and tab indentation) located in `file`.
-std::optional<Node> parse_yaml(const std::string& text, const std::string& file_name,
-                               Diagnostics& diags) {
-  auto file = std::make_shared<const std::string>(file_name);
+}  // namespace
+
+namespace detail {
+
+std::optional<YAML::Node> load_one_document(const std::string& text, const std::string& file_name,
+                                            Diagnostics& diags, const std::string& kind,
+                                            const std::string& split_hint) {
   // YAML forbids tabs for indentation; yaml-cpp's own message for them is obscure.
   {
     int line = 1;
@@ -300,7 +305,6 @@ std::optional<Node> parse_yaml(const std::string& text, const std::string& file_
   }
   // Documents are counted first with a scan that cannot hang (see scan_documents); only the
   // first one is built.
-  YAML::Node document;
   try {
     const DocumentStarts starts = scan_documents(text);
     if (starts.stalled()) {
@@ -317,17 +321,30 @@ std::optional<Node> parse_yaml(const std::string& text, const std::string& file_
     if (starts.marks.size() > 1) {
       const YAML::Mark m = starts.marks[1];
       diags.add({file_name, m.line + 1, m.column + 1, "",
-                 "the file holds " + std::to_string(starts.marks.size()) +
-                     " YAML documents; a scenario file holds one",
-                 "remove the `---` line(s) and keep one scenario per file (use `extends:` to "
-                 "share a base)"});
+                 "the file holds " + std::to_string(starts.marks.size()) + " YAML documents; a " +
+                     kind + " holds one",
+                 split_hint});
       return std::nullopt;
     }
-    document = YAML::Load(text);
+    return YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     diags.add(syntax_error(text, file_name, e));
     return std::nullopt;
   }
+}
+
+}  // namespace detail
+
+namespace {
+
+std::optional<Node> parse_yaml(const std::string& text, const std::string& file_name,
+                               Diagnostics& diags) {
+  auto file = std::make_shared<const std::string>(file_name);
+  std::optional<YAML::Node> loaded = detail::load_one_document(
+      text, file_name, diags, "scenario file",
+      "remove the `---` line(s) and keep one scenario per file (use `extends:` to share a base)");
+  if (!loaded) return std::nullopt;
+  const YAML::Node document = *loaded;
   if (document.IsNull()) {
     diags.add({file_name, 1, 0, "", "the file holds no settings",
                "a scenario needs at least `name:`, `sectors:` and `zones:`, or "

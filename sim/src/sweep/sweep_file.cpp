@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "../scenario/yaml_document.hpp"
 #include "zonesim/registry.hpp"
 #include "zonesim/sweep.hpp"
 
@@ -195,13 +196,10 @@ SweepLoadResult load_sweep_file(const std::string& path) {
   SweepSpec s;
   s.file = path;
   s.text = buf.str();
-  YAML::Node root;
-  try {
-    root = YAML::Load(s.text);
-  } catch (const YAML::ParserException& e) {
-    diags.add({path, e.mark.line + 1, e.mark.column + 1, "", "YAML syntax error: " + e.msg, ""});
-    return result;
-  }
+  std::optional<YAML::Node> loaded = detail::load_one_document(
+      s.text, path, diags, "sweep file", "remove the `---` line(s) and keep one sweep per file");
+  if (!loaded) return result;
+  YAML::Node root = *loaded;
   if (!root.IsMap()) {
     diags.add({path, 1, 1, "", "a sweep file is a mapping with base, factors, design, ...",
                "see docs/sweeps.md"});

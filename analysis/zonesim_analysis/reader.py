@@ -68,8 +68,10 @@ def _number(value):
     return value
 
 
-class Run:
-    """One zonesim output file, opened read-only. Use as a context manager or call close()."""
+class ZonesimFile:
+    """A zonesim HDF5 file opened read-only (a run or a sweep). Subclasses check the kind in
+    `_check` and read what they need in `_read`; bad input raises ZonesimFileError. Use as a
+    context manager or call close()."""
 
     def __init__(self, path: str):
         self.path = os.fspath(path)
@@ -85,8 +87,10 @@ class Run:
         except OSError as exc:
             raise ZonesimFileError(f"{self.path}: cannot open ({exc})") from exc
         try:
+            self.meta = {k: (_text(v) if isinstance(v, (bytes, str)) else _number(v))
+                         for k, v in self._f.attrs.items()}
             self._check()
-            self._read_dims()
+            self._read()
         except ZonesimFileError:
             self._f.close()
             raise
@@ -94,21 +98,20 @@ class Run:
             self._f.close()
             raise ZonesimFileError(f"{self.path}: damaged or incomplete zonesim file ({exc})") from exc
 
-    # ---- opening ---------------------------------------------------------------------------
-
-    def _check(self) -> None:
-        attrs = self._f.attrs
-        if "format_version" not in attrs or "indicators" not in self._f:
-            raise ZonesimFileError(
-                f"{self.path} is an HDF5 file but not a zonesim output file (no format_version attribute)"
-            )
-        version = int(attrs["format_version"])
+    def _check_version(self) -> None:
+        version = int(self._f.attrs["format_version"])
         if version != FORMAT_VERSION:
             raise ZonesimFileError(
                 f"{self.path} has format_version {version}; this zonesim_analysis reads format_version "
                 f"{FORMAT_VERSION} (use the zonesim release that wrote the file)"
             )
         self.format_version = version
+
+    def _check(self) -> None:
+        raise NotImplementedError
+
+    def _read(self) -> None:
+        raise NotImplementedError
 
     def _strings(self, name: str) -> list:
         if name not in self._f:
@@ -118,9 +121,36 @@ class Run:
             return []
         return [_text(x) for x in ds.asstr()[()]]
 
+    def close(self) -> None:
+        self._f.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def h5(self):
+        """The underlying h5py.File (read-only)."""
+        return self._f
+
+
+class Run(ZonesimFile):
+    """One zonesim run file (`zonesim run`)."""
+
+    def _check(self) -> None:
+        if "format_version" not in self._f.attrs or "indicators" not in self._f:
+            raise ZonesimFileError(
+                f"{self.path} is an HDF5 file but not a zonesim output file (no format_version attribute)"
+            )
+        self._check_version()
+
+    def _read(self) -> None:
+        self._read_dims()
+
     def _read_dims(self) -> None:
         f = self._f
-        self.meta = {k: (_text(v) if isinstance(v, (bytes, str)) else _number(v)) for k, v in f.attrs.items()}
         self.years = [int(y) for y in f["dims/year"][()]]
         self.replications = [int(r) for r in f["dims/replication"][()]]
         self.zones = self._strings("dims/zone")
@@ -131,20 +161,6 @@ class Run:
         self.spending_keys = self._strings("dims/spending") or sorted(f["spending"].keys())
         self.indicator_keys = list(f["indicators"].keys())
         self.kind = self.meta.get("kind", "run")
-
-    def close(self) -> None:
-        self._f.close()
-
-    def __enter__(self) -> "Run":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    @property
-    def h5(self):
-        """The underlying h5py.File (read-only)."""
-        return self._f
 
     # ---- descriptions ----------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from typing import Dict, List, Optional
 import numpy as np
 
 from .common import fmt
-from .reader import FORMAT_VERSION, ZonesimFileError, _h5py, _text
+from .reader import ZonesimFile, ZonesimFileError, _h5py, _text
 
 
 def is_sweep_file(path: str) -> bool:
@@ -22,61 +22,31 @@ def is_sweep_file(path: str) -> bool:
         return _text(f.attrs.get("kind", "")) == "sweep"
 
 
-class Sweep:
+class Sweep(ZonesimFile):
     """An open sweep file. Values are in display units (as stored)."""
 
-    def __init__(self, path: str):
-        self.path = path
-        h5py = _h5py()
-        try:
-            self._f = h5py.File(path, "r")
-        except OSError as exc:
-            raise ZonesimFileError(f"{path}: cannot open ({exc})") from exc
-        try:
-            attrs = self._f.attrs
-            if _text(attrs.get("kind", "")) != "sweep" or "format_version" not in attrs:
-                raise ZonesimFileError(f"{path} is not a zonesim sweep file (no kind = \"sweep\" attribute)")
-            if int(attrs["format_version"]) != FORMAT_VERSION:
-                raise ZonesimFileError(f"{path} has format_version {int(attrs['format_version'])}; this "
-                                       f"zonesim_analysis reads format_version {FORMAT_VERSION}")
-            self.meta = {k: _text(v) if isinstance(v, (bytes, str)) else v.item() if hasattr(v, "item") else v
-                         for k, v in attrs.items()}
-            self.factors = self._strings("design/factor")
-            self.factor_units = self._strings("design/unit")
-            self.factor_low = self._f["design/low"][()]
-            self.factor_high = self._f["design/high"][()]
-            self.factor_values = self._strings("design/values")
-            self.matrix = self._f["design/matrix"][()]
-            self.done = self._f["points/done"][()].astype(bool)
-            self.outputs = self._strings("outputs/name")
-            self.output_units = self._strings("outputs/unit")
-            self.target_ids = self._strings("targets/id")
-            self.target_units = self._strings("targets/unit")
-        except ZonesimFileError:
-            self._f.close()
-            raise
-        except (KeyError, ValueError) as exc:
-            self._f.close()
-            raise ZonesimFileError(f"{path}: damaged or incomplete sweep file ({exc})") from exc
+    def _check(self) -> None:
+        if self.meta.get("kind") != "sweep" or "format_version" not in self.meta:
+            raise ZonesimFileError(f"{self.path} is not a zonesim sweep file (no kind = \"sweep\" attribute)")
+        self._check_version()
+
+    def _read(self) -> None:
+        f = self._f
         self.design = str(self.meta.get("design", "?"))
-
-    def _strings(self, name: str) -> List[str]:
-        if name not in self._f:
-            return []
-        return [_text(x) for x in self._f[name].asstr()[()]]
-
-    def close(self) -> None:
-        self._f.close()
-
-    def __enter__(self) -> "Sweep":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    @property
-    def h5(self):
-        return self._f
+        self.factors = self._strings("design/factor")
+        self.factor_units = self._strings("design/unit")
+        self.factor_low = f["design/low"][()]
+        self.factor_high = f["design/high"][()]
+        values = self._strings("design/values")
+        # Word-list factors ("a|b|c"); an empty list for numeric factors.
+        self.factor_words = [[w for w in (values[i] if i < len(values) else "").split("|") if w]
+                             for i in range(len(self.factors))]
+        self.matrix = f["design/matrix"][()]
+        self.done = f["points/done"][()].astype(bool)
+        self.outputs = self._strings("outputs/name")
+        self.output_units = self._strings("outputs/unit")
+        self.target_ids = self._strings("targets/id")
+        self.target_units = self._strings("targets/unit")
 
     def target_labels(self, lang: str) -> List[str]:
         return self._strings("targets/label_zh" if lang == "zh" else "targets/label_en")
@@ -103,21 +73,20 @@ class Sweep:
             return self.output_units[self.outputs.index(name)]
         return "亿元" if name == "budget_cost" else "1"
 
-    def sobol(self) -> Optional[dict]:
-        if "sensitivity/sobol/S1" not in self._f:
+    def _indices(self, method: str, keys) -> Optional[dict]:
+        """The sensitivity indices of `method` ("sobol", "morris"), or None when not computed."""
+        if f"sensitivity/{method}" not in self._f:
             return None
-        g = self._f["sensitivity/sobol"]
-        d = {k: g[k][()] for k in ("S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high", "variance")}
+        g = self._f[f"sensitivity/{method}"]
+        d = {k: g[k][()] for k in keys}
         d["quantity"] = self._strings("sensitivity/quantity")
         return d
 
+    def sobol(self) -> Optional[dict]:
+        return self._indices("sobol", ("S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high", "variance"))
+
     def morris(self) -> Optional[dict]:
-        if "sensitivity/morris/mu_star" not in self._f:
-            return None
-        g = self._f["sensitivity/morris"]
-        d = {k: g[k][()] for k in ("mu", "mu_star", "sigma")}
-        d["quantity"] = self._strings("sensitivity/quantity")
-        return d
+        return self._indices("morris", ("mu", "mu_star", "sigma"))
 
     def optimize(self) -> Optional[dict]:
         if "optimize/frontier" not in self._f:
@@ -137,17 +106,17 @@ class Sweep:
 
     def factor_value_text(self, i: int, v: float) -> str:
         """A factor value as the user wrote it: a word for word lists, else number and unit."""
-        words = [w for w in self.factor_values[i].split("|") if w] if i < len(self.factor_values) else []
+        words = self.factor_words[i]
         if words:
-            return words[int(round(v))] if 0 <= int(round(v)) < len(words) else fmt(v)
+            k = int(round(v))
+            return words[k] if 0 <= k < len(words) else fmt(v)
         unit = self.factor_units[i]
         return fmt(v) + ("" if unit in ("", "1", "count") else " " + unit)
 
     def factor_value_exact(self, i: int, v: float) -> str:
         """A factor value for --set, at full precision (a word for word lists)."""
-        words = [w for w in self.factor_values[i].split("|") if w] if i < len(self.factor_values) else []
-        if words:
-            return words[int(round(v))]
+        if self.factor_words[i]:
+            return self.factor_words[i][int(round(v))]
         unit = self.factor_units[i]
         return repr(float(v)) + ("" if unit in ("", "1", "count") else unit)
 
@@ -370,7 +339,7 @@ def build_sweep_report(sw: Sweep, lang: str = "en") -> str:
     # Factors.
     rows = []
     for i, f in enumerate(sw.factors):
-        words = [w for w in sw.factor_values[i].split("|") if w] if i < len(sw.factor_values) else []
+        words = sw.factor_words[i]
         rng = ", ".join(words) if words else f"{fmt(sw.factor_low[i])} – {fmt(sw.factor_high[i])}"
         unit = sw.factor_units[i] if not words else ""
         rows.append(f"<tr><td>{_esc(f)}</td><td>{_esc(unit)}</td><td>{_esc(rng)}</td></tr>")

@@ -16,34 +16,32 @@ TMP = None
 SOBOL = GRID = OPT = None
 
 
+SUBSIDY = "  - key: levers.rd_subsidy_rate\n    range: [\"0 %\", \"40 %\"]\n"
+QUOTA = "  - key: levers.land_quota_mu\n    range: [400 mu, 2500 mu]\n"
+ATTRACTION = "  - key: levers.attraction_budget\n    range: [0 亿元, 2 亿元]\n"
+
+
+def run_sweep(command, name, factors, settings):
+    """Writes a sweep of demo.yaml over `factors` with `settings` and runs `zonesim COMMAND`."""
+    sweep_file = os.path.join(TMP.name, name + ".yaml")
+    with open(sweep_file, "w", encoding="utf-8") as fh:
+        fh.write(f"base: {support.DEMO}\nfactors:\n" + "".join(factors) + settings)
+    out = os.path.join(TMP.name, name + ".h5")
+    support.zonesim(command, sweep_file, "-o", out, "-q")
+    return out
+
+
 def setUpModule():
     global TMP, SOBOL, GRID, OPT
     TMP = support.tempdir("zonesim-sweep-report-")
-    d = TMP.name
-    SOBOL = os.path.join(d, "sobol.h5")
+    SOBOL = os.path.join(TMP.name, "sobol.h5")
     support.zonesim("sweep", os.path.join(support.SOURCE_DIR, "scenarios", "demo-sweep.yaml"), "-o", SOBOL, "-q")
-    grid_file = os.path.join(d, "grid.yaml")
-    with open(grid_file, "w", encoding="utf-8") as fh:
-        fh.write(f"base: {support.DEMO}\n"
-                 "factors:\n"
-                 "  - key: levers.rd_subsidy_rate\n    range: [\"0 %\", \"40 %\"]\n"
-                 "  - key: levers.attraction_budget\n    range: [0 亿元, 2 亿元]\n"
-                 "design: {type: grid, levels: 3}\nreplications: 4\nseed: 3\n")
-    GRID = os.path.join(d, "grid.h5")
-    support.zonesim("sweep", grid_file, "-o", GRID, "-q")
+    GRID = run_sweep("sweep", "grid", [SUBSIDY, ATTRACTION], "design: {type: grid, levels: 3}\nreplications: 4\nseed: 3\n")
     # demo.yaml's high-tech share target (55 %) is out of reach: the search requires the other two.
-    opt_file = os.path.join(d, "opt.yaml")
-    with open(opt_file, "w", encoding="utf-8") as fh:
-        fh.write(f"base: {support.DEMO}\n"
-                 "factors:\n"
-                 "  - key: levers.rd_subsidy_rate\n    range: [\"0 %\", \"40 %\"]\n"
-                 "  - key: levers.land_quota_mu\n    range: [400 mu, 2500 mu]\n"
-                 "  - key: levers.attraction_budget\n    range: [0 亿元, 2 亿元]\n"
-                 "design: optimize\nreplications: 4\nseed: 7\n"
-                 "optimize: {probability: 0.5, initial_points: 12, rounds: 2, points_per_round: 6,\n"
-                 "           targets: [output, rd_intensity]}\n")
-    OPT = os.path.join(d, "opt.h5")
-    support.zonesim("optimize", opt_file, "-o", OPT, "-q")
+    OPT = run_sweep("optimize", "opt", [SUBSIDY, QUOTA, ATTRACTION],
+                    "design: optimize\nreplications: 4\nseed: 7\n"
+                    "optimize: {probability: 0.5, initial_points: 12, rounds: 2, points_per_round: 6,\n"
+                    "           targets: [output, rd_intensity]}\n")
 
 
 def tearDownModule():

@@ -12,6 +12,8 @@ namespace zonesim::detail {
 namespace {
 
 constexpr double kSizeTailAlpha = 1.05;     // Zipf-like upper tail of output (Axtell 2001)
+// A certified firm's R&D intensity in the base year: 1.05-1.55 x its certification threshold.
+constexpr double kCertifiedRdMin = 1.05, kCertifiedRdSpread = 0.5;
 constexpr double kProductivitySigma = 0.55; // log TFP dispersion: 90/10 ratio ~ 4 (Hsieh-Klenow)
 constexpr double kSizeProductivityCorr = 0.3;
 constexpr double kLabourProductivityElasticity = 0.7;  // labour saved by productivity
@@ -185,7 +187,7 @@ void generate_population(Run& run) {
       if (rng.bernoulli(field(ZoneField::foreign_firm_share))) f.flags[id] |= kForeign;
       bool performer = is_ht[i] || rng.bernoulli(y >= kAboveSizeRevenue ? 0.6 : 0.25);
       if (is_ht[i]) {
-        rho[i] = certification_rd_threshold(y) * (1.05 + 0.5 * rng.uniform());  // mean 1.3 x threshold
+        rho[i] = certification_rd_threshold(y) * (kCertifiedRdMin + kCertifiedRdSpread * rng.uniform());  // mean 1.3 x threshold
         ht_rd += rho[i] * y;
         f.cert_until[id] = static_cast<std::int16_t>(base + static_cast<int>(rng.uniform() * 3.0));
         f.last_innovation[id] = static_cast<std::int16_t>(base - static_cast<int>(rng.uniform() * 2.0));
@@ -201,22 +203,22 @@ void generate_population(Run& run) {
       f.export_share[id] = static_cast<float>(std::clamp(x, 0.0, 1.0));
     }
     // When the certified firms' R&D alone exceeds the stated R&D (few, large certified firms: a
-    // zone scaled down to a handful of them), they are brought toward 1.05 x their thresholds,
+    // zone scaled down to a handful of them), they are brought toward kCertifiedRdMin x their thresholds,
     // the least a certified firm spends here, leaving 20 % of the stated R&D to the others where
     // the thresholds allow it. Otherwise the draws stand.
     if (ht_rd > field(ZoneField::base_rd)) {
       double floor_rd = 0;
       for (std::size_t i = 0; i < n; ++i)
-        if (is_ht[i]) floor_rd += 1.05 * certification_rd_threshold(size[i]) * size[i];
+        if (is_ht[i]) floor_rd += kCertifiedRdMin * certification_rd_threshold(size[i]) * size[i];
       const double goal = std::max(floor_rd, 0.8 * field(ZoneField::base_rd));
       const double keep = ht_rd > floor_rd ? (goal - floor_rd) / (ht_rd - floor_rd) : 0.0;
       ht_rd = 0;
-      for (std::size_t i = 0; i < n; ++i)
-        if (is_ht[i]) {
-          const double floor_rho = 1.05 * certification_rd_threshold(size[i]);
-          rho[i] = floor_rho + keep * (rho[i] - floor_rho);
-          ht_rd += rho[i] * size[i];
-        }
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!is_ht[i]) continue;
+        const double floor_rho = kCertifiedRdMin * certification_rd_threshold(size[i]);
+        rho[i] = floor_rho + keep * (rho[i] - floor_rho);
+        ht_rd += rho[i] * size[i];
+      }
     }
     // R&D: high-tech firms meet their certification threshold; other performers are scaled so
     // that the zone's R&D equals base_rd (when the high-tech firms alone do not exceed it).

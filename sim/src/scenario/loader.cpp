@@ -272,7 +272,6 @@ std::string text_at(const std::string& text, const YAML::Mark& m) {
                      std::min<std::size_t>(end - static_cast<std::size_t>(m.pos), 20));
 }
 
-// Parses text into a Node; reports syntax errors (and tab indentation) located in `file`.
 }  // namespace
 
 namespace detail {
@@ -337,6 +336,7 @@ std::optional<YAML::Node> load_one_document(const std::string& text, const std::
 
 namespace {
 
+// Parses text into a Node; reports syntax errors (and tab indentation) located in `file`.
 std::optional<Node> parse_yaml(const std::string& text, const std::string& file_name,
                                Diagnostics& diags) {
   auto file = std::make_shared<const std::string>(file_name);
@@ -362,7 +362,6 @@ std::optional<Node> parse_yaml(const std::string& text, const std::string& file_
   return n;
 }
 
-// Loads a file and everything it extends, merged (child over base).
 // `node` without its lever settings (region-wide and per zone).
 Node without_levers(Node node) {
   auto drop = [](Node& map) {
@@ -378,8 +377,8 @@ Node without_levers(Node node) {
   return node;
 }
 
-// Reads `path` and the chain of files it extends, merged. `history` receives the same merge
-// without the levers of the extending files: the root file's levers are the policy the base
+// Reads `path` and the chain of files it extends, merged (child over base). Where there is a
+// chain, `history` receives the same merge without the levers of the extending files: the root file's levers are the policy the base
 // year was observed under, a variant's levers are a change of policy (ZoneSpec::base_year_levers).
 std::optional<Node> load_with_extends(const std::string& path, const std::string& shown_path,
                                       std::vector<std::string>& chain, Diagnostics& diags,
@@ -415,7 +414,7 @@ std::optional<Node> load_with_extends(const std::string& path, const std::string
   if (!node) return std::nullopt;
   const Node* ext = node->find("extends");
   if (!ext) {
-    history = node;
+    if (extends_at) history = node;  // the root of a chain of files: its levers are the history
     return node;
   }
   if (!ext->is_scalar() || ext->scalar.empty()) {
@@ -1390,15 +1389,15 @@ LoadResult finish(std::optional<Node> root, std::optional<Node> history, Diagnos
   }
   // Levers set by --set (a sweep, the planner's page) or by a file that extends another change
   // policy, not the base year's history (ZoneSpec::base_year_levers): the root file's levers are
-  // resolved once more, with the overrides of everything but levers.
+  // resolved once more, with the overrides of everything but levers. `history` comes from
+  // load_with_extends for a chain of files; for one file it is the file itself.
   std::vector<std::string> history_overrides;
   for (const auto& o : options.overrides) {
     const std::string key = o.substr(0, o.find('='));
     if (!key.starts_with("levers.") && key.find(".levers.") == std::string::npos)
       history_overrides.push_back(o);
   }
-  const bool policy_layered = texts.size() > 1 || history_overrides.size() != options.overrides.size();
-  if (!policy_layered) history.reset();
+  if (!history && history_overrides.size() != options.overrides.size()) history = *root;
   apply_overrides(*root, options.overrides, diags);
   Scenario sc;
   sc.file = file;
@@ -1516,8 +1515,7 @@ LoadResult load_scenario_text(const std::string& text, const std::string& name_f
                "extends is only available for scenario files", "save the scenario as a file"});
     root.reset();
   }
-  std::optional<Node> history = root;
-  return finish(std::move(root), std::move(history), std::move(diags), options, name_for_errors, {text});
+  return finish(std::move(root), std::nullopt, std::move(diags), options, name_for_errors, {text});
 }
 
 }  // namespace zonesim

@@ -109,7 +109,7 @@ TEST_CASE("broken: misspelt sector in a zone's sector_shares") {
 
 TEST_CASE("broken: zone id that is not a lower-case word") {
   auto d = only_error("bad_zone_id.yaml");
-  CHECK(where(d) == "bad_zone_id.yaml:3:3");
+  CHECK(where(d) == "bad_zone_id.yaml:4:3");
   CHECK(d.message == "\"North Zone\" is not a valid zone id");
   CHECK(d.hint == "use lower-case letters, digits, '-' and '_' (\"all\" is reserved)");
 }

@@ -40,4 +40,10 @@ std::string json_escape(const std::string& s);
 // Nearest candidate by edit distance, or empty when nothing is close enough to suggest.
 std::string nearest_word(const std::string& word, const std::vector<std::string>& candidates);
 
+// The hint for an unknown name (a misspelt key, zone, sector ...): `did you mean "x"?` when a
+// candidate is close, otherwise `<list_intro>: a, b, c` (at most 20 names shown). Scenario
+// files, --set, variants and sweep files all say it this way.
+std::string unknown_name_hint(const std::string& word, const std::vector<std::string>& candidates,
+                              const std::string& list_intro);
+
 }  // namespace zonesim

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -116,6 +117,12 @@ struct LoadResult {
 LoadResult load_scenario_file(const std::string& path, const LoadOptions& options = {});
 LoadResult load_scenario_text(const std::string& text, const std::string& name_for_errors,
                               const LoadOptions& options = {});
+
+// A seed as written in a scenario, --set, --seed or a sweep file: a whole number 0 .. 2^64-1,
+// read exactly (a double holds only 53 bits). Nothing when it is not one.
+std::optional<std::uint64_t> parse_seed(std::string_view text);
+// "valid: 0 to 18446744073709551615 (a whole number)", the hint for a bad seed.
+std::string seed_range_hint();
 
 // Memory a run would need (bytes), used to refuse impossible scenarios up front.
 double estimated_memory_bytes(const Scenario& s, int threads);

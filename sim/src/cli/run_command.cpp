@@ -24,7 +24,7 @@ int cmd_run(const std::vector<std::string>& args) {
       ("help,h", "show this help")
       ("output,o", po::value<std::string>(), "output file (default: out/<scenario name>.h5)")
       ("replications,r", po::value<int>(), "number of replications (overrides the scenario)")
-      ("seed,s", po::value<unsigned long long>(), "random seed (overrides the scenario)")
+      ("seed,s", po::value<std::string>(), "random seed 0..18446744073709551615 (overrides the scenario)")
       ("threads,t", po::value<int>()->default_value(0), "worker threads (0: all cores); results do not depend on it")
       ("set", po::value<std::vector<std::string>>()->composing(), "override a scenario value: --set levers.rd_subsidy_rate=30% (repeatable)")
       ("force,f", "overwrite the output file if it exists")
@@ -49,7 +49,13 @@ int cmd_run(const std::vector<std::string>& args) {
     if (r < 1) throw UsageError("--replications must be at least 1");
     lo.overrides.push_back("replications=" + std::to_string(r));
   }
-  if (vm.count("seed")) lo.overrides.push_back("seed=" + std::to_string(vm["seed"].as<unsigned long long>()));
+  if (vm.count("seed")) {
+    // Read as text: program_options would turn "-1" into 2^64-1 and a double would round.
+    const std::string text = vm["seed"].as<std::string>();
+    const auto seed = parse_seed(text);
+    if (!seed) throw UsageError("--seed \"" + text + "\" is not a seed; " + seed_range_hint());
+    lo.overrides.push_back("seed=" + std::to_string(*seed));
+  }
   LoadResult loaded = load_scenario_file(path, lo);
   if (!loaded.scenario) {
     print_diagnostics(loaded.diagnostics);

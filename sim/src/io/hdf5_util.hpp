@@ -80,5 +80,12 @@ inline void dataset_string(hid_t parent, const std::string& name, const std::str
   check(H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &p), "string write");
 }
 
+// An unsigned 64-bit attribute (seeds: 0 .. 2^64-1 do not fit a signed one).
+inline void attr_u64(hid_t obj, const char* name, unsigned long long value) {
+  Hid space(H5Screate(H5S_SCALAR), H5Sclose);
+  if (H5Aexists(obj, name) > 0) H5Adelete(obj, name);
+  Hid a(H5Acreate2(obj, name, H5T_STD_U64LE, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  check(H5Awrite(a, H5T_NATIVE_ULLONG, &value), "attribute write");
+}
 
 }  // namespace zonesim::h5

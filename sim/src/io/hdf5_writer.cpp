@@ -92,7 +92,7 @@ void write_contents(hid_t file, const Scenario& s, const Ensemble& e,
   attr_string(file, "scenario_name", s.name);
   attr_string(file, "title_en", s.title_en);
   attr_string(file, "title_zh", s.title_zh);
-  attr_number(file, "seed", static_cast<long long>(s.seed));
+  attr_u64(file, "seed", s.seed);
   attr_number(file, "replications", static_cast<long long>(R));
   attr_number(file, "base_year", s.base_year);
   attr_number(file, "end_year", s.end_year);

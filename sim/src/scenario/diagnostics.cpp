@@ -96,4 +96,16 @@ std::string nearest_word(const std::string& word, const std::vector<std::string>
   return {};
 }
 
+std::string unknown_name_hint(const std::string& word, const std::vector<std::string>& candidates,
+                              const std::string& list_intro) {
+  if (std::string near = nearest_word(word, candidates); !near.empty())
+    return "did you mean \"" + near + "\"?";
+  std::string hint = list_intro + ": ";
+  constexpr std::size_t kShown = 20;
+  for (std::size_t i = 0; i < candidates.size() && i < kShown; ++i)
+    hint += (i ? ", " : "") + candidates[i];
+  if (candidates.size() > kShown) hint += ", ... (see `zonesim levers`)";
+  return hint;
+}
+
 }  // namespace zonesim

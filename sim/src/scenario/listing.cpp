@@ -40,6 +40,8 @@ std::string range_text(const Setting& s) {
     for (std::size_t i = 0; i < s.choices.size(); ++i) out += (i ? ", " : "") + std::string(s.choices[i]);
     return out;
   }
+  // The seed's range ends at 2^64-1, which a double would show as 1.84467e+19.
+  if (s.dim == Dim::count && s.max >= 0x1p64) return format_quantity(s.dim, s.min) + " .. 18446744073709551615";
   return format_quantity(s.dim, s.min) + " .. " + format_quantity(s.dim, s.max);
 }
 

@@ -5,6 +5,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <charconv>
+#include <limits>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -37,18 +39,11 @@ void detail::deep_merge(Node& base, const Node& over) {
 namespace {
 
 constexpr int kMaxYears = 100;
-
-std::string read_file(const std::string& path, bool& ok) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    ok = false;
-    return {};
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  ok = true;
-  return ss.str();
-}
+// Largest magnitude of a value with no range of its own (target values, thresholds, spreads),
+// in canonical units: 1e18 yuan is 10^10 亿元, far above any economy; it keeps every value and
+// what is computed from it finite.
+constexpr double kMaxMagnitude = 1e18;
+constexpr double kMaxLogSigma = 10.0;  // a lognormal's sigma of log; shipped scenarios use <= 1
 
 // ---- YAML -> Node ----------------------------------------------------------------------------
 
@@ -276,6 +271,43 @@ std::string text_at(const std::string& text, const YAML::Mark& m) {
 
 namespace detail {
 
+InputFile read_input_file(const std::string& path) {
+  namespace fs = std::filesystem;
+  InputFile r;
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);  // follows symlinks
+  if (ec || !fs::exists(st)) {
+    r.status = InputFile::Status::cannot_open;
+    r.problem = "no such file";
+    return r;
+  }
+  if (!fs::is_regular_file(st)) {
+    r.status = InputFile::Status::not_regular;
+    r.problem = fs::is_directory(st) ? "it is a directory, not a file"
+                                     : "it is not a regular file (a device, pipe or socket)";
+    return r;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    r.status = InputFile::Status::cannot_open;
+    r.problem = "cannot open it (check the permissions)";
+    return r;
+  }
+  // In chunks, stopping one byte past the limit: the file may grow after the check above.
+  char chunk[1 << 16];
+  while (r.text.size() <= kMaxInputFileBytes && in) {
+    in.read(chunk, sizeof chunk);
+    r.text.append(chunk, static_cast<std::size_t>(in.gcount()));
+  }
+  if (r.text.size() > kMaxInputFileBytes) {
+    r.status = InputFile::Status::too_large;
+    r.problem = "it is larger than 16 MiB, the limit for input files";
+    r.text.clear();
+    r.text.shrink_to_fit();
+  }
+  return r;
+}
+
 std::optional<YAML::Node> load_one_document(const std::string& text, const std::string& file_name,
                                             Diagnostics& diags, const std::string& kind,
                                             const std::string& split_hint) {
@@ -362,6 +394,49 @@ std::optional<Node> parse_yaml(const std::string& text, const std::string& file_
   return n;
 }
 
+// Mappings keyed by ids the scenario declares. A misspelt id in a variant or an override would
+// otherwise declare a new zone (sector, target) with default values and run it.
+struct IdMap {
+  const char* key;   // top-level key
+  const char* what;  // "zone"
+  bool variants;     // also refused in files that extend another (targets may be added there)
+};
+constexpr IdMap kIdMaps[] = {{"zones", "zone", true}, {"sectors", "sector", true}, {"targets", "target", false}};
+
+std::vector<std::string> ids_of(const Node* map) {
+  std::vector<std::string> ids;
+  if (map && map->is_map())
+    for (const auto& entry : map->map) ids.push_back(entry.first);
+  return ids;
+}
+
+// An id that the scenario does not declare: `unknown zone "x"`, with the nearest id.
+Diagnostic unknown_id(const IdMap& m, const std::string& id, const std::vector<std::string>& ids,
+                      const std::string& where_new) {
+  std::string hint = unknown_name_hint(id, ids, std::string("valid ") + m.key);
+  if (!hint.starts_with("did you mean")) hint += "; a new " + std::string(m.what) + " is declared " + where_new;
+  return {"", 0, 0, std::string(m.key) + "." + id, "unknown " + std::string(m.what) + " \"" + id + "\"", hint};
+}
+
+// Zones and sectors of `child` (a file that extends `base`) that `base` does not declare.
+void check_variant_ids(const Node& base, const Node& child, const std::string& base_name,
+                       Diagnostics& diags) {
+  for (const IdMap& m : kIdMaps) {
+    const Node* over = child.find(m.key);
+    const Node* have = base.find(m.key);
+    if (!m.variants || !over || !over->is_map() || !have || !have->is_map()) continue;
+    const std::vector<std::string> ids = ids_of(have);
+    for (const auto& [id, body] : over->map) {
+      if (have->find(id)) continue;
+      Diagnostic d = unknown_id(m, id, ids, "in the base scenario (" + base_name + "), not in a file that extends it");
+      d.file = body.file ? *body.file : std::string();
+      d.line = body.key_line;
+      d.column = body.key_column;
+      diags.add(std::move(d));
+    }
+  }
+}
+
 // `node` without its lever settings (region-wide and per zone).
 Node without_levers(Node node) {
   auto drop = [](Node& map) {
@@ -397,18 +472,21 @@ std::optional<Node> load_with_extends(const std::string& path, const std::string
                "a scenario may not extend itself, directly or through other files"});
     return std::nullopt;
   }
-  bool ok = false;
-  std::string text = read_file(path, ok);
-  if (!ok) {
+  detail::InputFile input = detail::read_input_file(path);
+  if (input.status != detail::InputFile::Status::ok) {
+    const bool missing = input.status == detail::InputFile::Status::cannot_open;
     if (extends_at) {
       diags.add({*extends_at->file, extends_at->line, extends_at->column, "extends",
-                 "cannot read base scenario \"" + extends_at->scalar + "\" (looked for " + path + ")",
+                 missing ? "cannot read base scenario \"" + extends_at->scalar + "\" (looked for " + path + ")"
+                         : "cannot use base scenario \"" + extends_at->scalar + "\": " + input.problem,
                  "extends: takes a path relative to the file that contains it"});
     } else {
-      diags.add({shown_path, 0, 0, "", "cannot read file", "check the path and permissions"});
+      diags.add({shown_path, 0, 0, "", missing ? "cannot read file" : "cannot read file: " + input.problem,
+                 missing ? "check the path and permissions" : "give a scenario file (YAML)"});
     }
     return std::nullopt;
   }
+  std::string text = std::move(input.text);
   texts.push_back(text);
   auto node = parse_yaml(text, shown_path, diags);
   if (!node) return std::nullopt;
@@ -422,6 +500,7 @@ std::optional<Node> load_with_extends(const std::string& path, const std::string
                "write `extends: baseline.yaml`"});
     return std::nullopt;
   }
+  const std::string base_name = ext->scalar;  // `ext` points into `node`, moved below
   chain.push_back(canonical);
   fs::path base_path = fs::path(path).parent_path() / ext->scalar;
   fs::path shown_base = fs::path(shown_path).parent_path() / ext->scalar;
@@ -438,6 +517,9 @@ std::optional<Node> load_with_extends(const std::string& path, const std::string
   merged.map.erase(std::remove_if(merged.map.begin(), merged.map.end(),
                                   [](const auto& kv) { return kv.first == "extends"; }),
                    merged.map.end());
+  const std::size_t errors_before = diags.size();
+  check_variant_ids(merged, child, base_name, diags);
+  if (diags.size() != errors_before) return std::nullopt;
   if (history) detail::deep_merge(*history, without_levers(child));
   detail::deep_merge(merged, child);
   return merged;
@@ -504,6 +586,21 @@ void apply_overrides(Node& root, const std::vector<std::string>& overrides, Diag
       value_node.file = file;
     }
     clear_positions(value_node);
+    // An override changes what the scenario declares; it does not declare new zones, sectors
+    // or targets (a misspelt id would otherwise be run as a new zone with default values).
+    if (parts.size() >= 2) {
+      const IdMap* m = nullptr;
+      for (const IdMap& candidate : kIdMaps)
+        if (parts[0] == candidate.key) m = &candidate;
+      const Node* have = root.find(parts[0]);
+      if (m && !(have && have->is_map() && have->find(parts[1]))) {
+        Diagnostic d = unknown_id(*m, parts[1], ids_of(have), "in the scenario file, not with --set");
+        d.file = "--set";
+        d.key_path = key;
+        diags.add(std::move(d));
+        continue;
+      }
+    }
     // Walk/create the path.
     Node* cur = &root;
     for (const auto& part : parts) {
@@ -547,17 +644,7 @@ struct Validator {
 
   void unknown_key(const Node& at, const std::string& path, const std::string& key,
                    const std::vector<std::string>& valid, const std::string& what) {
-    std::string near = nearest_word(key, valid);
-    std::string hint;
-    if (!near.empty()) {
-      hint = "did you mean \"" + near + "\"?";
-    } else {
-      hint = "valid " + what + ": ";
-      constexpr std::size_t kShown = 20;
-      for (std::size_t i = 0; i < valid.size() && i < kShown; ++i)
-        hint += (i ? ", " : "") + valid[i];
-      if (valid.size() > kShown) hint += ", ... (see `zonesim levers`)";
-    }
+    const std::string hint = unknown_name_hint(key, valid, "valid " + what);
     key_error(at, path, "unknown " + what + " \"" + key + "\"", hint);
   }
 
@@ -616,17 +703,27 @@ struct Validator {
     return q.value;
   }
 
+  // A calendar year written as a whole number (2022, not 2022.0 or 2022.5), 1900 .. 2200.
+  static std::optional<int> whole_year(const std::string& text) {
+    if (text.empty() || text.size() > 4 ||
+        !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return std::nullopt;
+    const int year = std::stoi(text);
+    if (year < 1900 || year > 2200) return std::nullopt;
+    return year;
+  }
+
   std::optional<int> year_value(const Node& n, const std::string& path) {
     if (!n.is_scalar()) {
       error(n, path, "expected a year", "write a calendar year such as 2025");
       return std::nullopt;
     }
-    ParsedQuantity q = parse_quantity(n.scalar, Dim::year);
-    if (!q.ok() || q.value < 1900 || q.value > 2200) {
+    const auto year = whole_year(n.scalar);
+    if (!year) {
       error(n, path, "\"" + n.scalar + "\" is not a calendar year", "write a year such as 2025");
       return std::nullopt;
     }
-    return static_cast<int>(q.value);
+    return *year;
   }
 
   bool year_in_horizon(const Node& at, const std::string& path, int year, bool allow_base) {
@@ -657,14 +754,20 @@ struct Validator {
       Node key_at = child;
       key_at.line = child.key_line;
       key_at.column = child.key_column;
-      ParsedQuantity yq = parse_quantity(k, Dim::year);
-      if (!yq.ok() || yq.value < 1900 || yq.value > 2200) {
+      const auto whole = whole_year(k);
+      if (!whole) {
+        // 2022.0 and 2022 would be two points of the same year; 2022.5 is no year at all.
+        const ParsedQuantity number = parse_quantity(k, Dim::number);
         error(key_at, child_path, "\"" + k + "\" is not a year",
-              "a schedule maps years to values, e.g. {2021: 10 %, 2023: 20 %}");
+              number.ok() && number.value >= 1900 && number.value <= 2200
+                  ? "write years as whole numbers, e.g. {2021: 10 %, 2023: 20 %}"
+                  : "a schedule maps years to values, e.g. {2021: 10 %, 2023: 20 %}");
         ok = false;
         continue;
       }
-      int year = static_cast<int>(yq.value);
+      // Only the plain form is a year, so one year has one spelling: a year given twice is a
+      // duplicate key, reported when the file is read.
+      const int year = *whole;
       if (!year_in_horizon(key_at, child_path, year, true)) {
         ok = false;
         continue;
@@ -749,12 +852,18 @@ struct Validator {
         ok = false;
         continue;
       }
-      Setting spread = s;  // spreads are not bounded by the parameter's range
+      // A spread is bounded by the width of the parameter's range (draws are clamped to the
+      // range, so a wider normal only piles up at its ends), a lognormal sigma by
+      // kMaxLogSigma: beyond, the draws overflow in Boost.Math at run time.
+      Setting spread = s;
       bool is_spread = keys[i] == "sd" || keys[i] == "sigma";
       if (is_spread) {
         spread.min = 0.0;
-        spread.max = kUnbounded;
-        if (keys[i] == "sigma") spread.dim = Dim::number;
+        spread.max = std::isfinite(s.max - s.min) ? s.max - s.min : kMaxMagnitude;
+        if (keys[i] == "sigma") {
+          spread.dim = Dim::number;
+          spread.max = kMaxLogSigma;
+        }
       }
       auto v = scalar_value(*c, path + "." + keys[i], spread);
       if (!v) {
@@ -878,16 +987,24 @@ struct Validator {
       if (x) out = *x;
       return x.has_value();
     };
-    double base = 0, end = 0, reps = 0, seed = 0;
+    double base = 0, end = 0, reps = 0;
     // Year checks against a horizon that is itself wrong would only repeat the error.
     if (!run_setting("base_year", base)) horizon_valid = false;
     if (!run_setting("end_year", end)) horizon_valid = false;
     run_setting("replications", reps);
-    run_setting("seed", seed);
     sc.base_year = static_cast<int>(base);
     sc.end_year = static_cast<int>(end);
     sc.replications = static_cast<int>(reps);
-    sc.seed = static_cast<std::uint64_t>(seed);
+    sc.seed = static_cast<std::uint64_t>(find_setting(run_settings(), "seed")->default_value);
+    if (const Node* raw = root.find("seed")) {  // exactly, not through a double
+      const Node* n = unwrap(*raw, "seed");
+      const auto seed = n->is_scalar() ? parse_seed(n->scalar) : std::nullopt;
+      if (seed)
+        sc.seed = *seed;
+      else
+        error(*n, "seed", n->is_scalar() ? "\"" + n->scalar + "\" is not a seed" : "expected a single seed",
+              seed_range_hint());
+    }
     if (sc.end_year <= sc.base_year) {
       const Node* at = root.find("end_year");
       if (!at) at = root.find("base_year");
@@ -1280,10 +1397,8 @@ struct Validator {
     t.value_dim = dim;
     if (const Node* v = body.find("value")) {
       if (ok) {
-        Setting s{"value", SettingGroup::run, dim, 0, -kUnbounded, kUnbounded, "", "", {}};
-        if (dim == Dim::share) s.max = kUnbounded;  // ratios may exceed 100 % in principle
-        if (dim == Dim::count) s.min = (t.kind == TargetSpec::Kind::change_from_base) ? -kUnbounded : 0;
-        if (t.kind == TargetSpec::Kind::change_from_base && dim == Dim::share) s.min = -kUnbounded;
+        Setting s{"value", SettingGroup::run, dim, 0, -kMaxMagnitude, kMaxMagnitude, "", "", {}};
+        if (dim == Dim::count) s.min = (t.kind == TargetSpec::Kind::change_from_base) ? -kMaxMagnitude : 0;
         if (auto x = scalar_value(*v, path + ".value", s)) t.value = *x;
         else ok = false;
       }
@@ -1304,7 +1419,7 @@ struct Validator {
     }
     if (t.kind == TargetSpec::Kind::clusters) {
       const Node* th = body.find("cluster_threshold");
-      Setting s{"cluster_threshold", SettingGroup::run, Dim::money, 0, 0, kUnbounded, "", "", {}};
+      Setting s{"cluster_threshold", SettingGroup::run, Dim::money, 0, 0, kMaxMagnitude, "", "", {}};
       if (!th) {
         key_error(body, path, "a clusters target needs `cluster_threshold`", "e.g. cluster_threshold: 500 亿元");
         ok = false;
@@ -1495,6 +1610,20 @@ double estimated_memory_bytes(const Scenario& s, int threads) {
   constexpr double kBytesPerFirm = 200.0;  // state arrays (see engine/population.hpp)
   double concurrent = std::min<double>(std::max(threads, 1), s.replications);
   return s.expected_peak_firms() * kBytesPerFirm * concurrent;
+}
+
+std::optional<std::uint64_t> parse_seed(std::string_view text) {
+  if (text.empty() || text.size() > 20 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  std::uint64_t v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;  // above 2^64-1
+  return v;
+}
+
+std::string seed_range_hint() {
+  return "valid: 0 to " + std::to_string(std::numeric_limits<std::uint64_t>::max()) + " (a whole number)";
 }
 
 LoadResult load_scenario_file(const std::string& path, const LoadOptions& options) {

@@ -66,7 +66,7 @@ const std::array kRun{
             "Last simulated year", "模拟终止年", {}},
     Setting{"replications", SettingGroup::run, Dim::count, 100, 1, 1e7,
             "Independent replications (Monte Carlo runs)", "重复模拟次数", {}},
-    Setting{"seed", SettingGroup::run, Dim::count, 1, 0, 1.8e19,
+    Setting{"seed", SettingGroup::run, Dim::count, 1, 0, 18446744073709551615.0,
             "Seed of the random streams", "随机数种子", {}},
 };
 

@@ -1,16 +1,30 @@
-// Reading one YAML document from text with located, fixable errors: tab indentation, a stray
+// Reading input files with a bounded size, and one YAML document from text with located, fixable errors: tab indentation, a stray
 // `,` (on which yaml-cpp 0.7's LoadAll never returns), several documents, and yaml-cpp's own
 // syntax errors rephrased. Used for scenario files (loader.cpp) and sweep files (sweep_file.cpp).
 #pragma once
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 
 #include "zonesim/diagnostics.hpp"
 
 namespace zonesim::detail {
+
+// Input files (scenario files, the files they extend, sweep files) are read whole; a device
+// (/dev/zero), a pipe or a mistaken huge file would otherwise be read until memory runs out.
+inline constexpr std::size_t kMaxInputFileBytes = 16u << 20;  // 16 MiB; scenarios are ~50 KiB
+
+struct InputFile {
+  enum class Status { ok, cannot_open, not_regular, too_large };
+  Status status = Status::ok;
+  std::string text;     // the contents when ok
+  std::string problem;  // otherwise what is wrong, e.g. "it is a directory, not a file"
+};
+// Reads `path` if it is a regular file (after symlinks) of at most kMaxInputFileBytes.
+InputFile read_input_file(const std::string& path);
 
 // The document, or nothing with the errors added to `diags`. `kind` names the file in messages
 // ("scenario file", "sweep file"); `split_hint` says how to keep one document per file.

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <stdexcept>
 
@@ -129,7 +130,11 @@ Matrix lhs_design(int k, int n, std::uint64_t seed, std::uint32_t salt) {
 
 Matrix grid_design(const std::vector<int>& levels) {
   std::size_t total = 1;
-  for (int l : levels) total *= static_cast<std::size_t>(std::max(l, 1));
+  for (int l : levels) {  // load_sweep_file refuses large grids; this guards other callers
+    const auto n = static_cast<std::size_t>(std::max(l, 1));
+    if (total > std::numeric_limits<std::size_t>::max() / n) throw std::length_error("grid design: too many points");
+    total *= n;
+  }
   const std::size_t k = levels.size();
   Matrix out(total, std::vector<double>(k));
   for (std::size_t p = 0; p < total; ++p) {

@@ -189,7 +189,7 @@ struct SweepStore::Impl {
     attr_string(file, "sweep_name", s.name);
     attr_string(file, "scenario_name", s.base.name);
     attr_string(file, "design", std::string(design_name(s.design)));
-    attr_int(file, "seed", static_cast<long long>(s.seed));
+    h5::attr_u64(file, "seed", s.seed);
     attr_int(file, "replications", R);
     attr_int(file, "points", P);
     attr_int(file, "base_year", s.base.base_year);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <sstream>
 
@@ -93,9 +94,11 @@ struct Parser {
 const Setting* resolve_key(Parser& P, const YAML::Node& at, const std::string& key, const Scenario& base) {
   auto parts = split(key, '.');
   auto unknown = [&](const std::string& what, const std::string& word, const std::vector<std::string>& cands) {
-    std::string near = nearest_word(word, cands);
-    P.error(at, key, "unknown " + what + " \"" + word + "\"",
-            near.empty() ? "see `zonesim levers` for every lever and parameter" : "did you mean \"" + near + "\"?");
+    // Zones and sectors are the base scenario's: name them (as --set and variants do).
+    std::string hint = what == "zone" || what == "sector" ? unknown_name_hint(word, cands, "valid " + what + "s")
+                                                          : unknown_name_hint(word, cands, "");
+    if (hint.starts_with(": ")) hint = "see `zonesim levers` for every lever and parameter";
+    P.error(at, key, "unknown " + what + " \"" + word + "\"", hint);
     return nullptr;
   };
   std::vector<std::string> zone_ids, sector_ids;
@@ -143,6 +146,160 @@ const Setting* resolve_key(Parser& P, const YAML::Node& at, const std::string& k
   return unknown(g == "zones" ? "zone setting" : "sector setting", parts[2], cands);
 }
 
+// Limits that refuse a sweep this machine cannot hold, before it starts: the design matrix is
+// kept in memory and the runs' results are read back whole for the analysis.
+constexpr std::uint64_t kMaxPoints = 1000000;
+constexpr double kMaxResultBytes = 4.0 * (1ull << 30);  // points x replications x values x 8 bytes
+// The scenario's own checks are run on every point of designs up to this size, otherwise on
+// every combination of the factors' extremes up to this many, otherwise on each pair of factors
+// at their extremes (the other factors at the middle of their ranges).
+constexpr std::size_t kMaxCheckedPoints = 256;
+
+// a * b, or nothing when it would exceed `limit`.
+std::optional<std::uint64_t> times(std::uint64_t a, std::uint64_t b, std::uint64_t limit) {
+  if (a != 0 && b > limit / a) return std::nullopt;
+  return a * b;
+}
+
+// The design's point count, or nothing (with an error) when it exceeds kMaxPoints.
+std::optional<std::uint64_t> point_count(Parser& P, const YAML::Node& design, const SweepSpec& s) {
+  const std::uint64_t k = s.factors.size();
+  std::optional<std::uint64_t> n;
+  std::string formula;
+  double approx = 0;  // the count as a double, for the message when it overflows
+  switch (s.design) {
+    case DesignKind::grid: {
+      n = 1;
+      approx = 1;
+      for (const auto& f : s.factors) {
+        const std::uint64_t l = f.discrete ? f.values.size() : static_cast<std::uint64_t>(f.levels > 0 ? f.levels : s.levels);
+        formula += (formula.empty() ? "" : " x ") + std::to_string(l);
+        approx *= static_cast<double>(l);
+        if (n) n = times(*n, l, kMaxPoints);
+      }
+      formula = "a grid of " + (formula.empty() ? std::string("1") : formula) + " levels";
+      break;
+    }
+    case DesignKind::lhs:
+      n = static_cast<std::uint64_t>(s.points);
+      approx = static_cast<double>(*n);
+      formula = "a Latin hypercube of " + std::to_string(s.points) + " points";
+      break;
+    case DesignKind::sobol:
+      n = times(static_cast<std::uint64_t>(s.base_samples), k + 2, kMaxPoints);
+      approx = static_cast<double>(s.base_samples) * static_cast<double>(k + 2);
+      formula = "Saltelli's scheme: " + std::to_string(s.base_samples) + " base samples x (" + std::to_string(k) +
+                " factors + 2)";
+      break;
+    case DesignKind::morris:
+      n = times(static_cast<std::uint64_t>(s.trajectories), k + 1, kMaxPoints);
+      approx = static_cast<double>(s.trajectories) * static_cast<double>(k + 1);
+      formula = std::to_string(s.trajectories) + " trajectories x (" + std::to_string(k) + " factors + 1)";
+      break;
+    case DesignKind::optimize: {
+      const auto refine = times(static_cast<std::uint64_t>(s.optimize.rounds),
+                                static_cast<std::uint64_t>(s.optimize.points_per_round), kMaxPoints);
+      if (refine) n = static_cast<std::uint64_t>(s.optimize.initial_points) + *refine;
+      approx = s.optimize.initial_points + static_cast<double>(s.optimize.rounds) * s.optimize.points_per_round;
+      formula = std::to_string(s.optimize.initial_points) + " initial points + " +
+                std::to_string(s.optimize.rounds) + " rounds x " + std::to_string(s.optimize.points_per_round) +
+                " points";
+      break;
+    }
+  }
+  if (n && *n <= kMaxPoints) return n;
+  char count[64];
+  std::snprintf(count, sizeof count, "%.4g", approx);
+  P.error(design, "design",
+          "the design has " + std::string(count) + " points (" + formula + "); at most " +
+              std::to_string(kMaxPoints) + " points",
+          s.design == DesignKind::grid ? "give fewer levels or factors, or sample the space: design: {type: lhs, points: 1000}"
+                                       : "give fewer points (or factors), or run the sweep in parts");
+  return std::nullopt;
+}
+
+std::string combination_text(const SweepSpec& s, const std::vector<double>& unit) {
+  std::string out;
+  for (std::size_t i = 0; i < s.factors.size(); ++i)
+    out += (i ? ", " : "") + s.factors[i].key + " = " + s.factors[i].describe(s.factors[i].at(unit[i]));
+  return out;
+}
+
+// Unit coordinates of a factor's extremes: both ends of a range, every listed value.
+std::vector<double> extremes(const Factor& f) {
+  if (!f.discrete) return {0.0, 1.0};
+  std::vector<double> us;
+  for (std::size_t i = 0; i < f.values.size(); ++i) us.push_back((i + 0.5) / static_cast<double>(f.values.size()));
+  return us;
+}
+
+// The points whose scenarios are checked before the sweep starts (see kMaxCheckedPoints), and
+// what they are called in messages ("point 12" or "the combination").
+std::vector<std::vector<double>> points_to_check(const SweepSpec& s, std::uint64_t points, bool& design_points) {
+  const std::size_t k = s.factors.size();
+  design_points = s.design != DesignKind::optimize && points <= kMaxCheckedPoints;
+  if (design_points) return make_design(s);
+  std::vector<std::vector<double>> out;
+  // Every combination of extremes (a constraint that is linear in the factors, as the
+  // scenario's are, holds in the whole box when it holds at its corners).
+  std::uint64_t corners = 1;
+  for (const auto& f : s.factors) corners = times(corners, extremes(f).size(), kMaxCheckedPoints + 1).value_or(kMaxCheckedPoints + 1);
+  if (corners <= kMaxCheckedPoints) {
+    std::vector<double> u(k);
+    std::function<void(std::size_t)> fill = [&](std::size_t i) {
+      if (i == k) {
+        out.push_back(u);
+        return;
+      }
+      for (double e : extremes(s.factors[i])) {
+        u[i] = e;
+        fill(i + 1);
+      }
+    };
+    fill(0);
+    return out;
+  }
+  // Too many corners: each pair of factors at their extremes, the others in the middle.
+  for (std::size_t i = 0; i < k; ++i)
+    for (std::size_t j = i + 1; j < k; ++j)
+      for (double a : extremes(s.factors[i]))
+        for (double b : extremes(s.factors[j])) {
+          std::vector<double> u(k, 0.5);
+          u[i] = a;
+          u[j] = b;
+          out.push_back(std::move(u));
+        }
+  return out;
+}
+
+// Loads the base scenario at each point to check and reports the points it refuses, with the
+// factor values, so that a sweep does not stop half-way on an invalid combination.
+void check_combinations(Parser& P, const YAML::Node& design, const SweepSpec& s, std::uint64_t points) {
+  bool design_points = false;
+  const auto to_check = points_to_check(s, points, design_points);
+  constexpr int kShown = 5;
+  int refused = 0;
+  for (std::size_t p = 0; p < to_check.size(); ++p) {
+    LoadOptions lo;
+    lo.overrides = point_overrides(s, to_check[p]);
+    const LoadResult lr = load_scenario_file(s.base_path, lo);
+    if (lr.diagnostics.empty()) continue;
+    if (++refused > kShown) continue;
+    const Diagnostic& d = lr.diagnostics.items().front();
+    P.error(design, "design",
+            (design_points ? "point " + std::to_string(p) : std::string("the combination")) + " (" +
+                combination_text(s, to_check[p]) + ") is not a valid scenario: " + d.key_path +
+                (d.key_path.empty() ? "" : ": ") + d.message,
+            "narrow the factors' ranges so that every combination is valid" +
+                (d.hint.empty() ? std::string() : " (" + d.hint + ")"));
+  }
+  if (refused > kShown)
+    P.error(design, "design",
+            std::to_string(refused - kShown) + " more " + (design_points ? "points" : "combinations") +
+                " of the " + std::to_string(to_check.size()) + " checked are not valid scenarios",
+            "narrow the factors' ranges so that every combination is valid");
+}
+
 }  // namespace
 
 // ---- Factor ----------------------------------------------------------------------------------
@@ -186,16 +343,19 @@ SweepLoadResult load_sweep_file(const std::string& path) {
   SweepLoadResult result;
   Diagnostics& diags = result.diagnostics;
   Parser P{path, diags};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diags.add({path, 0, 0, "", "cannot read the sweep file", "check the path"});
+  detail::InputFile input = detail::read_input_file(path);
+  if (input.status != detail::InputFile::Status::ok) {
+    diags.add({path, 0, 0, "",
+               input.status == detail::InputFile::Status::cannot_open
+                   ? "cannot read the sweep file"
+                   : "cannot read the sweep file: " + input.problem,
+               input.status == detail::InputFile::Status::cannot_open ? "check the path"
+                                                                      : "give a sweep file (YAML)"});
     return result;
   }
-  std::stringstream buf;
-  buf << in.rdbuf();
   SweepSpec s;
   s.file = path;
-  s.text = buf.str();
+  s.text = std::move(input.text);
   std::optional<YAML::Node> loaded = detail::load_one_document(
       s.text, path, diags, "sweep file", "remove the `---` line(s) and keep one sweep per file");
   if (!loaded) return result;
@@ -216,7 +376,12 @@ SweepLoadResult load_sweep_file(const std::string& path) {
     P.error_at(1, 1, "replications", "missing `replications` (runs per point)", "e.g. replications: 20");
   }
   if (auto n = root["seed"]) {
-    if (auto v = P.integer(n, "seed", 0, 9007199254740991LL)) s.seed = static_cast<std::uint64_t>(*v);
+    const auto seed = n.IsScalar() ? parse_seed(n.Scalar()) : std::nullopt;
+    if (seed)
+      s.seed = *seed;
+    else
+      P.error(n, "seed", n.IsScalar() ? "\"" + n.Scalar() + "\" is not a seed" : "expected a single seed",
+              seed_range_hint());
   } else {
     P.error_at(1, 1, "seed", "missing `seed` (every point uses it: common random numbers)", "e.g. seed: 1");
   }
@@ -514,6 +679,24 @@ SweepLoadResult load_sweep_file(const std::string& path) {
         if (auto v = P.integer(n, "optimize.points_per_round", 1, 10000000)) s.optimize.points_per_round = static_cast<int>(*v);
       if (auto n = o["centres"])
         if (auto v = P.integer(n, "optimize.centres", 1, 1000)) s.optimize.centres = static_cast<int>(*v);
+    }
+  }
+  // The design's size, then the scenario's rules at its points (or the factors' extremes).
+  if (diags.empty() && root["design"]) {
+    if (auto points = point_count(P, root["design"], s)) {
+      const double bytes = static_cast<double>(*points) * s.replications * row_stride(s) * sizeof(double);
+      if (bytes > kMaxResultBytes) {
+        char buf[200];
+        std::snprintf(buf, sizeof buf,
+                      "%llu points x %d replications = %.4g runs, whose results would need %.3g GiB; at most "
+                      "%.3g GiB",
+                      static_cast<unsigned long long>(*points), s.replications,
+                      static_cast<double>(*points) * s.replications, bytes / (1ull << 30),
+                      kMaxResultBytes / (1ull << 30));
+        P.error(root["design"], "design", buf, "give fewer points or replications, or run the sweep in parts");
+      } else {
+        check_combinations(P, root["design"], s, *points);
+      }
     }
   }
   if (diags.empty()) result.spec = std::move(s);

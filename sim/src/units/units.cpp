@@ -293,6 +293,11 @@ ParsedQuantity parse_quantity(std::string_view text, Dim d) {
     return r;
   }
   r.value = number * best->factor;
+  if (!std::isfinite(r.value)) {  // e.g. "1e301 亿元": finite as written, not in yuan
+    r.error = "number out of range";
+    r.hint = write_help;
+    return r;
+  }
   if (d == Dim::count && r.value != std::floor(r.value)) {
     r.error = "must be a whole number";
     r.hint = whole_number_hint(r.value);

@@ -136,6 +136,7 @@ TEST_CASE("a target too large to be finite in yuan is an error") {
   auto d = only_error(load(broken("target_value_not_finite.yaml")));
   CHECK(where(d) == "target_value_not_finite.yaml:4:12");
   CHECK(d.message == "\"1e301 亿元\": number out of range");
+  CHECK(d.hint == "that is about 1e+309 yuan, beyond what can be computed with; write a smaller value");
 
   d = only_error(load(broken("base.yaml"), {"targets.output.value=1e12 亿元"}));
   CHECK(d.message == "\"1e12 亿元\" is out of range");

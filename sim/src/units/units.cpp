@@ -295,7 +295,16 @@ ParsedQuantity parse_quantity(std::string_view text, Dim d) {
   r.value = number * best->factor;
   if (!std::isfinite(r.value)) {  // e.g. "1e301 亿元": finite as written, not in yuan
     r.error = "number out of range";
-    r.hint = write_help;
+    const char* canonical = d == Dim::money           ? "yuan"
+                            : d == Dim::area            ? "mu"
+                            : d == Dim::money_per_area  ? "yuan/mu"
+                            : d == Dim::energy          ? "tce"
+                            : d == Dim::share           ? "as a fraction"
+                                                        : "canonical units";
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "that is about 1e%+.0f %s, beyond what can be computed with; write a smaller value",
+                  std::floor(std::log10(std::fabs(number)) + std::log10(best->factor)), canonical);
+    r.hint = buf;
     return r;
   }
   if (d == Dim::count && r.value != std::floor(r.value)) {

@@ -125,3 +125,13 @@ TEST_CASE("a misspelt zone in a sweep factor names the zones like --set does") {
   CHECK_THAT(r.err, Catch::Contains("error: zones.nroth.levers.land_quota_mu: unknown zone \"nroth\"\n"
                                     "    hint: did you mean \"north\"?"));
 }
+
+TEST_CASE("a sweep whose base is a device or a directory is refused at base:") {
+  TempDir tmp;
+  const std::string f = tmp.write("sweep.yaml", "base: /dev/zero\nfactors:\n  - {key: levers.rd_subsidy_rate, range: "
+                                                "[0 %, 40 %]}\ndesign: lhs\nreplications: 2\nseed: 1\n");
+  auto r = run_zonesim("sweep " + f + " --validate");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains(f + ":1:7: error: base: base scenario /dev/zero is not a file (a directory, "
+                                        "device or pipe)"));
+}

@@ -397,8 +397,10 @@ SweepLoadResult load_sweep_file(const std::string& path) {
   fs::path bp(base_node.Scalar());
   if (bp.is_relative()) bp = fs::path(path).parent_path() / bp;
   s.base_path = bp.lexically_normal().string();
-  if (!fs::exists(s.base_path)) {
-    P.error(base_node, "base", "base scenario " + s.base_path + " does not exist",
+  if (std::error_code ec; !fs::is_regular_file(s.base_path, ec)) {
+    P.error(base_node, "base",
+            "base scenario " + s.base_path +
+                (fs::exists(s.base_path, ec) ? " is not a file (a directory, device or pipe)" : " does not exist"),
             "the path is relative to the sweep file");
     return result;
   }

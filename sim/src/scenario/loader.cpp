@@ -301,7 +301,7 @@ InputFile read_input_file(const std::string& path) {
   }
   if (r.text.size() > kMaxInputFileBytes) {
     r.status = InputFile::Status::too_large;
-    r.problem = "it is larger than 16 MiB, the limit for input files";
+    r.problem = "it is larger than " + std::to_string(kMaxInputFileBytes >> 20) + " MiB, the limit for input files";
     r.text.clear();
     r.text.shrink_to_fit();
   }

@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
-#include <fstream>
 #include <sstream>
 
 #include "../scenario/yaml_document.hpp"

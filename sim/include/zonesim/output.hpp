@@ -31,8 +31,12 @@ std::string write_run_file(const std::string& path, const Scenario& s, const Ens
                            const WriteOptions& options);
 
 // Checks before a run starts that the output can be written (exists without --force, missing or
-// read-only directory). Returns an empty string when fine.
+// read-only directory, anything but a regular file in the way). Returns an empty string when fine.
 std::string check_output_path(const std::string& path, bool force);
+// A message when something other than a regular file (a FIFO, a device, a directory, a socket)
+// is at `path`: outputs only ever replace regular files. Empty when nothing or a regular file is
+// there.
+std::string not_a_regular_file(const std::string& path);
 
 // JSON text of the fully resolved scenario (every lever, parameter and zone value, canonical
 // units), stored in the file and served by the web API.

@@ -181,10 +181,14 @@ class SweepStore {
     int ranks = 1;
     std::string command_line;
   };
+  struct OpenError {
+    std::string message;
+    bool bad_input = false;  // the paths or flags given (exit 2); otherwise writing failed (exit 1)
+  };
   // Creates or resumes; on failure returns null and sets `error`. `replayed` is called for each
   // point found in the journal (resume), in journal order.
   static std::unique_ptr<SweepStore> open(
-      const std::string& out, const SweepSpec& s, int total_points, const Options& o, std::string& error,
+      const std::string& out, const SweepSpec& s, int total_points, const Options& o, OpenError& error,
       const std::function<void(int point, const std::vector<double>& unit, const std::vector<double>& rows)>&
           replayed = {});
   ~SweepStore();
@@ -198,6 +202,9 @@ class SweepStore {
   // Analysis (sensitivity, policy search, discovery) into the file, then the atomic rename.
   // Returns a human summary; throws on failure.
   std::string finish(const std::string& started_at);
+  // True once writing the file or the journal failed (a full disk): the partial file is then
+  // removed when the store is destroyed, and the journal kept for --resume.
+  bool failed() const;
   // Path of the journal (for messages).
   std::string journal_path() const;
 
@@ -205,6 +212,7 @@ class SweepStore {
 
  private:
   explicit SweepStore(std::unique_ptr<Impl> impl);
+  std::string finish_file(const std::string& started_at);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -1,5 +1,7 @@
 // The `zonesim` command: subcommands, each with --help. Exit codes: 0 success, 1 a run that
 // failed, 2 bad input or usage.
+#include <hdf5.h>
+
 #include <functional>
 #include <iostream>
 #include <string_view>
@@ -51,6 +53,12 @@ std::string usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // No HDF5 shutdown at exit. When a file cannot be written (a full disk), HDF5 1.10 frees it on
+  // the failed close but keeps its identifier, and the shutdown then crashes on that identifier
+  // (H5F__close_cb; HDFGroup/hdf5#2291, fixed in later releases); a sweep file that cannot be
+  // written is abandoned unclosed (sweep/store.cpp), which the shutdown would try to close again.
+  // Every file zonesim writes is closed explicitly, and checked, before it is renamed into place.
+  H5dont_atexit();
   for (int i = 0; i < argc; ++i) g_command_line += (i ? " " : "") + std::string(argv[i]);
   if (argc < 2) {
     std::cerr << usage();

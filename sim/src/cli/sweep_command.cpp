@@ -387,17 +387,25 @@ int sweep_main(const std::vector<std::string>& args, bool optimize_command) {
     cost[p] = sum.budget_cost_mean;
     units[p] = unit;
   };
-  std::string error;
+  SweepStore::OpenError error;
   auto store = SweepStore::open(out, s, P, so, error, note);
   if (!store) {
-    std::cerr << "zonesim " << name << ": " << error << "\n";
+    std::cerr << "zonesim " << name << ": " << error.message << "\n";
     mpi.stop_workers();
-    return kBadInput;
+    return error.bad_input ? kBadInput : kRunFailed;
   }
   const int resumed = store->done_points();
   if (so.resume && resumed > 0 && !vm.count("quiet"))
     std::cerr << "resuming: " << resumed << " of " << P << " points already done\n";
 
+  // After a failed write (a full disk) the finished points are in the journal.
+  auto print_resume_hint = [&] {
+    const int done = store->done_points();
+    std::cerr << "the " << done << (done == 1 ? " finished point is" : " finished points are") << " kept in "
+              << store->journal_path()
+              << "; make room and continue with:\n  zonesim " << name << " " << s.file << " -o " << out
+              << " --resume\n";
+  };
   install_signal_handlers();
   ProgressBar bar(!vm.count("quiet") && isatty(STDERR_FILENO), P, resumed);
   long long runs = 0;
@@ -435,6 +443,7 @@ int sweep_main(const std::vector<std::string>& args, bool optimize_command) {
   } catch (const std::exception& e) {
     bar.end();
     std::cerr << "zonesim " << name << ": " << e.what() << "\n";
+    if (store->failed()) print_resume_hint();
 #ifdef ZONESIM_HAVE_MPI
     if (mpi.active) MPI_Abort(MPI_COMM_WORLD, kRunFailed);
 #endif
@@ -454,6 +463,7 @@ int sweep_main(const std::vector<std::string>& args, bool optimize_command) {
     report = store->finish(started);
   } catch (const std::exception& e) {
     std::cerr << "zonesim " << name << ": writing " << out << " failed: " << e.what() << "\n";
+    if (store->failed()) print_resume_hint();
     return kRunFailed;
   }
   std::cout << "zonesim " << zonesim_version() << ": sweep " << s.name << " of " << s.base.name << ", design "

@@ -27,10 +27,17 @@ class Hid {
     return *this;
   }
   ~Hid() { reset(); }
-  void reset() {
-    if (id_ >= 0 && close_) close_(id_);
+  void reset() { close(); }
+  // Closes now; returns the close function's status (negative on failure).
+  herr_t close() {
+    herr_t status = 0;
+    if (id_ >= 0 && close_) status = close_(id_);
     id_ = -1;
+    return status;
   }
+  // Forgets the identifier without closing it: for a file that can no longer be written (a full
+  // disk), whose close would fail (see SweepStore::Impl::abandon).
+  void release() { id_ = -1; }
   operator hid_t() const { return id_; }
 
  private:

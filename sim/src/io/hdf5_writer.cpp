@@ -347,10 +347,32 @@ std::string iso_time_now() {
 std::string zonesim_version() { return ZONESIM_VERSION_STRING; }
 std::string zonesim_git_revision() { return ZONESIM_GIT_REVISION; }
 
+std::string not_a_regular_file(const std::string& path) {
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);  // a symbolic link is judged by its target
+  const char* kind = nullptr;
+  switch (st.type()) {
+    case fs::file_type::not_found:
+    case fs::file_type::regular: return {};
+    case fs::file_type::directory: kind = "a directory"; break;
+    case fs::file_type::fifo: kind = "a FIFO (named pipe)"; break;
+    case fs::file_type::character: kind = "a character device"; break;
+    case fs::file_type::block: kind = "a block device"; break;
+    case fs::file_type::socket: kind = "a socket"; break;
+    case fs::file_type::none:
+      return "cannot inspect output path " + path + ": " + ec.message();
+    default: kind = "not a regular file"; break;
+  }
+  return "output path " + path + " is " + kind +
+         ", not a regular file; give a file name such as out/run.h5 (only a regular file is ever replaced, "
+         "even with --force)";
+}
+
 std::string check_output_path(const std::string& path, bool force) {
   std::error_code ec;
   fs::path p(path);
   if (fs::is_directory(p, ec)) return "output path " + path + " is a directory; give a file name such as out/run.h5";
+  if (std::string problem = not_a_regular_file(path); !problem.empty()) return problem;
   if (fs::exists(p, ec) && !force)
     return "output file " + path + " exists; pass --force to overwrite it";
   fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
@@ -368,6 +390,7 @@ std::string write_run_file(const std::string& path, const Scenario& s, const Ens
   fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
   fs::path tmp = dir / ("." + target.filename().string() + ".tmp-" + std::to_string(getpid()));
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by us, once
+  if (std::string problem = not_a_regular_file(tmp.string()); !problem.empty()) return problem;
   std::string error;
   try {
     Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
@@ -378,6 +401,7 @@ std::string write_run_file(const std::string& path, const Scenario& s, const Ens
       Hid file(raw, H5Fclose);
       write_contents(file, s, e, targets, prov, options);
       check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush");
+      check(file.close(), "close");
     }
     if (options.cancel && options.cancel->load()) throw std::runtime_error("cancelled");
     // Make the data durable before the rename makes it visible.

@@ -72,6 +72,15 @@ inline double rd_user_cost(double subsidy, double tax, double extra_deduction) {
   return std::max(p, 0.05);
 }
 
+// The sector's part of a firm's desired R&D intensity: desired = factor x the firm's own
+// propensity x (user cost)^eps, where the firm's propensity is backed out from its observed
+// intensity as rho / (factor x P0^eps), so the factor cancels for every firm that does R&D. A
+// sector whose typical propensity is 0 (or next to it) has factor 1: its uncertified firms still
+// do no R&D, and its certified firms' own R&D stays defined (it was 0/0, NaN everywhere).
+inline double rd_sector_factor(double sector_propensity) {
+  return sector_propensity > 1e-6 ? sector_propensity : 1.0;
+}
+
 double labour_need(double output, double productivity, double output_per_worker, double scale);
 double capital_need(double output, double productivity, double capital_output_ratio);
 double capacity_of(double capital, double productivity, double capital_output_ratio);

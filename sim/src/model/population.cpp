@@ -259,7 +259,8 @@ void generate_population(Run& run) {
       double tax = is_ht[i] ? tax_ht : tax_std;
       double user_cost = rd_user_cost(level_subsidy, tax, deduction);
       f.rd_propensity[id] =
-          rho[i] > 0 ? rho[i] / (run.sector(s, SectorField::rd_propensity) * std::pow(user_cost, eps)) : 0.0;
+          rho[i] > 0 ? rho[i] / (rd_sector_factor(run.sector(s, SectorField::rd_propensity)) * std::pow(user_cost, eps))
+                     : 0.0;
       f.capital[id] = capital_need(y, a, run.sector(s, SectorField::capital_output_ratio));
       capital_sum += f.capital[id];
       out_sum += y;
@@ -282,7 +283,10 @@ void generate_population(Run& run) {
       f.employment[id] = static_cast<float>(labour_need(
           f.output[id], f.productivity[id], run.sector(s, SectorField::output_per_worker), zs.labour_scale));
       const double value_added = run.sector(s, SectorField::value_added_ratio) * f.output[id] * zs.value_added_scale;
-      f.researchers[id] = static_cast<float>(f.rd_intensity[id] * f.output[id] * rd_personnel / wage_r);
+      // R&D staff paid from the firm's R&D personnel spending at the researcher wage, and among
+      // its employees: a wage too low for its R&D cannot give it more researchers than workers.
+      f.researchers[id] = std::min(
+          static_cast<float>(f.rd_intensity[id] * f.output[id] * rd_personnel / wage_r), f.employment[id]);
       researchers += f.researchers[id];
       // Loss history: a firm losing money in the base year has already lost for 0-2 years, so
       // that exits for persistent losses are spread over time rather than all in year three.
@@ -354,7 +358,7 @@ void generate_population(Run& run) {
   const double total_r = hinterland + zone_r;
   for (std::size_t z = 0; z < sc.zones.size(); ++z) {
     ZoneState& zs = run.zones[z];
-    double share_z = zs.researchers_pool / total_r;
+    double share_z = zs.researchers_pool > 0 ? zs.researchers_pool / total_r : 0.0;  // none: never chosen
     double share_0 = std::max(hinterland, 1.0) / total_r;
     double u_z = beta_w * std::log(zs.wage_researcher);
     double u_0 = beta_w * std::log(kHinterlandWageRatio * wage_r);

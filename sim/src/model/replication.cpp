@@ -5,7 +5,10 @@
 #include <boost/math/distributions/uniform.hpp>
 
 #include <array>
+#include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <string>
 
 #include "context.hpp"
 
@@ -129,6 +132,37 @@ ParamValues draw_parameters(const Scenario& s, std::uint32_t replication) {
   return out;
 }
 
+namespace {
+
+// Every value a year leaves in the results must be a number: a NaN or an infinity is a failure
+// of the model on this scenario, reported (exit 1) rather than written. Cheap: one pass over
+// the year's rows (zones x indicators).
+void require_finite(const Scenario& s, const ReplicationResult& r, int yi, std::uint32_t replication) {
+  const int Z = r.zones;
+  auto zone_name = [&](int z) { return z < Z ? "zone " + s.zones[static_cast<std::size_t>(z)].id : std::string("all zones"); };
+  auto fail = [&](const std::string& what, int z, double v) {
+    const char* value = std::isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf";
+    throw std::runtime_error(std::string("the model produced a non-finite value (") + value + ") for " + what +
+                             ", " + zone_name(z) + ", year " + std::to_string(s.base_year + yi) + ", replication " +
+                             std::to_string(replication) +
+                             ": a defect of the model for these settings; nothing was written");
+  };
+  for (int z = 0; z <= Z; ++z) {
+    for (std::size_t i = 0; i < kIndicatorCount; ++i) {
+      const double v = r.ind(yi, z, static_cast<Ind>(i));
+      if (!std::isfinite(v)) fail("indicator " + std::string(indicator_infos()[i].key), z, v);
+    }
+    for (int sec = 0; sec < r.sectors; ++sec)
+      if (!std::isfinite(r.sec(yi, z, sec)))
+        fail("the output of sector " + s.sectors[static_cast<std::size_t>(sec)].id, z, r.sec(yi, z, sec));
+    for (std::size_t k = 0; k < kSpendCount; ++k)
+      if (!std::isfinite(r.spend(yi, z, static_cast<Spend>(k))))
+        fail("spending on " + std::string(spend_infos()[k].key), z, r.spend(yi, z, static_cast<Spend>(k)));
+  }
+}
+
+}  // namespace
+
 ReplicationResult simulate_replication(const Scenario& s, std::uint32_t replication, FirmPanel* panel) {
   ReplicationResult result;
   result.years = s.years();
@@ -143,6 +177,7 @@ ReplicationResult simulate_replication(const Scenario& s, std::uint32_t replicat
   result.params = run.p;
   detail::generate_population(run);
   detail::record_base_year(run);
+  require_finite(s, result, 0, replication);
 
   // Calibration fit: what the generator produced for each stated base-year aggregate.
   result.calibration.assign(s.zones.size() * kCalibrationItems, 0.0);
@@ -181,6 +216,7 @@ ReplicationResult simulate_replication(const Scenario& s, std::uint32_t replicat
   for (int year = s.base_year + 1; year <= s.end_year; ++year) {
     run.year = year;
     detail::simulate_year(run);
+    require_finite(s, result, year - s.base_year, replication);
     snapshot(year);
   }
   return result;
@@ -202,6 +238,7 @@ struct ReplicationStepper::Impl {
     result.params = run.p;
     detail::generate_population(run);
     detail::record_base_year(run);
+    require_finite(s, result, 0, replication);
   }
 };
 
@@ -214,6 +251,7 @@ bool ReplicationStepper::step() {
   if (run.year >= run.sc.end_year) return false;
   run.year += 1;
   detail::simulate_year(run);
+  require_finite(run.sc, impl_->result, run.year - run.sc.base_year, run.replication);
   return true;
 }
 

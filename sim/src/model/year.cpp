@@ -166,7 +166,7 @@ void simulate_year(Run& run) {
   }
   std::vector<double> sector_rd(S), sector_growth(S);
   for (std::size_t s = 0; s < S; ++s) {
-    sector_rd[s] = run.sector(s, SectorField::rd_propensity);
+    sector_rd[s] = rd_sector_factor(run.sector(s, SectorField::rd_propensity));
     sector_growth[s] = run.market.demand_growth[s];
   }
   {
@@ -690,7 +690,7 @@ void simulate_year(Run& run) {
       f.rd_intensity[id] = rho;
       const double user_cost = rd_user_cost(lever(zs, Lever::rd_subsidy_rate) * zs.payout_ratio,
                                             tax_std_z, lever(zs, Lever::rd_super_deduction));
-      f.rd_propensity[id] = rho > 0 ? rho / (run.sector(sector, SectorField::rd_propensity) *
+      f.rd_propensity[id] = rho > 0 ? rho / (rd_sector_factor(run.sector(sector, SectorField::rd_propensity)) *
                                              std::pow(user_cost, eps)) : 0.0;
       f.energy_intensity[id] = static_cast<float>(energy);
       f.export_share[id] = static_cast<float>(std::clamp(
@@ -812,14 +812,23 @@ void simulate_year(Run& run) {
     const double beta_i = run.param(Param::migration_incentive_weight);
     const double amen = run.param(Param::apartment_amenity);
     std::vector<double> expu(Z);
-    double denom = std::exp(beta_w * std::log(kHinterlandWageRatio * run.param(Param::wage_researcher)));
+    const double u_hinterland = beta_w * std::log(kHinterlandWageRatio * run.param(Param::wage_researcher));
+    double u_max = u_hinterland;
     for (std::size_t z = 0; z < Z; ++z) {
       const ZoneState& zs = run.zones[z];
       double incentive = (lever(zs, Lever::talent_subsidy_per_person) * zs.payout_ratio +
                           lever(zs, Lever::talent_recruitment_bonus) * zs.payout_ratio / 3.0) /
                          zs.wage_researcher;
-      expu[z] = std::exp(beta_w * std::log(zs.wage_researcher) + zs.migration_constant +
-                         beta_i * incentive + amen * zs.apartments);
+      expu[z] = beta_w * std::log(zs.wage_researcher) + zs.migration_constant + beta_i * incentive +
+                amen * zs.apartments;
+      u_max = std::max(u_max, expu[z]);
+    }
+    // Utilities are shifted by the largest when exp() would overflow (thousands of apartments
+    // a year: inf / inf made the shares NaN); the shares are the same, and unshifted otherwise.
+    const double shift = u_max > 600.0 ? u_max : 0.0;
+    double denom = std::exp(u_hinterland - shift);
+    for (std::size_t z = 0; z < Z; ++z) {
+      expu[z] = std::exp(expu[z] - shift);
       denom += expu[z];
     }
     for (std::size_t z = 0; z < Z; ++z) {

@@ -170,11 +170,39 @@ struct SweepStore::Impl {
   std::vector<std::uint8_t> done;
   int done_count = 0;
   int journal_fd = -1;
+  bool failed = false;  // writing the file or the journal failed (a full disk)
   Hid file;
   Hid d_unit, d_matrix, d_out, d_tval, d_tmet, d_cost, d_pout, d_ptmean, d_pprob, d_pall, d_preq, d_pcost, d_done;
 
   ~Impl() {
+    // A file that cannot be flushed is abandoned, not closed: HDF5 1.10 frees a file whose close
+    // fails to write but keeps its identifier, and its shutdown then crashes on it (main() turns
+    // that shutdown off). The journal keeps the finished points for --resume.
+    if (!failed && file >= 0 && H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) failed = true;
+    if (failed) abandon();
     if (journal_fd >= 0) ::close(journal_fd);
+  }
+
+  // Forgets the file's handles without closing them and removes the partial file.
+  void abandon() {
+    for (Hid* h : {&d_unit, &d_matrix, &d_out, &d_tval, &d_tmet, &d_cost, &d_pout, &d_ptmean, &d_pprob, &d_pall,
+                   &d_preq, &d_pcost, &d_done, &file})
+      h->release();
+    std::error_code ec;
+    fs::remove(partial, ec);
+  }
+
+  // Runs a write; a failure marks the store failed and says what to suspect.
+  template <class F>
+  auto guarded(F&& f) {
+    try {
+      return f();
+    } catch (const std::invalid_argument&) {
+      throw;  // a journal of another sweep: the user's input, nothing failed to write
+    } catch (const std::exception& e) {
+      failed = true;
+      throw std::runtime_error(std::string(e.what()) + " (is the disk full or the directory read-only?)");
+    }
   }
 
   void create_file() {
@@ -416,9 +444,8 @@ struct SweepStore::Impl {
     put(unit.data(), unit.size() * sizeof(double));
     put(rows.data(), rows.size() * sizeof(double));
     put(&h, 8);
-    if (!write_fully(journal_fd, rec.data(), rec.size()))
+    if (!write_fully(journal_fd, rec.data(), rec.size()) || ::fdatasync(journal_fd) != 0)
       throw std::runtime_error("cannot write the journal " + journal + ": " + std::strerror(errno));
-    ::fdatasync(journal_fd);
   }
 };
 
@@ -430,7 +457,7 @@ bool SweepStore::done(int p) const { return impl_->done[p] != 0; }
 std::string SweepStore::journal_path() const { return impl_->journal; }
 
 std::unique_ptr<SweepStore> SweepStore::open(
-    const std::string& out, const SweepSpec& s, int total_points, const Options& o, std::string& error,
+    const std::string& out, const SweepSpec& s, int total_points, const Options& o, OpenError& error,
     const std::function<void(int, const std::vector<double>&, const std::vector<double>&)>& replayed) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   auto impl = std::make_unique<Impl>();
@@ -446,44 +473,64 @@ std::unique_ptr<SweepStore> SweepStore::open(
   impl->stride = row_stride(s);
   impl->options = o;
   impl->done.assign(static_cast<std::size_t>(total_points), 0);
-  if (std::string problem = check_output_path(out, o.force); !problem.empty()) {
-    error = problem;
-    return nullptr;
+  error.bad_input = true;
+  // The output, and the journal and partial file beside it, are replaced only when regular files.
+  for (const std::string& p : {out, impl->journal, impl->partial}) {
+    std::string problem = p == out ? check_output_path(out, o.force) : not_a_regular_file(p);
+    if (!problem.empty()) {
+      error.message = problem;
+      return nullptr;
+    }
   }
   const bool have_journal = fs::exists(impl->journal);
   if (have_journal && !o.resume && !o.force) {
-    error = "an interrupted sweep exists (" + impl->journal + "); pass --resume to continue it or --force to start over";
+    error.message = "an interrupted sweep exists (" + impl->journal + "); pass --resume to continue it or --force to start over";
     return nullptr;
   }
+  const bool fresh = !(have_journal && o.resume);
   const std::string fp = fingerprint(s, total_points);
   try {
-    impl->create_file();
-    if (have_journal && o.resume) {
-      impl->replay(fp, replayed);
-    } else {
-      int fd = ::open(impl->journal.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (fd < 0) throw std::runtime_error("cannot create " + impl->journal + ": " + std::strerror(errno));
-      std::string header = std::string(kJournalHeader) + fp + "\n";
-      if (!write_fully(fd, header.data(), header.size())) throw std::runtime_error("cannot write " + impl->journal);
-      ::fdatasync(fd);
-      impl->journal_fd = fd;
-    }
-    check(H5Fflush(impl->file, H5F_SCOPE_GLOBAL), "flush");
+    impl->guarded([&] {
+      impl->create_file();
+      if (!fresh) {
+        impl->replay(fp, replayed);
+      } else {
+        impl->journal_fd = ::open(impl->journal.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (impl->journal_fd < 0) throw std::runtime_error("cannot create " + impl->journal + ": " + std::strerror(errno));
+        std::string header = std::string(kJournalHeader) + fp + "\n";
+        if (!write_fully(impl->journal_fd, header.data(), header.size()) || ::fdatasync(impl->journal_fd) != 0)
+          throw std::runtime_error("cannot write " + impl->journal + ": " + std::strerror(errno));
+      }
+      check(H5Fflush(impl->file, H5F_SCOPE_GLOBAL), "flush");
+    });
   } catch (const std::invalid_argument& e) {
-    error = e.what();
+    error.message = e.what();
     return nullptr;
   } catch (const std::exception& e) {
-    error = std::string("cannot start the sweep output: ") + e.what();
-    return nullptr;
+    error.bad_input = false;
+    error.message = std::string("cannot start the sweep output: ") + e.what();
+    if (fresh) {  // a journal without a point in it is no use
+      if (impl->journal_fd >= 0) ::close(impl->journal_fd);
+      impl->journal_fd = -1;
+      std::error_code ec;
+      fs::remove(impl->journal, ec);
+    }
+    return nullptr;  // ~Impl removes the partial file
   }
   return std::unique_ptr<SweepStore>(new SweepStore(std::move(impl)));
 }
 
-void SweepStore::write_design(int point, const std::vector<double>& unit) { impl_->write_design_row(point, unit); }
+bool SweepStore::failed() const { return impl_->failed; }
+
+void SweepStore::write_design(int point, const std::vector<double>& unit) {
+  impl_->guarded([&] { impl_->write_design_row(point, unit); });
+}
 
 void SweepStore::write_point(int point, const std::vector<double>& unit, const std::vector<double>& rows) {
-  impl_->append_journal(point, unit, rows);
-  impl_->write_h5(point, unit, rows);
+  impl_->guarded([&] {
+    impl_->append_journal(point, unit, rows);
+    impl_->write_h5(point, unit, rows);
+  });
 }
 
 // ---- final analysis --------------------------------------------------------------------------
@@ -513,6 +560,10 @@ std::string pad(std::string s, std::size_t n) {
 }  // namespace
 
 std::string SweepStore::finish(const std::string& started_at) {
+  return impl_->guarded([&] { return finish_file(started_at); });
+}
+
+std::string SweepStore::finish_file(const std::string& started_at) {
   Impl& m = *impl_;
   const SweepSpec& s = *m.spec;
   const int P = m.P, k = m.k, O = m.O, T = m.T, R = m.R;
@@ -750,7 +801,7 @@ std::string SweepStore::finish(const std::string& started_at) {
   check(H5Fflush(m.file, H5F_SCOPE_GLOBAL), "flush");
   m.d_unit.reset(); m.d_matrix.reset(); m.d_out.reset(); m.d_tval.reset(); m.d_tmet.reset(); m.d_cost.reset();
   m.d_pout.reset(); m.d_ptmean.reset(); m.d_pprob.reset(); m.d_pall.reset(); m.d_preq.reset(); m.d_pcost.reset(); m.d_done.reset();
-  m.file.reset();
+  check(m.file.close(), "close");
   if (FILE* fp = std::fopen(m.partial.c_str(), "rb")) {
     fsync(fileno(fp));
     std::fclose(fp);

@@ -1,5 +1,6 @@
 """The zonesim package (pybind11 module zonesim._core): runs in process equal `zonesim run`."""
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -96,6 +97,21 @@ class RunFromPython(unittest.TestCase):
         self.assertEqual(len(done), 1)
         self.assertGreater(elapsed, 0.05, "the run was too short to tell")
         self.assertGreater(ticks, 10, f"only {ticks} ticks of this thread during a {elapsed:.2f} s run")
+
+    def test_ctrl_c_interrupts_a_run(self):
+        if threading.current_thread() is not threading.main_thread():
+            self.skipTest("signals are handled in the main thread only")
+        old = signal.signal(signal.SIGINT, signal.default_int_handler)
+        timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
+        try:
+            start = time.monotonic()
+            timer.start()
+            with self.assertRaises(KeyboardInterrupt):
+                zonesim.load(DEMO).run(replications=20000, seed=1, threads=2)
+            self.assertLess(time.monotonic() - start, 5.0)
+        finally:
+            timer.cancel()
+            signal.signal(signal.SIGINT, old)
 
 
 class ErrorsFromPython(unittest.TestCase):

@@ -24,7 +24,8 @@ except ImportError as e:  # the package is importable for zonesim_analysis users
         "scripts/build (CMake target zonesim_python, needs Debian's pybind11-dev and python3-dev; "
         f"scripts/setup installs them), then reinstall the package if you installed it ({e})") from e
 
-__all__ = ["ZonesimError", "Scenario", "Result", "load", "open_indicators", "indicator_info", "__version__"]
+__all__ = ["ZonesimError", "Scenario", "Result", "SweepResult", "load", "sweep", "open_indicators",
+           "indicator_info", "__version__"]
 __version__ = _core.version
 
 ZonesimError = _core.ZonesimError
@@ -201,6 +202,39 @@ class Result:
         overwrite without force=True (ZonesimError). Returns the path."""
         self._core.to_hdf5(str(path), bool(force))
         return str(path)
+
+
+class SweepResult:
+    """A finished sweep file: path, report (the summary `zonesim sweep` prints), points,
+    replications, seed, design, seconds; load() reads it with zonesim_analysis."""
+
+    def __init__(self, info: dict):
+        self.__dict__.update(info)
+
+    def __repr__(self):
+        return (f"<zonesim.SweepResult {self.name!r} design {self.design}, {self.points} points x "
+                f"{self.replications} replications, {self.seconds:.2f} s, {self.path}>")
+
+    def load(self):
+        """The sweep file as zonesim_analysis reads it (zonesim_analysis.sweep.load_sweep)."""
+        from zonesim_analysis.sweep import load_sweep
+        return load_sweep(self.path)
+
+
+def sweep(path: str, output: str | None = None, threads: int = 0, force: bool = False,
+          resume: bool = False, optimize: bool = False) -> SweepResult:
+    """Runs a sweep file as `zonesim sweep PATH -o OUTPUT` does (`zonesim optimize` with
+    optimize=True), in process with the GIL released: the same points, seed and file
+    (docs/sweeps.md), default output out/<name>.h5. Points run one after the other, each with its
+    replications on `threads` threads. Ctrl-C stops it with the finished points kept in the
+    journal; resume=True continues. Bad input raises ZonesimError."""
+    argv = ["zonesim", "optimize" if optimize else "sweep", str(path)]
+    if output is not None:
+        argv += ["-o", str(output)]
+    argv += ["--threads", str(int(threads))] + (["--force"] if force else []) + (["--resume"] if resume else [])
+    command = "python: " + " ".join(shlex.quote(a) for a in argv)
+    return SweepResult(_core.sweep(str(path), "" if output is None else str(output), int(threads), bool(force),
+                                   bool(resume), bool(optimize), command))
 
 
 def open_indicators(path: str) -> "xarray.Dataset":

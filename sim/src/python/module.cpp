@@ -7,10 +7,14 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+#include <tbb/info.h>
+
+#include <cmath>
 
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <functional>
 #include <future>
 #include <memory>
 #include <string>
@@ -22,6 +26,7 @@
 #include "zonesim/model.hpp"
 #include "zonesim/output.hpp"
 #include "zonesim/scenario.hpp"
+#include "zonesim/sweep.hpp"
 
 namespace py = pybind11;
 using namespace py::literals;
@@ -155,16 +160,17 @@ struct Result {
   }
 };
 
-// Runs the ensemble on a worker thread with the GIL released; the calling thread wakes every
-// 50 ms to let Python handle signals, and a KeyboardInterrupt cancels the run.
-Ensemble run_interruptible(const Scenario& s, EnsembleOptions eo) {
+// Runs work(cancel) on a worker thread with the GIL released; the calling thread wakes every
+// 50 ms to let Python handle signals, and a KeyboardInterrupt sets `cancel` and is raised once the
+// work has stopped.
+template <class T>
+T run_interruptible(const std::function<T(const std::atomic<bool>& cancel)>& work) {
   std::atomic<bool> cancel{false};
-  eo.cancel = &cancel;
-  std::promise<Ensemble> done;
-  std::future<Ensemble> result = done.get_future();
+  std::promise<T> done;
+  std::future<T> result = done.get_future();
   std::thread worker([&] {
     try {
-      done.set_value(run_ensemble(s, eo));
+      done.set_value(work(cancel));
     } catch (...) {  // handed over to the calling thread, which rethrows it
       done.set_exception(std::current_exception());
     }
@@ -204,7 +210,10 @@ std::shared_ptr<Result> run(const std::string& path, const std::vector<std::stri
   res->provenance.command_line = command_line;
   res->provenance.started_at = iso_time_now();
   auto t0 = std::chrono::steady_clock::now();
-  res->ensemble = run_interruptible(sc, eo);
+  res->ensemble = run_interruptible<Ensemble>([&](const std::atomic<bool>& cancel) {
+    eo.cancel = &cancel;
+    return run_ensemble(sc, eo);
+  });
   res->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   res->provenance.finished_at = iso_time_now();
   res->provenance.threads = res->ensemble.threads_used;
@@ -213,6 +222,96 @@ std::shared_ptr<Result> run(const std::string& path, const std::vector<std::stri
     res->targets = evaluate_targets(sc, res->ensemble.replications);
   }
   return res;
+}
+
+// `zonesim sweep SWEEP.yaml -o OUT` (or `zonesim optimize`) on one process: the same points,
+// evaluated by evaluate_point and stored by SweepStore as the command does (sweep_command.cpp,
+// without MPI), so the file's datasets are the command's. Points run one after the other, each
+// with its replications in parallel. Interrupted: the finished points stay in the journal and
+// resume=True continues.
+py::dict run_sweep(const std::string& path, std::string out, int threads, bool force, bool resume, bool optimize,
+                   const std::string& command_line) {
+  using namespace zonesim::sweep;
+  if (threads < 0) raise_user_error("threads must be 0 (all cores) or more");
+  SweepLoadResult loaded;
+  {
+    py::gil_scoped_release release;
+    loaded = load_sweep_file(path);
+  }
+  if (!loaded.spec) raise_user_error(diagnostics_text(loaded.diagnostics), &loaded.diagnostics);
+  SweepSpec& s = *loaded.spec;
+  if (optimize) s.design = DesignKind::optimize;
+  if (s.design == DesignKind::optimize && s.base.targets.empty())
+    raise_user_error("the base scenario has no targets; a policy search needs them");
+  const int nthreads = threads > 0 ? threads : tbb::info::default_concurrency();
+  const Matrix design = make_design(s);
+  const int P = s.design == DesignKind::optimize ? optimize_total_points(s) : static_cast<int>(design.size());
+  if (out.empty()) out = "out/" + s.name + ".h5";
+
+  SweepStore::Options so;
+  so.resume = resume;
+  so.force = force;
+  so.threads = nthreads;
+  so.ranks = 1;
+  so.command_line = command_line;
+  const std::string started = iso_time_now();
+  // Per point: P(required targets) and mean cost, for the policy search's refinement rounds.
+  std::vector<double> prob(static_cast<std::size_t>(P), NAN), cost(static_cast<std::size_t>(P), NAN);
+  Matrix units(static_cast<std::size_t>(P));
+  auto note = [&](int p, const std::vector<double>& unit, const std::vector<double>& rows) {
+    if (s.design != DesignKind::optimize) return;
+    PointSummary sum = summarise_point(s, rows);
+    prob[static_cast<std::size_t>(p)] = sum.required_targets_probability;
+    cost[static_cast<std::size_t>(p)] = sum.budget_cost_mean;
+    units[static_cast<std::size_t>(p)] = unit;
+  };
+  std::string error;
+  std::unique_ptr<SweepStore> store;
+  {
+    py::gil_scoped_release release;
+    store = SweepStore::open(out, s, P, so, error, note);
+  }
+  if (!store) raise_user_error(error);
+  const int resumed = store->done_points();
+
+  auto t0 = std::chrono::steady_clock::now();
+  const bool complete = run_interruptible<bool>([&](const std::atomic<bool>& cancel) {
+    auto run_points = [&](int first, const Matrix& pts) {
+      for (int j = 0; j < static_cast<int>(pts.size()); ++j) {
+        if (cancel.load()) return false;
+        if (store->done(first + j)) continue;
+        std::vector<double> rows = evaluate_point(s, pts[static_cast<std::size_t>(j)], nthreads);
+        store->write_point(first + j, pts[static_cast<std::size_t>(j)], rows);
+        note(first + j, pts[static_cast<std::size_t>(j)], rows);
+      }
+      return true;
+    };
+    bool ok = run_points(0, design);
+    if (s.design == DesignKind::optimize) {
+      // Stage 1 was the Latin hypercube; then refinement rounds around the best points so far.
+      int first = s.optimize.initial_points;
+      for (int round = 1; ok && round <= s.optimize.rounds; ++round) {
+        Matrix evaluated(units.begin(), units.begin() + first);
+        std::vector<double> c(cost.begin(), cost.begin() + first), pr(prob.begin(), prob.begin() + first);
+        Matrix pts = refine_points(s, evaluated, c, pr, round);
+        for (int j = 0; j < static_cast<int>(pts.size()); ++j)
+          if (!store->done(first + j)) store->write_design(first + j, pts[static_cast<std::size_t>(j)]);
+        ok = run_points(first, pts);
+        first += static_cast<int>(pts.size());
+      }
+    }
+    return ok;
+  });
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!complete) throw std::runtime_error("sweep stopped before its end");  // not reached: interrupts raise
+  std::string report;
+  {
+    py::gil_scoped_release release;
+    report = store->finish(started);
+  }
+  return py::dict("path"_a = out, "report"_a = report, "points"_a = P, "replications"_a = s.replications,
+                  "seed"_a = s.seed, "name"_a = s.name, "design"_a = std::string(design_name(s.design)),
+                  "resumed_points"_a = resumed, "seconds"_a = seconds, "threads"_a = nthreads);
 }
 
 py::dict scenario_info(const Scenario& s) {
@@ -264,6 +363,8 @@ PYBIND11_MODULE(_core, m) {
 
   m.def("run", &run, "path"_a, "overrides"_a, "threads"_a, "firm_panel"_a, "command_line"_a,
         "Loads the scenario with the overrides and runs it, as `zonesim run` does");
+  m.def("sweep", &run_sweep, "path"_a, "output"_a, "threads"_a, "force"_a, "resume"_a, "optimize"_a,
+        "command_line"_a, "Runs a sweep file as `zonesim sweep` (or `zonesim optimize`) does, on one process");
   m.def("indicators", [] {
     py::list out;
     for (const IndicatorInfo& info : indicator_infos())

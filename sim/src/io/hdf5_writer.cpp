@@ -1,4 +1,5 @@
 #include <hdf5.h>
+#include <hdf5_hl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -7,6 +8,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <initializer_list>
 #include <stdexcept>
 
 #include "hdf5_util.hpp"
@@ -71,6 +73,29 @@ void label(hid_t obj, std::string_view unit, std::string_view en, std::string_vi
   attr_string(obj, "dims", dims);
 }
 
+// The /dims coordinates as HDF5 dimension scales (H5DS), attached to the axes of the labelled
+// arrays: netCDF-4 readers (xarray with h5netcdf) see named dims year, zone, replication, ...
+// A scale the arrays outside /dims use is also linked at the root (a hard link: one object, two
+// names), where netCDF-4 readers look for the dimensions of /indicators, /spending and
+// /sector_output (a group sees the dimensions of its ancestors, not of its siblings).
+Hid make_scale(hid_t dims_group, const char* name, hid_t link_at_root = -1) {
+  Hid d(H5Dopen2(dims_group, name, H5P_DEFAULT), H5Dclose);
+  check(H5DSset_scale(d, name), "dimension scale");  // H5DSmake_scale from HDF5 1.12 on
+  if (link_at_root >= 0)
+    check(H5Lcreate_hard(dims_group, name, link_at_root, name, H5P_DEFAULT, H5P_DEFAULT), "link dimension scale");
+  return d;
+}
+
+void attach_scales(hid_t dataset, std::initializer_list<hid_t> scales) {
+  unsigned axis = 0;
+  for (hid_t scale : scales) check(H5DSattach_scale(dataset, scale, axis++), "attach dimension scale");
+}
+
+void attach_scale_by_name(hid_t dims_group, const char* name, hid_t scale) {
+  Hid d(H5Dopen2(dims_group, name, H5P_DEFAULT), H5Dclose);
+  attach_scales(d, {scale});
+}
+
 std::string unit_of(Dim d) {
   if (d == Dim::count) return "count";
   auto u = dim_display_unit(d);
@@ -110,6 +135,7 @@ void write_contents(hid_t file, const Scenario& s, const Ensemble& e,
     dataset_string(g, "resolved", resolved_scenario_json(s));
     attr_string(g, "file", s.file);
   }
+  Hid year_dim, zone_dim, rep_dim, sector_dim;  // dimension scales in /dims
   {
     Hid g = group(file, "dims");
     std::vector<std::int32_t> years, reps;
@@ -143,6 +169,16 @@ void write_contents(hid_t file, const Scenario& s, const Ensemble& e,
     dataset_strings(g, "spending", spend);
     dataset_strings(g, "spending_name_zh", spend_zh);
     dataset_strings(g, "spending_name_en", spend_en);
+    year_dim = make_scale(g, "year", file);
+    zone_dim = make_scale(g, "zone", file);
+    rep_dim = make_scale(g, "replication", file);
+    sector_dim = make_scale(g, "sector", file);
+    Hid spending_dim = make_scale(g, "spending");  // only /dims uses it
+    attach_scale_by_name(g, "zone_name_zh", zone_dim);
+    attach_scale_by_name(g, "zone_name_en", zone_dim);
+    attach_scale_by_name(g, "sector_name_zh", sector_dim);
+    attach_scale_by_name(g, "spending_name_zh", spending_dim);
+    attach_scale_by_name(g, "spending_name_en", spending_dim);
   }
 
   // Indicators: [year, zone, replication], chunks of all years and zones for a block of
@@ -162,6 +198,7 @@ void write_contents(hid_t file, const Scenario& s, const Ensemble& e,
                 info.dim, e.replications[r].ind(static_cast<int>(y), static_cast<int>(z), static_cast<Ind>(i)));
       Hid d = dataset(g, std::string(info.key), {Y, Z, R}, buf, {Y, Z, rchunk});
       label(d, unit_of(info.dim), info.en, info.zh, "year,zone,replication");
+      attach_scales(d, {year_dim, zone_dim, rep_dim});
     }
   }
   {
@@ -174,6 +211,7 @@ void write_contents(hid_t file, const Scenario& s, const Ensemble& e,
                 e.replications[r].sec(static_cast<int>(y), static_cast<int>(z), static_cast<int>(sec)) / 1e8;
     Hid d = dataset(file, "sector_output", {Y, Z, S, R}, buf, {Y, Z, S, rchunk});
     label(d, "亿元", "Gross industrial output by sector", "分产业工业总产值", "year,zone,sector,replication");
+    attach_scales(d, {year_dim, zone_dim, sector_dim, rep_dim});
   }
   {
     Hid g = group(file, "spending");
@@ -187,6 +225,7 @@ void write_contents(hid_t file, const Scenario& s, const Ensemble& e,
       const SpendInfo& info = spend_infos()[k];
       Hid d = dataset(g, std::string(info.key), {Y, Z, R}, buf, {Y, Z, rchunk});
       label(d, "亿元", info.en, info.zh, "year,zone,replication");
+      attach_scales(d, {year_dim, zone_dim, rep_dim});
     }
   }
   {

@@ -53,7 +53,7 @@ TEST_CASE("validate /dev/zero exits 2 at once instead of reading forever") {
                                       "pipe or socket)\n"));
 }
 
-TEST_CASE("--seed keeps all 64 bits: 10000000000000000000 is stored as an unsigned 64-bit attribute") {
+TEST_CASE("a --seed of 10000000000000000000 keeps all 64 bits, stored as an unsigned 64-bit attribute") {
   TempDir tmp;
   auto r = run_zonesim("run scenarios/demo.yaml -q -r 2 --seed 10000000000000000000 -o " + tmp.file("s.h5"));
   INFO(r.err);
@@ -64,7 +64,7 @@ TEST_CASE("--seed keeps all 64 bits: 10000000000000000000 is stored as an unsign
   CHECK(is_unsigned);
 }
 
-TEST_CASE("--seed outside 0..2^64-1 or not a whole number exits 2") {
+TEST_CASE("a --seed outside 0 to 2^64-1 or not a whole number exits 2") {
   TempDir tmp;
   for (const char* bad : {"-1", "18446744073709551616", "1.5", "1e3"}) {
     auto r = run_zonesim(std::string("run scenarios/demo.yaml -q -r 2 --seed=") + bad + " -o " + tmp.file("s.h5"));

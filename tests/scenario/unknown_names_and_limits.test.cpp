@@ -69,7 +69,7 @@ TEST_CASE("a misspelt sector or target in --set is an error, with the nearest on
   CHECK(d.hint == "did you mean \"output\"?");
 }
 
-TEST_CASE("--set still changes declared zones, sectors and targets, and sets levers anywhere") {
+TEST_CASE("a --set override still changes declared zones, sectors and targets, and sets levers anywhere") {
   auto sc = zonesim::test::load_valid(
       broken("base.yaml"), {"zones.north.levers.land_quota_mu=500 mu", "sectors.machinery.rd_propensity=3 %",
                             "targets.output.value=700 亿元", "parameters.innovation_zeta=0.4"});

@@ -565,6 +565,9 @@ std::string SweepStore::finish(const std::string& started_at) {
 
 std::string SweepStore::finish_file(const std::string& started_at) {
   Impl& m = *impl_;
+  // Checked again at the end of a sweep that may have run for hours: the rename replaces only a
+  // regular file. Not a write failure: the partial file and the journal stay for --resume.
+  if (std::string problem = not_a_regular_file(m.out); !problem.empty()) throw std::invalid_argument(problem);
   const SweepSpec& s = *m.spec;
   const int P = m.P, k = m.k, O = m.O, T = m.T, R = m.R;
   std::ostringstream report;

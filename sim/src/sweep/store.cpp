@@ -806,8 +806,10 @@ std::string SweepStore::finish_file(const std::string& started_at) {
   m.d_pout.reset(); m.d_ptmean.reset(); m.d_pprob.reset(); m.d_pall.reset(); m.d_preq.reset(); m.d_pcost.reset(); m.d_done.reset();
   check(m.file.close(), "close");
   if (FILE* fp = std::fopen(m.partial.c_str(), "rb")) {
-    fsync(fileno(fp));
+    const bool synced = fsync(fileno(fp)) == 0;
+    const int err = errno;
     std::fclose(fp);
+    if (!synced) throw std::runtime_error("cannot store " + m.partial + ": " + std::strerror(err));
   }
   std::error_code ec;
   fs::rename(m.partial, m.out, ec);

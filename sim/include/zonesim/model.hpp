@@ -180,6 +180,10 @@ ParamValues draw_parameters(const Scenario& s, std::uint32_t replication);
 struct FirmPanel;
 ReplicationResult simulate_replication(const Scenario& s, std::uint32_t replication,
                                        FirmPanel* panel = nullptr);
+// Throws std::runtime_error naming the value, zone, year and replication when a value of year
+// `year_index` (0 = base year) in `r` is NaN or infinite: a model failure, never written to a
+// file. Called by simulate_replication after every year.
+void require_finite(const Scenario& s, const ReplicationResult& r, int year_index, std::uint32_t replication);
 
 // Benchmark hook (benchmarks/, docs/performance.md): one replication whose base year is generated
 // by the constructor and whose years are then simulated one by one by step(), so that the yearly

@@ -119,7 +119,9 @@ inline constexpr double kUnbounded = std::numeric_limits<double>::infinity();
 // Behavioural parameters. Any of them may be given as a distribution; each replication then
 // draws its own value. X(key, dimension, default, min, max, english, chinese)
 #define ZONESIM_PARAMETERS(X)                                                                     \
-  X(standard_income_tax_rate, share, 0.25, 0.0, 1.0, "Corporate income tax rate",                \
+  X(standard_income_tax_rate, share, 0.25, 0.0, 0.9,                                             \
+    "Corporate income tax rate (at most 90 %: at 100 % no profit is left after tax and the user "  \
+    "cost of R&D, which divides by 1 - rate, is undefined)",                                       \
     "企业所得税税率")                                                                             \
   X(vat_rate_on_value_added, share, 0.13, 0.0, 0.5, "VAT-like tax as a share of value added",    \
     "增值税(占增加值比例)")                                                                      \

@@ -444,9 +444,12 @@ std::string write_run_file(const std::string& path, const Scenario& s, const Ens
     }
     if (options.cancel && options.cancel->load()) throw std::runtime_error("cancelled");
     // Make the data durable before the rename makes it visible.
+    // (A full disk may only show here, when delayed allocation finally needs the blocks.)
     if (FILE* fp = std::fopen(tmp.c_str(), "rb")) {
-      fsync(fileno(fp));
+      const bool synced = fsync(fileno(fp)) == 0;
+      const int err = errno;
       std::fclose(fp);
+      if (!synced) throw std::runtime_error("HDF5 file " + tmp.string() + " not stored: " + std::strerror(err));
     }
     std::error_code ec;
     fs::rename(tmp, target, ec);

@@ -132,8 +132,6 @@ ParamValues draw_parameters(const Scenario& s, std::uint32_t replication) {
   return out;
 }
 
-namespace {
-
 // Every value a year leaves in the results must be a number: a NaN or an infinity is a failure
 // of the model on this scenario, reported (exit 1) rather than written. Cheap: one pass over
 // the year's rows (zones x indicators).
@@ -160,8 +158,6 @@ void require_finite(const Scenario& s, const ReplicationResult& r, int yi, std::
         fail("spending on " + std::string(spend_infos()[k].key), z, r.spend(yi, z, static_cast<Spend>(k)));
   }
 }
-
-}  // namespace
 
 ReplicationResult simulate_replication(const Scenario& s, std::uint32_t replication, FirmPanel* panel) {
   ReplicationResult result;

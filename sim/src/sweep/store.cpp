@@ -565,6 +565,9 @@ std::string SweepStore::finish(const std::string& started_at) {
 
 std::string SweepStore::finish_file(const std::string& started_at) {
   Impl& m = *impl_;
+  // Checked again at the end of a sweep that may have run for hours: the rename replaces only a
+  // regular file. Not a write failure: the partial file and the journal stay for --resume.
+  if (std::string problem = not_a_regular_file(m.out); !problem.empty()) throw std::invalid_argument(problem);
   const SweepSpec& s = *m.spec;
   const int P = m.P, k = m.k, O = m.O, T = m.T, R = m.R;
   std::ostringstream report;
@@ -803,8 +806,10 @@ std::string SweepStore::finish_file(const std::string& started_at) {
   m.d_pout.reset(); m.d_ptmean.reset(); m.d_pprob.reset(); m.d_pall.reset(); m.d_preq.reset(); m.d_pcost.reset(); m.d_done.reset();
   check(m.file.close(), "close");
   if (FILE* fp = std::fopen(m.partial.c_str(), "rb")) {
-    fsync(fileno(fp));
+    const bool synced = fsync(fileno(fp)) == 0;
+    const int err = errno;
     std::fclose(fp);
+    if (!synced) throw std::runtime_error("cannot store " + m.partial + ": " + std::strerror(err));
   }
   std::error_code ec;
   fs::rename(m.partial, m.out, ec);

@@ -1,7 +1,7 @@
 # Python tests of the zonesim package (analysis/zonesim, the pybind11 module zonesim._core) and of
 # the run file as netCDF/xarray data: each test_*.py module is one ctest test, run by
 # /usr/bin/python3 on scenarios/demo.yaml with few replications. Label: python.
-if(ZONESIM_BUILD_PYTHON)
+if(ZONESIM_PYTHON_MODULE)  # set by sim/CMakeLists.txt when the module is built
   file(GLOB ZONESIM_BINDING_TESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/test_*.py)
   foreach(test_file ${ZONESIM_BINDING_TESTS})
     get_filename_component(test_module ${test_file} NAME_WE)

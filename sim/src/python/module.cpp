@@ -265,13 +265,13 @@ py::dict run_sweep(const std::string& path, std::string out, int threads, bool f
     cost[static_cast<std::size_t>(p)] = sum.budget_cost_mean;
     units[static_cast<std::size_t>(p)] = unit;
   };
-  std::string error;
+  SweepStore::OpenError error;
   std::unique_ptr<SweepStore> store;
   {
     py::gil_scoped_release release;
     store = SweepStore::open(out, s, P, so, error, note);
   }
-  if (!store) raise_user_error(error);
+  if (!store) raise_user_error(error.message);
   const int resumed = store->done_points();
 
   auto t0 = std::chrono::steady_clock::now();

@@ -132,6 +132,10 @@ TEST_CASE("other binary files given as a scenario are named as binary, exit 2") 
   r = run_zonesim("run " + gz);
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("it is a gzip-compressed file, not YAML text"));
+  const std::string utf16 = tmp.write("utf16.yaml", std::string("\xff\xfen\0a\0m\0e\0", 10));
+  r = run_zonesim("validate " + utf16);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == utf16 + ": error: cannot read file: it is UTF-16 text, not UTF-8\n    hint: save it as UTF-8\n1 error in 1 file\n");
 }
 
 TEST_CASE("factor values in overrides are shortest round-trip numbers") {

@@ -292,6 +292,8 @@ std::optional<std::pair<std::string, std::string>> binary_file_kind(const std::s
   for (const auto& f : formats)
     if (text.compare(0, f.magic.size(), f.magic) == 0)
       return std::pair{"it is " + std::string(f.what) + ", not YAML text", std::string("give a YAML file")};
+  if (text.compare(0, 2, "\xff\xfe") == 0 || text.compare(0, 2, "\xfe\xff") == 0)
+    return std::pair{std::string("it is UTF-16 text, not UTF-8"), std::string("save it as UTF-8")};
   if (text.find('\0') != std::string::npos)
     return std::pair{std::string("it is a binary file (it holds NUL bytes), not YAML text"), std::string("give a YAML file")};
   return std::nullopt;

@@ -61,7 +61,7 @@ def documents():
     return [d for d in docs if os.path.exists(d)]
 
 
-def directives(lines, fence_index):
+def directives(lines, fence_index, doc=""):
     """The <!-- doctest ... --> comment right before line fence_index (blank lines allowed)."""
     i = fence_index - 1
     while i >= 0 and not lines[i].strip():
@@ -84,7 +84,8 @@ def directives(lines, fence_index):
             continue
         key, sep, value = raw.partition(":")
         if not sep or key.strip() not in out:
-            raise SystemExit(f"{fence_index}: unknown doctest directive {raw!r} (output of, mask, setup)")
+            raise SystemExit(f"{os.path.relpath(doc, SOURCE)}:{fence_index}: unknown doctest directive {raw!r} "
+                             "(output of, mask, setup)")
         out[key.strip()].append(value.strip())
     return out
 
@@ -135,7 +136,7 @@ def extract(doc):
         while j < len(lines) and not lines[j].startswith("```"):
             j += 1
         block = lines[start + 1:j]
-        d = directives(lines, start)
+        d = directives(lines, start, doc)
         for cmd in d.get("setup", []):
             steps.append(Step(doc, start + 1, "sh", cmd, checked=False))
         if lang == "sh":

@@ -220,3 +220,20 @@ TEST_CASE("optimize --help shows optimize examples, not sweep examples") {
   CHECK_THAT(r.out, Catch::Contains("zonesim optimize scenarios/qingyuan-sobol.yaml -o out/optimize.h5"));
   CHECK_THAT(r.out, !Catch::Contains("zonesim sweep "));
 }
+
+TEST_CASE("run and sweep create out/ for their output in a fresh checkout; other missing directories are errors") {
+  TempDir tmp;
+  const std::string cd = "cd '" + tmp.path().string() + "' && '" + ZONESIM_BINARY + "' ";
+  auto r = run_command(cd + "run " + source_path("scenarios/demo.yaml") + " -r 2 -q -o out/base.h5");
+  CHECK(r.err == "");
+  CHECK(r.exit_code == 0);
+  CHECK(fs::exists(tmp.file("out/base.h5")));
+  fs::remove_all(tmp.file("out"));
+  r = run_command(cd + "sweep " + source_path("scenarios/demo-sweep.yaml") + " -q -t 2 -o out/demo-sweep.h5");
+  CHECK(r.exit_code == 0);
+  CHECK(fs::exists(tmp.file("out/demo-sweep.h5")));
+  r = run_command(cd + "sweep " + source_path("scenarios/demo-sweep.yaml") + " -q -o results/demo-sweep.h5");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "zonesim sweep: output directory results does not exist\n");
+  CHECK_FALSE(fs::exists(tmp.file("results")));
+}

@@ -225,7 +225,6 @@ def scratch_copy():
                             ignore=shutil.ignore_patterns("__pycache__", "node_modules", "out", "build*"))
         elif os.path.exists(src):
             shutil.copy(src, d)
-    os.makedirs(os.path.join(d, "out"), exist_ok=True)
     return d
 
 

@@ -372,6 +372,7 @@ int sweep_main(const std::vector<std::string>& args, bool optimize_command) {
 
   // ---- rank 0 (or the only process) ----
   std::string out = vm.count("output") ? vm["output"].as<std::string>() : "out/" + s.name + ".h5";
+  create_default_output_dir(out);
   SweepStore::Options so;
   so.resume = vm.count("resume") > 0;
   so.force = vm.count("force") > 0;

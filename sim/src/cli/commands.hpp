@@ -29,9 +29,6 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
                         const po::positional_options_description& positional,
                         const po::options_description& hidden = po::options_description());
 void print_diagnostics(const Diagnostics& d);
-// `out/`, the default output directory, is created when an output file is to go there (the
-// documented commands write out/NAME.h5 from a fresh checkout); other directories must exist.
-void create_default_output_dir(const std::string& output);
 
 // One function per subcommand; each handles --help itself.
 int cmd_run(const std::vector<std::string>& args);

@@ -1,5 +1,4 @@
 #include <csignal>
-#include <filesystem>
 #include <iostream>
 
 #include "commands.hpp"
@@ -31,13 +30,6 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
     throw UsageError(e.what());
   }
   return vm;
-}
-
-void create_default_output_dir(const std::string& output) {
-  namespace fs = std::filesystem;
-  if (fs::path(output).parent_path() != "out") return;
-  std::error_code ec;
-  fs::create_directory("out", ec);  // when it fails, the output path check says why
 }
 
 void print_diagnostics(const Diagnostics& d) {

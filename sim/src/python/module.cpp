@@ -148,6 +148,7 @@ struct Result {
   }
 
   void to_hdf5(const std::string& path, bool force) const {
+    create_default_output_dir(path);
     if (std::string problem = check_output_path(path, force); !problem.empty()) raise_user_error(problem);
     WriteOptions wo;
     wo.force = force;
@@ -247,6 +248,7 @@ py::dict run_sweep(const std::string& path, std::string out, int threads, bool f
   const Matrix design = make_design(s);
   const int P = s.design == DesignKind::optimize ? optimize_total_points(s) : static_cast<int>(design.size());
   if (out.empty()) out = "out/" + s.name + ".h5";
+  create_default_output_dir(out);
 
   SweepStore::Options so;
   so.resume = resume;

@@ -33,6 +33,9 @@ std::string write_run_file(const std::string& path, const Scenario& s, const Ens
 // Checks before a run starts that the output can be written (exists without --force, missing or
 // read-only directory, anything but a regular file in the way). Returns an empty string when fine.
 std::string check_output_path(const std::string& path, bool force);
+// `out/`, the default output directory, is created when an output file is to go there (the
+// documented commands write out/NAME.h5 from a fresh checkout); other directories must exist.
+void create_default_output_dir(const std::string& path);
 // A message when something other than a regular file (a FIFO, a device, a directory, a socket)
 // is at `path`: outputs only ever replace regular files. Empty when nothing or a regular file is
 // there.

@@ -85,6 +85,14 @@ struct SweepLoadResult {
   Diagnostics diagnostics;
 };
 SweepLoadResult load_sweep_file(const std::string& path);
+// Whether `path` holds a sweep rather than a scenario: a YAML mapping with `zonesim_sweep`, or
+// with `base` and `factors` and no `zonesim`. False for anything else (text that does not
+// parse, a binary file: the scenario loader then says what is wrong).
+bool is_sweep_file(const std::string& path);
+// What `zonesim sweep --validate` and `zonesim validate` say about a loaded sweep run as
+// `design`: "" and the size in `summary` ("3 factors, design sobol, 40 points x 4 replications
+// = 160 runs"), or why it cannot run (a policy search whose base scenario has no targets).
+std::string check_runnable(const SweepSpec& s, DesignKind design, std::string& summary);
 
 // ---- designs (points in the unit cube [0,1]^k) -----------------------------------------------
 using Matrix = std::vector<std::vector<double>>;
@@ -111,6 +119,9 @@ Matrix make_design(const SweepSpec& s);
 // budget cost (亿元, sum over years of budget_spent, all zones). Display units.
 int row_stride(const SweepSpec& s);
 std::vector<std::string> point_overrides(const SweepSpec& s, const std::vector<double>& unit);
+// The `zonesim run` command line (one --set per factor, shortest round-trip numbers, quoted for
+// the shell) that runs the point at `unit` as the sweep did: same replications, same seed.
+std::string reproduce_command(const SweepSpec& s, const std::vector<double>& unit);
 // Runs the replications of one point (1: serially; 0: TBB in the caller's task arena; n > 1:
 // TBB with n threads); throws on a
 // scenario that does not load, with the diagnostics as message.

@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "zonesim/engine.hpp"
 #include "zonesim/scenario.hpp"
+#include "zonesim/text.hpp"
 
 namespace zonesim::cli {
 namespace {
@@ -84,13 +85,10 @@ std::string step_value(const Setting& s, double current) {
   return buf;
 }
 
-// Left-aligned in `width` terminal columns: CJK characters (3-byte UTF-8 here: 亿, 万, 亩, 元)
-// take two columns, so printf's byte count would misalign the table.
+// Left-aligned in `width` terminal columns (CJK units take two), at least one space after.
 std::string cell(const std::string& text, int width) {
-  int columns = 0;
-  for (unsigned char c : text)
-    if ((c & 0xC0) != 0x80) columns += c >= 0xE0 ? 2 : 1;
-  return text + std::string(static_cast<std::size_t>(std::max(1, width - columns)), ' ');
+  const auto w = static_cast<std::size_t>(width);
+  return display_width(text) < w ? pad_to_width(text, w) : text + " ";
 }
 
 double mean_total(const Scenario& s, const Ensemble& e, Ind ind, bool over_years) {

@@ -65,10 +65,7 @@ int cmd_run(const std::vector<std::string>& args) {
 
   std::string out = vm.count("output") ? vm["output"].as<std::string>() : "out/" + sc.name + ".h5";
   const bool force = vm.count("force") > 0;
-  if (!vm.count("output")) {
-    std::error_code ec;
-    fs::create_directories("out", ec);
-  }
+  create_default_output_dir(out);
   if (std::string problem = check_output_path(out, force); !problem.empty()) {
     std::cerr << "zonesim run: " << problem << "\n";
     return kBadInput;

@@ -314,8 +314,13 @@ int sweep_main(const std::vector<std::string>& args, bool optimize_command) {
   pos.add("sweep", 1);
   auto vm = parse(args, opts, pos, hidden);
   if (vm.count("help")) {
-    std::cout << opts << "\nExamples:\n  zonesim sweep scenarios/demo-sweep.yaml -o out/demo-sweep.h5\n"
-                         "  mpirun -np 4 zonesim sweep scenarios/qingyuan-sobol.yaml -o out/sobol.h5 --threads 1\n";
+    if (optimize_command)
+      std::cout << opts << "\nExamples:\n  zonesim optimize scenarios/qingyuan-sobol.yaml -o out/optimize.h5\n"
+                           "  mpirun -np 4 zonesim optimize scenarios/qingyuan-sobol.yaml -o out/optimize.h5 --threads 1\n"
+                           "  zonesim optimize scenarios/demo-sweep.yaml --validate\n";
+    else
+      std::cout << opts << "\nExamples:\n  zonesim sweep scenarios/demo-sweep.yaml -o out/demo-sweep.h5\n"
+                           "  mpirun -np 4 zonesim sweep scenarios/qingyuan-sobol.yaml -o out/sobol.h5 --threads 1\n";
     return kOk;
   }
   if (!vm.count("sweep")) throw UsageError(std::string("missing SWEEP.yaml (see zonesim ") + name + " --help)");
@@ -350,25 +355,24 @@ int sweep_main(const std::vector<std::string>& args, bool optimize_command) {
   }
   SweepSpec& s = *loaded.spec;
   if (optimize_command) s.design = DesignKind::optimize;
-  if (s.design == DesignKind::optimize && s.base.targets.empty()) {
-    if (root) std::cerr << "zonesim " << name << ": the base scenario has no targets; a policy search needs them\n";
+  std::string summary;
+  if (std::string problem = check_runnable(s, s.design, summary); !problem.empty()) {
+    if (root) std::cerr << "zonesim " << name << ": " << problem << "\n";
     return kBadInput;
+  }
+  if (vm.count("validate")) {
+    if (root) std::cout << s.file << ": ok (" << summary << ")\n";
+    return kOk;
   }
   const int k = static_cast<int>(s.factors.size());
   Matrix design = make_design(s);
   const int P = s.design == DesignKind::optimize ? optimize_total_points(s) : static_cast<int>(design.size());
 
-  if (vm.count("validate")) {
-    if (root)
-      std::cout << s.file << ": ok (" << k << " factors, design " << design_name(s.design) << ", " << P
-                << " points x " << s.replications << " replications = " << static_cast<long long>(P) * s.replications
-                << " runs)\n";
-    return kOk;
-  }
   if (!root) return mpi.worker_loop(s, threads);
 
   // ---- rank 0 (or the only process) ----
   std::string out = vm.count("output") ? vm["output"].as<std::string>() : "out/" + s.name + ".h5";
+  create_default_output_dir(out);
   SweepStore::Options so;
   so.resume = vm.count("resume") > 0;
   so.force = vm.count("force") > 0;

@@ -3,15 +3,22 @@
 #include "commands.hpp"
 #include "zonesim/listing.hpp"
 #include "zonesim/scenario.hpp"
+#include "zonesim/sweep.hpp"
 
 namespace zonesim::cli {
 
 // ---- validate ----------------------------------------------------------------------------
 
+namespace {
+std::string count(std::size_t n, const std::string& noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); }
+}  // namespace
+
 int cmd_validate(const std::vector<std::string>& args) {
-  po::options_description opts("zonesim validate SCENARIO.yaml... [options]\n\nChecks scenario files and reports every error with file, line and column.\n\nOptions");
+  po::options_description opts(
+      "zonesim validate FILE.yaml... [options]\n\nChecks scenario files and sweep files (with the scenario each varies and the checks of\n"
+      "`zonesim sweep --validate`) and reports every error with file, line and column.\n\nOptions");
   opts.add_options()("help,h", "show this help")("set", po::value<std::vector<std::string>>()->composing(),
-                                                  "apply an override before checking (repeatable)")
+                                                  "apply an override to the scenarios before checking (repeatable; not to sweep files)")
       ("json", "print errors as JSON");
   po::options_description hidden;
   hidden.add_options()("files", po::value<std::vector<std::string>>(), "files");
@@ -28,12 +35,27 @@ int cmd_validate(const std::vector<std::string>& args) {
   int bad = 0;
   Diagnostics all;
   for (const auto& f : vm["files"].as<std::vector<std::string>>()) {
+    if (sweep::is_sweep_file(f)) {
+      sweep::SweepLoadResult r = sweep::load_sweep_file(f);
+      std::string summary, problem;
+      if (r.spec) problem = sweep::check_runnable(*r.spec, r.spec->design, summary);
+      if (r.spec && problem.empty()) {
+        if (!vm.count("json"))
+          std::cout << f << ": ok (sweep of " << r.spec->base_path << ": " << summary << ")\n";
+        continue;
+      }
+      if (r.spec) r.diagnostics.add({f, 0, 0, "design", problem, "add targets to the base scenario"});
+      ++bad;
+      all.append(r.diagnostics);
+      if (!vm.count("json")) std::cerr << r.diagnostics.format();
+      continue;
+    }
     LoadResult r = load_scenario_file(f, lo);
     if (r.scenario) {
       const Scenario& s = *r.scenario;
       if (!vm.count("json"))
-        std::cout << f << ": ok (" << s.zones.size() << " zones, " << s.sectors.size() << " sectors, "
-                  << s.targets.size() << " targets, " << s.base_year << "-" << s.end_year << ")\n";
+        std::cout << f << ": ok (" << count(s.zones.size(), "zone") << ", " << count(s.sectors.size(), "sector")
+                  << ", " << count(s.targets.size(), "target") << ", " << s.base_year << "-" << s.end_year << ")\n";
     } else {
       ++bad;
       all.append(r.diagnostics);

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "zonesim/engine.hpp"
+#include "zonesim/text.hpp"
 
 namespace zonesim {
 
@@ -118,23 +119,6 @@ std::string fmt(double v) {
   else std::snprintf(buf, sizeof buf, "%.3f", v);
   return buf;
 }
-// Display width of UTF-8 text: CJK characters take two columns.
-std::size_t width(const std::string& s) {
-  std::size_t w = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) { w += 1; i += 1; }
-    else if ((c >> 5) == 6) { w += 1; i += 2; }
-    else if ((c >> 4) == 14) { w += 2; i += 3; }
-    else { w += 2; i += 4; }
-  }
-  return w;
-}
-std::string pad(const std::string& s, std::size_t n, bool right = false) {
-  std::size_t w = width(s);
-  std::string sp(n > w ? n - w : 0, ' ');
-  return right ? sp + s : s + sp;
-}
 }  // namespace
 
 std::string format_target_table(const Scenario& s, const std::vector<TargetResult>& results) {
@@ -152,11 +136,11 @@ std::string format_target_table(const Scenario& s, const std::vector<TargetResul
   }
   std::array<std::size_t, 7> w{};
   for (const auto& row : rows)
-    for (std::size_t c = 0; c < 7; ++c) w[c] = std::max(w[c], width(row[c]));
+    for (std::size_t c = 0; c < 7; ++c) w[c] = std::max(w[c], display_width(row[c]));
   std::string out;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     for (std::size_t c = 0; c < 7; ++c) {
-      out += pad(rows[i][c], w[c], c >= 3);
+      out += pad_to_width(rows[i][c], w[c], c >= 3);
       out += c + 1 < 7 ? "  " : "\n";
     }
     if (i == 0) {

@@ -407,6 +407,12 @@ std::string not_a_regular_file(const std::string& path) {
          "even with --force)";
 }
 
+void create_default_output_dir(const std::string& path) {
+  if (fs::path(path).parent_path() != "out") return;
+  std::error_code ec;
+  fs::create_directory("out", ec);  // when it fails, check_output_path says why
+}
+
 std::string check_output_path(const std::string& path, bool force) {
   std::error_code ec;
   fs::path p(path);

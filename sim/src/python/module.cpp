@@ -148,6 +148,7 @@ struct Result {
   }
 
   void to_hdf5(const std::string& path, bool force) const {
+    create_default_output_dir(path);
     if (std::string problem = check_output_path(path, force); !problem.empty()) raise_user_error(problem);
     WriteOptions wo;
     wo.force = force;
@@ -247,6 +248,7 @@ py::dict run_sweep(const std::string& path, std::string out, int threads, bool f
   const Matrix design = make_design(s);
   const int P = s.design == DesignKind::optimize ? optimize_total_points(s) : static_cast<int>(design.size());
   if (out.empty()) out = "out/" + s.name + ".h5";
+  create_default_output_dir(out);
 
   SweepStore::Options so;
   so.resume = resume;
@@ -265,13 +267,13 @@ py::dict run_sweep(const std::string& path, std::string out, int threads, bool f
     cost[static_cast<std::size_t>(p)] = sum.budget_cost_mean;
     units[static_cast<std::size_t>(p)] = unit;
   };
-  std::string error;
+  SweepStore::OpenError error;
   std::unique_ptr<SweepStore> store;
   {
     py::gil_scoped_release release;
     store = SweepStore::open(out, s, P, so, error, note);
   }
-  if (!store) raise_user_error(error);
+  if (!store) raise_user_error(error.message);
   const int resumed = store->done_points();
 
   auto t0 = std::chrono::steady_clock::now();

@@ -7,6 +7,9 @@
 #include <algorithm>
 #include <charconv>
 #include <limits>
+#include <optional>
+#include <string_view>
+#include <utility>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -271,6 +274,32 @@ std::string text_at(const std::string& text, const YAML::Mark& m) {
 
 namespace detail {
 
+namespace {
+// What a binary file is and what to do with it, or nothing for text. The HDF5 signature may sit
+// after a user block of 512, 1024, 2048 ... bytes.
+std::optional<std::pair<std::string, std::string>> binary_file_kind(const std::string& text, const std::string& path) {
+  static const std::string hdf5("\x89HDF\r\n\x1a\n", 8);
+  for (std::size_t at = 0; at + hdf5.size() <= text.size(); at = at ? 2 * at : 512)
+    if (text.compare(at, hdf5.size(), hdf5) == 0)
+      return std::pair{std::string("it is an HDF5 file (a zonesim result?), not YAML text"),
+                       "to read a result, run `zonesim report " + path +
+                           "` (an HTML report) or see docs/output.md; give a YAML file here"};
+  const struct {
+    std::string_view magic, what;
+  } formats[] = {{"\x1f\x8b", "a gzip-compressed file"}, {"PK\x03\x04", "a zip archive"},
+                 {"%PDF", "a PDF document"},         {"\x89PNG", "a PNG image"},
+                 {"\x7f" "ELF", "a program (ELF)"}};
+  for (const auto& f : formats)
+    if (text.compare(0, f.magic.size(), f.magic) == 0)
+      return std::pair{"it is " + std::string(f.what) + ", not YAML text", std::string("give a YAML file")};
+  if (text.compare(0, 2, "\xff\xfe") == 0 || text.compare(0, 2, "\xfe\xff") == 0)
+    return std::pair{std::string("it is UTF-16 text, not UTF-8"), std::string("save it as UTF-8")};
+  if (text.find('\0') != std::string::npos)
+    return std::pair{std::string("it is a binary file (it holds NUL bytes), not YAML text"), std::string("give a YAML file")};
+  return std::nullopt;
+}
+}  // namespace
+
 InputFile read_input_file(const std::string& path) {
   namespace fs = std::filesystem;
   InputFile r;
@@ -304,6 +333,13 @@ InputFile read_input_file(const std::string& path) {
     r.problem = "it is larger than " + std::to_string(kMaxInputFileBytes >> 20) + " MiB, the limit for input files";
     r.text.clear();
     r.text.shrink_to_fit();
+    return r;
+  }
+  if (auto what = binary_file_kind(r.text, path)) {
+    r.status = InputFile::Status::binary;
+    r.problem = what->first;
+    r.hint = what->second;
+    r.text.clear();
   }
   return r;
 }
@@ -482,7 +518,9 @@ std::optional<Node> load_with_extends(const std::string& path, const std::string
                  "extends: takes a path relative to the file that contains it"});
     } else {
       diags.add({shown_path, 0, 0, "", missing ? "cannot read file" : "cannot read file: " + input.problem,
-                 missing ? "check the path and permissions" : "give a scenario file (YAML)"});
+                 missing ? "check the path and permissions"
+                 : input.hint.empty() ? "give a scenario file (YAML)"
+                                      : input.hint});
     }
     return std::nullopt;
   }

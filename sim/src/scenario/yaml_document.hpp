@@ -18,12 +18,15 @@ namespace zonesim::detail {
 inline constexpr std::size_t kMaxInputFileBytes = 16u << 20;  // 16 MiB; scenarios are ~50 KiB
 
 struct InputFile {
-  enum class Status { ok, cannot_open, not_regular, too_large };
+  enum class Status { ok, cannot_open, not_regular, too_large, binary };
   Status status = Status::ok;
   std::string text;     // the contents when ok
   std::string problem;  // otherwise what is wrong, e.g. "it is a directory, not a file"
+  std::string hint;     // for a binary file: what to do with it instead (may be empty)
 };
-// Reads `path` if it is a regular file (after symlinks) of at most kMaxInputFileBytes.
+// Reads `path` if it is a regular file (after symlinks) of at most kMaxInputFileBytes and text:
+// an HDF5 file (a zonesim result given where YAML is expected), another known binary format or
+// a file with NUL bytes is `binary`, with what it is and, for results, what to run instead.
 InputFile read_input_file(const std::string& path);
 
 // The document, or nothing with the errors added to `diags`. `kind` names the file in messages

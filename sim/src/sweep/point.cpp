@@ -6,7 +6,9 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include <cctype>
 #include <stdexcept>
+#include <string_view>
 
 #include "zonesim/engine.hpp"
 #include "zonesim/model.hpp"
@@ -22,6 +24,28 @@ std::vector<std::string> point_overrides(const SweepSpec& s, const std::vector<d
   std::vector<std::string> o = {"replications=" + std::to_string(s.replications), "seed=" + std::to_string(s.seed)};
   for (std::size_t i = 0; i < s.factors.size(); ++i) o.push_back(s.factors[i].override_at(unit[i]));
   return o;
+}
+
+namespace {
+// A word as the shell reads it: quoted unless every character is plain (non-ASCII text such as
+// units in Chinese needs no quotes).
+std::string shell_word(const std::string& w) {
+  bool plain = !w.empty();
+  for (unsigned char c : w)
+    if (!(c >= 0x80 || std::isalnum(c) || std::string_view("_./=%:,+-@").find(static_cast<char>(c)) != std::string_view::npos))
+      plain = false;
+  if (plain) return w;
+  std::string q = "'";
+  for (char c : w) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+}  // namespace
+
+std::string reproduce_command(const SweepSpec& s, const std::vector<double>& unit) {
+  std::string cmd = "zonesim run " + shell_word(s.base_path) + " -r " + std::to_string(s.replications) +
+                    " --seed " + std::to_string(s.seed);
+  for (std::size_t i = 0; i < s.factors.size(); ++i) cmd += " --set " + shell_word(s.factors[i].override_at(unit[i]));
+  return cmd;
 }
 
 std::vector<double> evaluate_point(const SweepSpec& s, const std::vector<double>& unit, int threads) {

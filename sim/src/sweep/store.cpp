@@ -20,6 +20,7 @@
 #include "zonesim/engine.hpp"
 #include "zonesim/output.hpp"
 #include "zonesim/sweep.hpp"
+#include "zonesim/text.hpp"
 
 namespace zonesim::sweep {
 namespace fs = std::filesystem;
@@ -543,20 +544,6 @@ std::string fmt(double v, int prec = 3) {
   return buf;
 }
 
-std::string pad(std::string s, std::size_t n) {
-  // Display width: CJK characters count two columns.
-  std::size_t w = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) { w += 1; i += 1; }
-    else if ((c >> 5) == 6) { w += 1; i += 2; }
-    else if ((c >> 4) == 14) { w += 2; i += 3; }
-    else { w += 2; i += 4; }
-  }
-  if (w < n) s += std::string(n - w, ' ');
-  return s;
-}
-
 }  // namespace
 
 std::string SweepStore::finish(const std::string& started_at) {
@@ -601,11 +588,9 @@ std::string SweepStore::finish_file(const std::string& started_at) {
   qval.push_back(pcost);
   const auto Q = static_cast<hsize_t>(qname.size());
 
-  auto factor_header = [&](const std::string& first) {
-    std::string line = pad(first, 34) + " ";
-    for (const auto& f : s.factors) line += pad(f.short_name().substr(0, 28), 30);
-    return line + "\n";
-  };
+  // Tables of quantity x factor, aligned by display width (CJK units take two columns).
+  std::vector<std::string> factor_header = {"quantity"};
+  for (const auto& f : s.factors) factor_header.push_back(f.short_name());
 
   if (s.design == DesignKind::sobol || s.design == DesignKind::morris) {
     Hid g = group(m.file, "sensitivity");
@@ -617,8 +602,8 @@ std::string SweepStore::finish_file(const std::string& started_at) {
       Hid sg = group(g, "sobol");
       std::vector<double> S1, S1l, S1h, ST, STl, STh, var;
       report << "Sobol indices (first order S1 [95 % CI] / total ST; Saltelli 2010, Jansen; N = "
-             << s.base_samples << ", " << s.bootstrap << " bootstrap resamples)\n"
-             << factor_header("quantity");
+             << s.base_samples << ", " << s.bootstrap << " bootstrap resamples)\n";
+      std::vector<std::vector<std::string>> table = {factor_header};
       for (hsize_t q = 0; q < Q; ++q) {
         SobolIndices si = sobol_indices(qval[q], k, s.base_samples, s.bootstrap, s.seed);
         S1.insert(S1.end(), si.S1.begin(), si.S1.end());
@@ -628,17 +613,17 @@ std::string SweepStore::finish_file(const std::string& started_at) {
         STl.insert(STl.end(), si.ST_low.begin(), si.ST_low.end());
         STh.insert(STh.end(), si.ST_high.begin(), si.ST_high.end());
         var.push_back(si.variance);
-        std::string line = pad(qname[q], 34) + " ";
+        std::vector<std::string> row = {qname[q]};
         if (si.variance == 0) {
-          line += "(no variation)";
+          row.push_back("(no variation)");
         } else {
           for (int i = 0; i < k; ++i)
-            line += pad(fmt(si.S1[i], 2) + " [" + fmt(si.S1_low[i], 2) + "," + fmt(si.S1_high[i], 2) + "] / " +
-                            fmt(si.ST[i], 2),
-                        29) + " ";
+            row.push_back(fmt(si.S1[i], 2) + " [" + fmt(si.S1_low[i], 2) + "," + fmt(si.S1_high[i], 2) + "] / " +
+                          fmt(si.ST[i], 2));
         }
-        report << line << "\n";
+        table.push_back(std::move(row));
       }
+      report << format_columns(table);
       const std::vector<hsize_t> dims = {Q, hsize_t(k)};
       whole(sg, "S1", dims, S1);
       whole(sg, "S1_low", dims, S1l);
@@ -659,17 +644,18 @@ std::string SweepStore::finish_file(const std::string& started_at) {
         for (int i = 0; i < k; ++i) design[p][i] = unit[static_cast<std::size_t>(p) * k + i];
       std::vector<double> mu, mus, sig;
       report << "Morris elementary effects (mu* / sigma, per whole factor range; r = " << s.trajectories
-             << ", p = " << s.morris_levels << ")\n"
-             << factor_header("quantity");
+             << ", p = " << s.morris_levels << ")\n";
+      std::vector<std::vector<std::string>> table = {factor_header};
       for (hsize_t q = 0; q < Q; ++q) {
         MorrisIndices mi = morris_indices(design, qval[q], k, s.trajectories);
         mu.insert(mu.end(), mi.mu.begin(), mi.mu.end());
         mus.insert(mus.end(), mi.mu_star.begin(), mi.mu_star.end());
         sig.insert(sig.end(), mi.sigma.begin(), mi.sigma.end());
-        std::string line = pad(qname[q], 34) + " ";
-        for (int i = 0; i < k; ++i) line += pad(fmt(mi.mu_star[i]) + " / " + fmt(mi.sigma[i]), 29) + " ";
-        report << line << "\n";
+        std::vector<std::string> row = {qname[q]};
+        for (int i = 0; i < k; ++i) row.push_back(fmt(mi.mu_star[i]) + " / " + fmt(mi.sigma[i]));
+        table.push_back(std::move(row));
       }
+      report << format_columns(table);
       const std::vector<hsize_t> dims = {Q, hsize_t(k)};
       whole(mg, "mu", dims, mu);
       whole(mg, "mu_star", dims, mus);
@@ -712,23 +698,27 @@ std::string SweepStore::finish_file(const std::string& started_at) {
                              "feasible points (or the most probable when none is feasible)");
     report << "Cost-probability frontier (P(" << required << " met) against budget cost; " << front.size()
            << " of " << P << " points):\n";
-    std::string head = pad("point", 8) + pad("cost 亿元", 12) + pad(s.optimize.required_targets.empty() ? "P(all)" : "P(req)", 8);
-    for (const auto& f : s.factors) head += pad(f.short_name().substr(0, 22), 24);
-    report << head << "\n";
+    std::vector<std::vector<std::string>> table = {
+        {"point", "cost 亿元", s.optimize.required_targets.empty() ? "P(all)" : "P(req)"}};
+    for (const auto& f : s.factors) table[0].push_back(f.short_name());
+    table[0].push_back("");
     for (int p : front) {
-      std::string line = pad(std::to_string(p), 8) + pad(fmt(pcost[p], 4), 12) + pad(fmt(preq[p], 3), 8);
-      for (int i = 0; i < k; ++i) line += pad(s.factors[i].describe(s.factors[i].at(unit[static_cast<std::size_t>(p) * k + i])), 24);
-      report << line << (p == best ? "  <- cheapest with P >= " + fmt(s.optimize.probability) : "") << "\n";
+      std::vector<std::string> row = {std::to_string(p), fmt(pcost[p], 4), fmt(preq[p], 3)};
+      for (int i = 0; i < k; ++i) row.push_back(s.factors[i].describe(s.factors[i].at(unit[static_cast<std::size_t>(p) * k + i])));
+      row.push_back(p == best ? "<- cheapest with P >= " + fmt(s.optimize.probability) : "");
+      table.push_back(std::move(row));
     }
+    report << format_columns(table);
     if (best < 0)
       report << "No evaluated point meets " << required << " with probability >= " << fmt(s.optimize.probability)
              << "; the frontier shows the best found.\n";
     else {
       report << "Cheapest setting meeting " << required << " with probability >= " << fmt(s.optimize.probability)
-             << ": point " << best << ", cost " << fmt(pcost[best], 4) << " 亿元, P = " << fmt(preq[best]) << "\n  --set";
-      for (int i = 0; i < k; ++i)
-        report << " " << s.factors[i].override_at(unit[static_cast<std::size_t>(best) * k + i]);
-      report << "\n";
+             << ": point " << best << ", cost " << fmt(pcost[best], 4) << " 亿元, P = " << fmt(preq[best])
+             << "\nthe point's runs (its replications and seed):\n  "
+             << reproduce_command(s, std::vector<double>(unit.begin() + static_cast<std::ptrdiff_t>(best) * k,
+                                                         unit.begin() + static_cast<std::ptrdiff_t>(best + 1) * k))
+             << "\n";
     }
   }
 

@@ -3,11 +3,13 @@
 // loading the base scenario with the factor's extreme values, against the scenario's own rules.
 #include <yaml-cpp/yaml.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <sstream>
+#include <stdexcept>
 
 #include "../scenario/yaml_document.hpp"
 #include "zonesim/registry.hpp"
@@ -18,11 +20,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The shortest decimal text that reads back as exactly `v` (no exponent: the scenario's number
+// syntax has none), e.g. 0.1 rather than 0.10000000000000001.
 std::string number_text(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  if (std::string(buf).find_first_of("eE") != std::string::npos) std::snprintf(buf, sizeof buf, "%.24f", v);
-  return buf;
+  char buf[512];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+  if (r.ec != std::errc()) throw std::logic_error("number_text: value too long");
+  return std::string(buf, r.ptr);
 }
 
 std::vector<std::string> split(const std::string& s, char c) {
@@ -338,6 +342,28 @@ std::string Factor::short_name() const {
 
 // ---- loading ---------------------------------------------------------------------------------
 
+bool is_sweep_file(const std::string& path) {
+  detail::InputFile input = detail::read_input_file(path);
+  if (input.status != detail::InputFile::Status::ok) return false;
+  Diagnostics scratch;
+  std::optional<YAML::Node> root = detail::load_one_document(input.text, path, scratch, "file", "");
+  if (!root || !root->IsMap()) return false;
+  return (*root)["zonesim_sweep"] || ((*root)["base"] && (*root)["factors"] && !(*root)["zonesim"]);
+}
+
+std::string check_runnable(const SweepSpec& s, DesignKind design, std::string& summary) {
+  if (design == DesignKind::optimize && s.base.targets.empty())
+    return "the base scenario has no targets; a policy search needs them";
+  SweepSpec as_run = s;
+  as_run.design = design;
+  const long long points = design == DesignKind::optimize ? optimize_total_points(as_run)
+                                                          : static_cast<long long>(make_design(as_run).size());
+  summary = std::to_string(s.factors.size()) + " factors, design " + std::string(design_name(design)) + ", " +
+            std::to_string(points) + " points x " + std::to_string(s.replications) +
+            " replications = " + std::to_string(points * s.replications) + " runs";
+  return "";
+}
+
 SweepLoadResult load_sweep_file(const std::string& path) {
   SweepLoadResult result;
   Diagnostics& diags = result.diagnostics;
@@ -349,7 +375,8 @@ SweepLoadResult load_sweep_file(const std::string& path) {
                    ? "cannot read the sweep file"
                    : "cannot read the sweep file: " + input.problem,
                input.status == detail::InputFile::Status::cannot_open ? "check the path"
-                                                                      : "give a sweep file (YAML)"});
+               : input.hint.empty()                                   ? "give a sweep file (YAML)"
+                                                                      : input.hint});
     return result;
   }
   SweepSpec s;

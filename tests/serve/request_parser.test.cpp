@@ -63,12 +63,12 @@ TEST_CASE("the JSON parser keeps the types, the order and the text of numbers") 
   auto v = parse_json(R"( {"s": "a\"[\u00e9\ud83d\ude00", "n": -1.5e3, "t": true, "z": null, "a": [[], {}], "s": ""} )", 16, error);
   REQUIRE(v);
   REQUIRE(v->members.size() == 6);
-  CHECK(v->members[0].second.text == "a\"[é😀");
-  CHECK((v->members[1].second.type == JsonValue::Type::number && v->members[1].second.text == "-1.5e3"));
-  CHECK(v->members[2].second.type == JsonValue::Type::boolean);
-  CHECK(v->members[3].second.type == JsonValue::Type::null);
-  CHECK(v->members[4].second.items.size() == 2);
-  CHECK(v->members[5].first == "s");  // a repeated key is kept: the caller refuses it
+  CHECK(v->members[0].value.text == "a\"[é😀");
+  CHECK((v->members[1].value.type == JsonValue::Type::number && v->members[1].value.text == "-1.5e3"));
+  CHECK(v->members[2].value.type == JsonValue::Type::boolean);
+  CHECK(v->members[3].value.type == JsonValue::Type::null);
+  CHECK(v->members[4].value.items.size() == 2);
+  CHECK(v->members[5].key == "s");  // a repeated key is kept: the caller refuses it
   CHECK(parse_json(std::string(16, '[') + std::string(16, ']'), 16, error));
   CHECK_FALSE(parse_json(std::string(17, '[') + std::string(17, ']'), 16, error));
   CHECK(error.message == "arrays or objects nest more than 16 deep");

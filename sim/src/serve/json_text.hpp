@@ -5,7 +5,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace zonesim::serve {
@@ -13,13 +12,20 @@ namespace zonesim::serve {
 std::string jstr(std::string_view s);  // a quoted, escaped JSON string
 std::string jnum(double v);            // a JSON number (null for NaN, +-1e308 for infinities)
 
+struct JsonMember;
+
 // A parsed JSON value, with the type it was written as.
 struct JsonValue {
   enum class Type { null, boolean, number, string, array, object };
   Type type = Type::null;
   std::string text;  // string: decoded (UTF-8); number: as written; boolean: "true" or "false"
   std::vector<JsonValue> items;                             // array
-  std::vector<std::pair<std::string, JsonValue>> members;  // object, in the order written
+  std::vector<JsonMember> members;  // object, in the order written
+};
+
+struct JsonMember {
+  std::string key;
+  JsonValue value;
 };
 
 const char* json_type_name(JsonValue::Type t);  // "a string", "an object", ...

@@ -241,7 +241,8 @@ def leave(conn):
 
 
 class ServeLimits(unittest.TestCase):
-    """One run at a time, no queue: concurrent runs get 429; a run whose client leaves is cancelled."""
+    """One run at a time, no queue: concurrent runs get 429; a run or a baseline whose client leaves is
+    cancelled."""
 
     SCENARIO, REPS = "qingyuan-hightech-2025", 2000
 

@@ -3,6 +3,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import subprocess
 import tempfile
 import time
@@ -15,13 +16,18 @@ SCENARIOS = os.path.join(SOURCE, "scenarios")
 class Server:
     """`zonesim serve --port 0` in its own process; the port is read from its first line."""
 
-    def __init__(self, *extra, scenarios=SCENARIOS, output=None):
+    def __init__(self, *extra, scenarios=SCENARIOS, output=None, stack_bytes=None):
+        """stack_bytes: the server's stack size limit (RLIMIT_STACK; also its threads' default)."""
         self.tmp = tempfile.TemporaryDirectory(prefix="zonesim-serve-")
         self.output = output or os.path.join(self.tmp.name, "out")
         self.log = open(os.path.join(self.tmp.name, "server.log"), "w+")
+        limit_stack = None
+        if stack_bytes:
+            def limit_stack():
+                resource.setrlimit(resource.RLIMIT_STACK, (stack_bytes, resource.getrlimit(resource.RLIMIT_STACK)[1]))
         self.proc = subprocess.Popen(
             [ZONESIM, "serve", "--port", "0", "--scenarios", scenarios, "--output", self.output, *extra],
-            stdout=subprocess.PIPE, stderr=self.log, text=True, cwd=SOURCE)
+            stdout=subprocess.PIPE, stderr=self.log, text=True, cwd=SOURCE, preexec_fn=limit_stack)
         deadline = time.time() + 20
         line = ""
         while time.time() < deadline:

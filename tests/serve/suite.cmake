@@ -1,7 +1,10 @@
 # Tests of `zonesim serve` against the real server on loopback (label: serve):
+#   request_parser.test.cpp  Catch2 specifications of the request parser (in zonesim_tests)
 #   serve.api      Python unittest with urllib/http.client: listing, levers, runs equal to
 #                  `zonesim run`, diagnostics with key paths, path traversal, size and run limits,
-#                  cancellation of abandoned runs
+#                  cancellation of abandoned runs and baselines, symbolic links, nested JSON
+#   serve.api_properties  mutated requests to every route (methods, JSON, types, fields,
+#                  overrides, units, names, HTTP): always a 4xx JSON error, never 5xx or a crash
 #   serve.browser  the page in headless Debian Chromium (playwright-core, npm ci from
 #                  package-lock.json when node_modules is missing); screenshots in the build dir
 #   serve.load     1, 4 and 16 concurrent planners from a second process (about 20 s)
@@ -12,6 +15,11 @@ add_test(NAME serve.api
   COMMAND ${ZONESIM_PYTHON} -m unittest -v test_api
   WORKING_DIRECTORY ${CMAKE_CURRENT_LIST_DIR})
 set_tests_properties(serve.api PROPERTIES ENVIRONMENT "${ZONESIM_SERVE_ENV}" LABELS serve TIMEOUT 240)
+
+add_test(NAME serve.api_properties
+  COMMAND ${ZONESIM_PYTHON} -m unittest -v test_api_properties
+  WORKING_DIRECTORY ${CMAKE_CURRENT_LIST_DIR})
+set_tests_properties(serve.api_properties PROPERTIES ENVIRONMENT "${ZONESIM_SERVE_ENV}" LABELS serve TIMEOUT 240)
 
 add_test(NAME serve.browser
   COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/run_browser_test.sh
@@ -26,3 +34,9 @@ add_test(NAME serve.load
   WORKING_DIRECTORY ${CMAKE_CURRENT_LIST_DIR})
 set_tests_properties(serve.load PROPERTIES ENVIRONMENT "${ZONESIM_SERVE_ENV}" LABELS "serve;load"
   TIMEOUT 180 RUN_SERIAL TRUE)
+
+# The request parser's specifications (request_parser.test.cpp, in zonesim_tests: label unit, so
+# the sanitizer build runs them too) call sim/src/serve/ directly.
+target_link_libraries(zonesim_tests PRIVATE zonesim_serve Boost::headers)
+target_include_directories(zonesim_tests PRIVATE ${PROJECT_SOURCE_DIR}/sim/src/serve)
+target_compile_definitions(zonesim_tests PRIVATE BOOST_BIND_GLOBAL_PLACEHOLDERS)

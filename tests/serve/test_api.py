@@ -1,12 +1,15 @@
 """API tests of `zonesim serve` against the real server on loopback."""
 import http.client
 import json
+import os
+import shutil
 import socket
+import tempfile
 import threading
 import time
 import unittest
 
-from serve_support import Server, cli_table, fmt
+from serve_support import SCENARIOS, Server, cli_table, fmt
 
 OVERRIDES = {"levers.rd_subsidy_rate": "30 %", "levers.land_quota_mu": "1200 mu"}
 REPS = 20
@@ -146,27 +149,123 @@ class ServeApi(unittest.TestCase):
         self.assertEqual(self.server.get("/api/health")[0], 200)
 
 
+class ServeNestedJson(unittest.TestCase):
+    """A server with a 1 MiB stack: request bodies must not recurse with their nesting."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server("--quiet", stack_bytes=1 << 20)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def test_deeply_nested_body_is_400_not_a_crash(self):
+        # 50,000 nested `[` (48 KiB, under the body limit) overflowed the JSON parser's stack:
+        # the server died with SIGSEGV and every planner lost the page. How deep a recursion the
+        # default 8 MiB stack holds depends on the compiler and the build type; with 1 MiB the
+        # parser without a depth limit crashes in every build (runs need far less).
+        for body in (b"[" * 50000, b'{"a":' * 10000,
+                     b'{"scenario": "demo", "overrides": {"levers.rd_subsidy_rate": ' + b"[" * 50000 + b"}}"):
+            status, data, _ = self.server.request("POST", "/api/run", body=body,
+                                                  headers={"Content-Type": "application/json"})
+            self.assertEqual(status, 400, data[:300])
+            error = json.loads(data)
+            self.assertEqual(error["error"], "invalid request")
+            self.assertEqual(error["diagnostics"][0]["message"], "the body is not JSON: arrays or objects nest more than 16 deep")
+            self.assertTrue(self.server.alive(), self.server.server_log())
+        self.assertEqual(self.server.get("/api/health")[0], 200)
+        # Runs still work on that stack.
+        status, body = self.server.post_json("/api/run", {"scenario": "demo", "replications": 5,
+                                                          "overrides": {"levers.rd_subsidy_rate": "20 %"}})
+        self.assertEqual(status, 200, body)
+
+
+class ServeScenarioLinks(unittest.TestCase):
+    """A scenarios directory with symbolic links: the listing shows only what can be run."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="zonesim-links-")
+        scenarios = os.path.join(cls.tmp.name, "scenarios")
+        os.mkdir(scenarios)
+        shutil.copy(os.path.join(SCENARIOS, "demo.yaml"), scenarios)
+        shutil.copy(os.path.join(SCENARIOS, "demo.yaml"), os.path.join(cls.tmp.name, "outside.yaml"))
+        os.symlink(os.path.join(cls.tmp.name, "outside.yaml"), os.path.join(scenarios, "linked.yaml"))
+        os.symlink("../outside.yaml", os.path.join(scenarios, "relative.yaml"))
+        os.symlink("demo.yaml", os.path.join(scenarios, "alias.yaml"))  # inside: may be run
+        cls.server = Server("--quiet", scenarios=scenarios)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.tmp.cleanup()
+
+    def test_links_out_of_the_directory_are_neither_listed_nor_run(self):
+        status, body = self.server.get_json("/api/scenarios")
+        self.assertEqual(status, 200)
+        self.assertEqual([s["id"] for s in body["scenarios"]], ["alias", "demo"])
+        self.assertEqual(body["not_scenarios"], [])
+        for name in ("linked", "relative"):
+            status, error = self.server.post_json("/api/run", {"scenario": name, "replications": 2})
+            self.assertEqual(status, 400, name)
+            self.assertEqual(error["diagnostics"][0]["message"], '"%s" is outside the scenarios directory' % name)
+            self.assertEqual(self.server.get_json("/api/scenarios/" + name)[0], 400)
+        # Everything listed can be run.
+        for s in body["scenarios"]:
+            status, _ = self.server.post_json("/api/run", {"scenario": s["id"], "replications": 2})
+            self.assertEqual(status, 200, s["id"])
+
+
+def wait_for(server, predicate, seconds):
+    """Polls /api/health until predicate(health) holds; returns (health, elapsed seconds)."""
+    t0 = time.time()
+    while True:
+        health = server.get_json("/api/health")[1]
+        if predicate(health) or time.time() - t0 > seconds:
+            return health, time.time() - t0
+        time.sleep(0.02)
+
+
+def start_run(server, payload):
+    """Sends a run request and returns the open connection (the client has not left)."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=300)
+    conn.request("POST", "/api/run", body=json.dumps(payload).encode(),
+                 headers={"Content-Type": "application/json"})
+    return conn
+
+
+def leave(conn):
+    conn.sock.shutdown(socket.SHUT_RDWR)
+    conn.close()
+
+
 class ServeLimits(unittest.TestCase):
-    """One run at a time, no queue: concurrent runs get 429; a run whose client leaves is cancelled."""
+    """One run at a time, no queue: concurrent runs get 429; a run or a baseline whose client leaves is
+    cancelled."""
+
+    SCENARIO, REPS = "qingyuan-hightech-2025", 2000
 
     @classmethod
     def setUpClass(cls):
         cls.server = Server("--quiet", "--max-runs", "1", "--max-queue", "0", "--max-replications", "5000")
+        # No sleeps that assume a speed: the tests time a whole baseline of the scenario here
+        # (a run without overrides is its baseline) and compare with it.
+        t0 = time.time()
+        status, body = cls.server.post_json("/api/run", {"scenario": cls.SCENARIO, "replications": cls.REPS})
+        cls.full_run = time.time() - t0
+        if status != 200:
+            cls.server.stop()
+            raise RuntimeError("the baseline run failed: %s" % body)
 
     @classmethod
     def tearDownClass(cls):
         cls.server.stop()
 
     def test_busy_and_cancel(self):
-        # No sleeps that assume a speed: the test waits for the server to report the run
-        # running. The baseline is computed first (the server finishes a baseline even when its
-        # client leaves, since others may wait for it), and timed: the run with overrides costs
-        # about as much, so it is still running when the second request comes.
-        scenario, reps = "qingyuan-hightech-2025", 2000
-        t0 = time.time()
-        status, body = self.server.post_json("/api/run", {"scenario": scenario, "replications": reps})
-        self.assertEqual(status, 200)
-        full_run = time.time() - t0
+        # The baseline is computed (setUpClass); the run with overrides costs about as much, so
+        # it is still running when the second request comes.
+        scenario, reps, full_run = self.SCENARIO, self.REPS, self.full_run
         # A run with overrides whose client leaves: the server must stop it early.
         payload = json.dumps({"scenario": scenario, "replications": reps,
                               "overrides": {"levers.rd_subsidy_rate": "20 %"}}).encode()
@@ -200,6 +299,69 @@ class ServeLimits(unittest.TestCase):
         status, body = self.server.post_json("/api/run", {"scenario": "demo", "replications": 5})
         self.assertEqual(status, 200)
 
+    def test_abandoned_baseline_is_cancelled(self):
+        # A run whose baseline is not computed yet (another seed): its client leaves while the
+        # baseline computes. The server used to finish the whole baseline, refusing every other
+        # run meanwhile (one slot); now it stops, and the next run is accepted.
+        conn = start_run(self.server, {"scenario": self.SCENARIO, "replications": self.REPS, "seed": 424242})
+        health, _ = wait_for(self.server, lambda h: h["runs_running"] == 1, 30)
+        self.assertEqual(health["runs_running"], 1, "the run never started")
+        leave(conn)
+        health, stopped_after = wait_for(self.server, lambda h: h["runs_running"] == 0, 2 * self.full_run + 10)
+        self.assertEqual(health["runs_running"], 0)
+        self.assertLess(stopped_after, 0.5 * self.full_run,
+                        f"the abandoned baseline was not cancelled (the server was busy {stopped_after:.2f} s "
+                        f"more; the whole baseline takes about {self.full_run:.1f} s)")
+        status, body = self.server.post_json("/api/run", {"scenario": "demo", "replications": 5, "seed": 7})
+        self.assertEqual(status, 200, body)
+
+
+class ServeSharedBaseline(unittest.TestCase):
+    """A baseline wanted by two requests goes on when one client leaves; stops when both have."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server("--quiet", "--max-runs", "2", "--max-queue", "0", "--max-replications", "5000")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def run_pair(self, seed):
+        payload = {"scenario": "qingyuan-hightech-2025", "replications": 1000, "seed": seed}
+        first = start_run(self.server, payload)
+        health, _ = wait_for(self.server, lambda h: h["runs_running"] == 1, 30)
+        self.assertEqual(health["runs_running"], 1, "the first run never started")
+        second = start_run(self.server, payload)  # waits for the same baseline
+        health, _ = wait_for(self.server, lambda h: h["runs_running"] == 2, 30)
+        self.assertEqual(health["runs_running"], 2, "the second run never started")
+        return first, second
+
+    def test_a_shared_baseline_goes_on_while_one_request_waits_and_stops_when_all_left(self):
+        # The client of the request computing the baseline leaves; the other request still
+        # gets its answer (timed: the length of a whole baseline).
+        t0 = time.time()
+        first, second = self.run_pair(1111)
+        leave(first)
+        res = second.getresponse()
+        body = json.loads(res.read())
+        second.close()
+        whole_baseline = time.time() - t0
+        self.assertEqual(res.status, 200, body)
+        self.assertEqual((body["run"]["seed"], body["run"]["replications"]), (1111, 1000))
+        wait_for(self.server, lambda h: h["runs_running"] == 0, 30)
+        # Both leave: the baseline stops well before a whole baseline's time.
+        first, second = self.run_pair(2222)
+        leave(second)
+        leave(first)
+        health, stopped_after = wait_for(self.server, lambda h: h["runs_running"] == 0, 2 * whole_baseline + 10)
+        self.assertEqual(health["runs_running"], 0)
+        self.assertLess(stopped_after, 0.5 * whole_baseline,
+                        f"the abandoned baseline went on {stopped_after:.2f} s (a whole one: {whole_baseline:.1f} s)")
+        # Nothing of it is kept: the same run computes the baseline afresh, and answers.
+        status, body = self.server.post_json("/api/run", {"scenario": "qingyuan-hightech-2025",
+                                                          "replications": 20, "seed": 2222})
+        self.assertEqual(status, 200, body)
 
 if __name__ == "__main__":
     unittest.main()

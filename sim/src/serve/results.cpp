@@ -8,16 +8,6 @@
 
 namespace zonesim::serve {
 
-std::string jstr(std::string_view s) { return "\"" + json_escape(std::string(s)) + "\""; }
-
-std::string jnum(double v) {
-  if (std::isnan(v)) return "null";
-  if (std::isinf(v)) return v > 0 ? "1e308" : "-1e308";
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.12g", v);
-  return buf;
-}
-
 namespace {
 
 std::string exact(double v) {  // probabilities and values the tests compare bit for bit

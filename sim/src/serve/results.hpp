@@ -5,13 +5,12 @@
 #include <utility>
 #include <vector>
 
+#include "json_text.hpp"
 #include "zonesim/engine.hpp"
 #include "zonesim/scenario.hpp"
 
 namespace zonesim::serve {
 
-std::string jstr(std::string_view s);  // a quoted, escaped JSON string
-std::string jnum(double v);            // a JSON number (null for NaN, +-1e308 for infinities)
 
 // A lever's value as a scenario would write it: "30 %", "{2020: 5 %, 2022: 10 %}", "pro_rata".
 std::string lever_value_text(const Setting& setting, const Schedule& schedule, int base_year);

@@ -10,8 +10,11 @@
 //   GET  /api/runs/RUN/output.h5     the HDF5 file of a run
 //   GET  /api/runs/RUN/report.html   the HTML report of a run (made by `zonesim report`)
 //
-// Requests are validated like scenario files (Diagnostics as JSON, HTTP 400); bodies, runs and
-// concurrency are bounded; the server reads only its scenarios directory and writes only its
+// Requests are validated like scenario files (Diagnostics as JSON, HTTP 400) by request.hpp's
+// parser, which needs no sockets (tests/fuzz/fuzz_api_request.cpp fuzzes it); a refused request
+// always gets a 4xx with a JSON {"error": ...}. Bodies, JSON nesting, runs and concurrency are
+// bounded; a run or baseline whose clients all left is cancelled; the server reads only its
+// scenarios directory (GET /api/scenarios lists only files it would run) and writes only its
 // output directory.
 #pragma once
 

@@ -12,12 +12,11 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/property_tree/json_parser.hpp>
-#include <boost/property_tree/ptree.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -32,6 +31,7 @@
 #include <sstream>
 #include <thread>
 
+#include "request.hpp"
 #include "results.hpp"
 #include "serve.hpp"
 #include "zonesim/engine.hpp"
@@ -48,116 +48,10 @@ namespace http = beast::http;
 namespace net = boost::asio;
 namespace fs = std::filesystem;
 using tcp = net::ip::tcp;
-using Request = http::request<http::string_body>;
-using Response = http::response<http::string_body>;
 
 namespace {
 
 // ---- small helpers ---------------------------------------------------------------------------
-
-Response make_response(unsigned status, std::string body, std::string content_type = "application/json; charset=utf-8") {
-  Response res{static_cast<http::status>(status), 11};
-  res.set(http::field::server, "zonesim/" + zonesim_version());
-  res.set(http::field::content_type, content_type);
-  res.set(http::field::cache_control, "no-store");
-  res.set("X-Content-Type-Options", "nosniff");
-  res.body() = std::move(body);
-  res.prepare_payload();
-  return res;
-}
-
-Response json_response(unsigned status, std::string body) { return make_response(status, std::move(body)); }
-
-Response error_response(unsigned status, const std::string& message) {
-  return json_response(status, "{\"error\":" + jstr(message) + "}");
-}
-
-// 400 with the same diagnostics as a scenario file (each with its key path).
-Response diagnostics_response(const Diagnostics& d, const std::string& message = "invalid request",
-                              unsigned status = 400) {
-  return json_response(status, "{\"error\":" + jstr(message) + ",\"diagnostics\":" + d.to_json() + "}");
-}
-
-Response request_error(const std::string& key_path, const std::string& message, const std::string& hint = "") {
-  Diagnostics d;
-  d.add({"request", 0, 0, key_path, message, hint});
-  return diagnostics_response(d);
-}
-
-std::string percent_decode(std::string_view s, bool& ok) {
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  ok = true;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%') {
-      if (i + 2 >= s.size()) {
-        ok = false;
-        return out;
-      }
-      int h = hex(s[i + 1]), l = hex(s[i + 2]);
-      if (h < 0 || l < 0) {
-        ok = false;
-        return out;
-      }
-      out += static_cast<char>(h * 16 + l);
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-std::map<std::string, std::string> parse_query(std::string_view q) {
-  std::map<std::string, std::string> out;
-  while (!q.empty()) {
-    auto amp = q.find('&');
-    auto item = q.substr(0, amp);
-    auto eq = item.find('=');
-    bool ok1 = true, ok2 = true;
-    std::string k = percent_decode(item.substr(0, eq), ok1);
-    std::string v = eq == std::string_view::npos ? "" : percent_decode(item.substr(eq + 1), ok2);
-    if (ok1 && ok2) out[k] = v;
-    if (amp == std::string_view::npos) break;
-    q.remove_prefix(amp + 1);
-  }
-  return out;
-}
-
-// A scenario or run name from a URL or request: letters, digits, '-', '_', '.', no "..".
-bool safe_name(const std::string& s) {
-  if (s.empty() || s.size() > 120 || s.front() == '.') return false;
-  if (s.find("..") != std::string::npos) return false;
-  return s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == std::string::npos;
-}
-
-// True when `p` (canonical) is inside the directory `dir` (canonical).
-bool inside(const fs::path& dir, const fs::path& p) {
-  auto d = dir.begin(), q = p.begin();
-  for (; d != dir.end(); ++d, ++q)
-    if (q == p.end() || *d != *q) return false;
-  return q != p.end();
-}
-
-bool parse_int(const std::string& s, long long& v) {
-  if (s.empty() || s.size() > 19) return false;
-  std::size_t i = 0;
-  if (s[0] == '-') i = 1;
-  if (i == s.size()) return false;
-  for (std::size_t k = i; k < s.size(); ++k)
-    if (s[k] < '0' || s[k] > '9') return false;
-  try {
-    v = std::stoll(s);
-  } catch (const std::exception&) {
-    return false;
-  }
-  return true;
-}
 
 std::string file_text(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -247,6 +141,7 @@ class Workers {
 
 struct ScenarioEntry {
   fs::file_time_type mtime;
+  fs::path path;     // the file, symbolic links followed
   std::string json;  // listing entry; empty when the file is not a valid scenario
 };
 
@@ -256,7 +151,10 @@ class Api {
   Api(const ServeOptions& o, std::atomic<bool>& stop) : opt_(o), stop_(stop), workers_(o.max_runs, o.max_queue) {
     std::error_code ec;
     fs::create_directories(opt_.output_dir, ec);
-    scenarios_ = fs::canonical(opt_.scenarios_dir);
+    limits_.scenarios = fs::canonical(opt_.scenarios_dir);
+    limits_.scenarios_dir = opt_.scenarios_dir;
+    limits_.max_replications = opt_.max_replications;
+    limits_.max_years = opt_.max_years;
     output_ = fs::canonical(opt_.output_dir);
     if (!opt_.web_dir.empty()) web_ = fs::canonical(opt_.web_dir);
   }
@@ -269,7 +167,7 @@ class Api {
     workers_.stop();
   }
   const ServeOptions& options() const { return opt_; }
-  const fs::path& scenarios_dir() const { return scenarios_; }
+  const fs::path& scenarios_dir() const { return limits_.scenarios; }
   const fs::path& output_dir() const { return output_; }
 
   // A deferred reply: runs on a worker; the session writes what it returns.
@@ -294,11 +192,10 @@ class Api {
 
  private:
   Response list_scenarios();
-  Reply scenario_detail(const std::string& id);
-  Reply post_run(const Request& req);
-  Reply get_run(const std::string& id, const std::string& what, const std::map<std::string, std::string>& query);
+  Response scenario_detail(const std::string& id);
+  Reply post_run(RunRequest request);
+  Reply get_run(const std::string& id, const std::string& what, const std::string& lang);
   Response static_file(const std::string& path);
-  std::optional<fs::path> scenario_path(const std::string& id, std::optional<Response>& error);
 
   // Runs a loaded scenario and registers the record (h5 written). Null when cancelled.
   std::shared_ptr<RunRecord> execute(const Scenario& sc, RunMeta meta, std::atomic<bool>& cancel, std::string& error);
@@ -319,9 +216,18 @@ class Api {
   }
   Response report(const std::shared_ptr<RunRecord>& run, const std::string& lang, std::atomic<bool>& cancel);
 
+  // A baseline computed (or being computed) for the requests that need it. The request that
+  // started it computes it; others with the same scenario, replications and seed wait for it.
+  struct BaselineJob {
+    std::shared_future<std::shared_ptr<RunRecord>> result;
+    int waiting = 0;         // requests waiting for it, besides the one computing it (runs_m_)
+    bool abandoned = false;  // all of them left: it is being cancelled; not reused (runs_m_)
+  };
+
   ServeOptions opt_;
+  RequestLimits limits_;
   std::atomic<bool>& stop_;
-  fs::path scenarios_, output_, web_;
+  fs::path output_, web_;
   Workers workers_;
   std::mutex active_m_;
   std::set<std::atomic<bool>*> active_;
@@ -329,37 +235,20 @@ class Api {
   std::mutex runs_m_;
   std::map<std::string, std::shared_ptr<RunRecord>> runs_;
   std::deque<std::string> run_order_, baseline_order_;
-  std::map<std::string, std::shared_future<std::shared_ptr<RunRecord>>> baselines_;  // by key
+  std::map<std::string, std::shared_ptr<BaselineJob>> baselines_;  // by key
   std::atomic<long> counter_{0};
 };
 
-std::optional<fs::path> Api::scenario_path(const std::string& id, std::optional<Response>& error) {
-  if (!safe_name(id)) {
-    error = request_error("scenario", "\"" + id + "\" is not a scenario name",
-                          "names are the file names of the scenarios directory without .yaml (letters, digits, - _ .)");
-    return std::nullopt;
-  }
-  std::error_code ec;
-  fs::path p = fs::weakly_canonical(scenarios_ / (id + ".yaml"), ec);
-  if (ec || !inside(scenarios_, p) || p.parent_path() != scenarios_) {
-    error = request_error("scenario", "\"" + id + "\" is outside the scenarios directory");
-    return std::nullopt;
-  }
-  if (!fs::is_regular_file(p, ec)) {
-    error = json_response(404, "{\"error\":" + jstr("no scenario \"" + id + "\"") + ",\"diagnostics\":[{\"file\":\"request\",\"line\":0,\"column\":0,\"key_path\":\"scenario\",\"message\":" +
-                                   jstr("no scenario \"" + id + "\" in the scenarios directory") + ",\"hint\":\"GET /api/scenarios lists them\"}]}");
-    return std::nullopt;
-  }
-  return p;
-}
-
 Response Api::list_scenarios() {
+  // Only what POST /api/run would run: scenario_path() is the check of both (a symbolic link
+  // out of the scenarios directory is not listed).
   std::vector<std::pair<std::string, fs::path>> files;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(scenarios_, ec)) {
-    if (!entry.is_regular_file(ec) || entry.path().extension() != ".yaml") continue;
+  for (const auto& entry : fs::directory_iterator(limits_.scenarios, ec)) {
+    if (entry.path().extension() != ".yaml") continue;
     std::string id = entry.path().stem().string();
-    if (safe_name(id)) files.emplace_back(id, entry.path());
+    std::optional<Response> refused;
+    if (auto path = scenario_path(limits_, id, refused)) files.emplace_back(id, *path);
   }
   std::sort(files.begin(), files.end());
   std::string out = "{\"scenarios\":[";
@@ -370,10 +259,11 @@ Response Api::list_scenarios() {
     auto mtime = fs::last_write_time(path, ec);
     auto it = listing_.find(id);
     ScenarioEntry e;
-    if (it != listing_.end() && it->second.mtime == mtime) {
+    if (it != listing_.end() && it->second.mtime == mtime && it->second.path == path) {
       e = it->second;
     } else {
       e.mtime = mtime;
+      e.path = path;
       LoadResult lr = load_scenario_file(path.string());
       if (lr.scenario) {
         const Scenario& s = *lr.scenario;
@@ -395,13 +285,13 @@ Response Api::list_scenarios() {
   return json_response(200, out + "],\"not_scenarios\":[" + skipped + "]}");
 }
 
-Api::Reply Api::scenario_detail(const std::string& id) {
+Response Api::scenario_detail(const std::string& id) {
   std::optional<Response> err;
-  auto path = scenario_path(id, err);
-  if (!path) return {std::move(err), {}};
+  auto path = scenario_path(limits_, id, err);
+  if (!path) return std::move(*err);
   LoadResult lr = load_scenario_file(path->string());
-  if (!lr.scenario) return {diagnostics_response(lr.diagnostics, "the scenario file has errors"), {}};
-  return {json_response(200, scenario_detail_json(id, *lr.scenario)), {}};
+  if (!lr.scenario) return diagnostics_response(lr.diagnostics, "the scenario file has errors");
+  return json_response(200, scenario_detail_json(id, *lr.scenario));
 }
 
 void Api::remember(const std::shared_ptr<RunRecord>& r, bool is_baseline) {
@@ -423,8 +313,8 @@ void Api::remember(const std::shared_ptr<RunRecord>& r, bool is_baseline) {
     if (is_baseline)  // a baseline evicted from the runs is evicted from the cache too
       for (auto& e : evicted)
         for (auto b = baselines_.begin(); b != baselines_.end();) {
-          auto st = b->second.wait_for(std::chrono::seconds(0));
-          if (st == std::future_status::ready && b->second.get() == e) b = baselines_.erase(b);
+          auto st = b->second->result.wait_for(std::chrono::seconds(0));
+          if (st == std::future_status::ready && b->second->result.get() == e) b = baselines_.erase(b);
           else ++b;
         }
   }
@@ -486,28 +376,36 @@ std::shared_ptr<RunRecord> Api::baseline(const std::string& id, const fs::path& 
   const std::string key = id + "|" + std::to_string(std::hash<std::string>{}(sc.text)) + "|" +
                           std::to_string(replications) + "|" + std::to_string(seed);
   std::promise<std::shared_ptr<RunRecord>> promise;
-  std::shared_future<std::shared_ptr<RunRecord>> future;
+  std::shared_ptr<BaselineJob> job;
   bool mine = false;
   {
     std::lock_guard lock(runs_m_);
     auto it = baselines_.find(key);
-    if (it != baselines_.end()) {
-      future = it->second;
+    if (it != baselines_.end() && !it->second->abandoned) {
+      job = it->second;
+      ++job->waiting;
     } else {
-      future = promise.get_future().share();
-      baselines_[key] = future;
+      job = std::make_shared<BaselineJob>();
+      job->result = promise.get_future().share();
+      baselines_[key] = job;
       mine = true;
     }
   }
   if (!mine) {
-    while (future.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready)
-      if (cancel.load()) return nullptr;
-    auto r = future.get();
+    bool ready = false;
+    while (!(ready = job->result.wait_for(std::chrono::milliseconds(100)) == std::future_status::ready))
+      if (cancel.load()) break;
+    {
+      std::lock_guard lock(runs_m_);
+      --job->waiting;
+    }
+    if (!ready) return nullptr;  // this client left; the baseline goes on while others wait for it
+    auto r = job->result.get();
     if (!r) error = "the baseline run failed";
     return r;
   }
-  // Computed whatever happens to this request's client (others may wait for it); only a
-  // server shutdown stops it.
+  // Computed while anyone wants it: this request's client, or another request waiting for the
+  // same baseline. When all of them have left (or the server stops), it is cancelled.
   RunMeta meta;
   meta.id = id + "-baseline-" + std::to_string(++counter_) + "-" + random_hex(6);
   meta.scenario_id = id;
@@ -515,118 +413,59 @@ std::shared_ptr<RunRecord> Api::baseline(const std::string& id, const fs::path& 
   meta.baseline = true;
   std::atomic<bool> own_cancel{false};
   track(&own_cancel, true);
-  auto rec = execute(sc, meta, own_cancel, error);
+  std::mutex done_m;
+  std::condition_variable done_cv;
+  bool done = false;
+  std::thread watcher([&] {
+    std::unique_lock done_lock(done_m);
+    while (!done_cv.wait_for(done_lock, std::chrono::milliseconds(20), [&] { return done; })) {
+      if (!cancel.load()) continue;
+      std::lock_guard lock(runs_m_);
+      if (job->waiting == 0) {
+        job->abandoned = true;
+        own_cancel.store(true);
+        return;
+      }
+    }
+  });
+  std::shared_ptr<RunRecord> rec;
+  std::exception_ptr failure;
+  try {
+    rec = execute(sc, meta, own_cancel, error);
+  } catch (...) {  // not handled here: the watcher is stopped and the waiters told, then rethrown
+    failure = std::current_exception();
+  }
+  {
+    std::lock_guard lock(done_m);
+    done = true;
+  }
+  done_cv.notify_one();
+  watcher.join();
   track(&own_cancel, false);
   if (rec) remember(rec, true);
   {
     std::lock_guard lock(runs_m_);
-    if (!rec) baselines_.erase(key);
+    auto it = baselines_.find(key);
+    if (rec) job->abandoned = false;  // finished before the cancel took: keep it for others
+    else if (it != baselines_.end() && it->second == job) baselines_.erase(it);
+  }
+  if (failure) {
+    promise.set_exception(failure);
+    std::rethrow_exception(failure);
   }
   promise.set_value(rec);
   return rec;
 }
 
-Api::Reply Api::post_run(const Request& req) {
-  std::string_view ct(req[http::field::content_type].data(), req[http::field::content_type].size());
-  if (ct.substr(0, 16) != "application/json")
-    return {error_response(415, "POST a JSON body with Content-Type: application/json"), {}};
-  boost::property_tree::ptree pt;
-  try {
-    std::istringstream is(req.body());
-    boost::property_tree::read_json(is, pt);
-  } catch (const boost::property_tree::json_parser_error& e) {
-    Diagnostics d;
-    d.add({"request", static_cast<int>(e.line()), 0, "", "the body is not JSON: " + e.message(),
-           "send {\"scenario\": \"demo\", \"overrides\": {\"levers.rd_subsidy_rate\": \"30 %\"}, \"replications\": 50}"});
-    return {diagnostics_response(d), {}};
-  }
-  Diagnostics diags;
-  const std::vector<std::string> fields = {"scenario", "overrides", "replications", "seed"};
-  for (const auto& [k, v] : pt) {
-    if (std::find(fields.begin(), fields.end(), k) == fields.end()) {
-      std::string near = nearest_word(k, fields);
-      diags.add({"request", 0, 0, k, "unknown field \"" + k + "\"",
-                 near.empty() ? "fields: scenario, overrides, replications, seed" : "did you mean \"" + near + "\"?"});
-    }
-  }
-  auto scenario_node = pt.get_child_optional("scenario");
-  if (!scenario_node || !scenario_node->empty() || scenario_node->data().empty()) {
-    diags.add({"request", 0, 0, "scenario", "missing \"scenario\" (a name from GET /api/scenarios)", ""});
-    return {diagnostics_response(diags), {}};
-  }
-  const std::string id = scenario_node->data();
-  std::optional<Response> err;
-  auto path = scenario_path(id, err);
-  if (!path) return {std::move(err), {}};
-
-  LoadOptions lo;
+Api::Reply Api::post_run(RunRequest request) {
   RunMeta meta;
-  meta.scenario_id = id;
-  meta.scenario_file = (fs::path(opt_.scenarios_dir) / (id + ".yaml")).string();
-  if (auto ov = pt.get_child_optional("overrides")) {
-    if (ov->empty() && !ov->data().empty())
-      diags.add({"request", 0, 0, "overrides", "\"overrides\" must be an object {\"levers.KEY\": \"VALUE\"}", ""});
-    if (ov->size() > 300) diags.add({"request", 0, 0, "overrides", "too many overrides (at most 300)", ""});
-    for (const auto& [key, value] : *ov) {
-      if (!value.empty()) {
-        diags.add({"request", 0, 0, key, "the value of an override must be a string or a number",
-                   "write a schedule as text: \"{2021: 10 %, 2023: 20 %}\""});
-        continue;
-      }
-      // Only policy levers and behavioural parameters; never extends, base values or run size.
-      std::vector<std::string> parts;
-      for (std::size_t s = 0;;) {
-        auto dot = key.find('.', s);
-        parts.push_back(key.substr(s, dot == std::string::npos ? std::string::npos : dot - s));
-        if (dot == std::string::npos) break;
-        s = dot + 1;
-      }
-      bool allowed = (parts.size() == 2 && (parts[0] == "levers" || parts[0] == "parameters")) ||
-                     (parts.size() == 4 && parts[0] == "zones" && parts[2] == "levers");
-      if (!allowed) {
-        diags.add({"request", 0, 0, key, "\"" + key + "\" cannot be changed from the page",
-                   "change levers.KEY, zones.ZONE.levers.KEY or parameters.KEY; edit the scenario file for anything else"});
-        continue;
-      }
-      lo.overrides.push_back(key + "=" + value.data());
-      meta.overrides.emplace_back(key, value.data());
-    }
-  }
-  // Run size: the scenario's replications unless asked, at most --max-replications.
-  long long replications = 0, seed = -1;
-  if (auto r = pt.get_child_optional("replications")) {
-    if (!r->empty() || !parse_int(r->data(), replications) || replications < 1)
-      diags.add({"request", 0, 0, "replications", "\"replications\" must be a whole number of at least 1", ""});
-    else if (replications > opt_.max_replications)
-      diags.add({"request", 0, 0, "replications",
-                 std::to_string(replications) + " replications is more than this server runs (" +
-                     std::to_string(opt_.max_replications) + ")",
-                 "use zonesim run for large ensembles, or start the server with --max-replications"});
-    else
-      lo.overrides.push_back("replications=" + std::to_string(replications));
-  }
-  if (auto s = pt.get_child_optional("seed")) {
-    if (!s->empty() || !parse_int(s->data(), seed) || seed < 0)
-      diags.add({"request", 0, 0, "seed", "\"seed\" must be a whole number of at least 0", ""});
-    else
-      lo.overrides.push_back("seed=" + std::to_string(seed));
-  }
-  if (!diags.empty()) return {diagnostics_response(diags), {}};
-
-  LoadResult lr = load_scenario_file(path->string(), lo);
-  if (!lr.scenario) return {diagnostics_response(lr.diagnostics, "invalid overrides"), {}};
-  auto sc = std::make_shared<Scenario>(std::move(*lr.scenario));
-  if (sc->replications > opt_.max_replications)
-    return {request_error("replications",
-                          "the scenario runs " + std::to_string(sc->replications) + " replications, more than this server runs (" +
-                              std::to_string(opt_.max_replications) + ")",
-                          "ask for fewer with \"replications\""),
-            {}};
-  if (sc->years() > opt_.max_years)
-    return {request_error("end_year", "the scenario spans more than " + std::to_string(opt_.max_years) + " years"), {}};
-
+  meta.scenario_id = request.scenario_id;
+  meta.scenario_file = request.scenario_file;
+  meta.overrides = std::move(request.overrides);
+  auto sc = std::move(request.scenario);
+  const std::string& id = meta.scenario_id;
   meta.id = id + "-" + std::to_string(++counter_) + "-" + random_hex(6);
-  const fs::path file = *path;
+  const fs::path file = request.file;
   Job job = [this, sc, meta, file](std::atomic<bool>& cancel) -> Response {
     std::string error;
     auto base = baseline(meta.scenario_id, file, sc->replications, sc->seed, cancel, error);
@@ -693,7 +532,7 @@ Response Api::report(const std::shared_ptr<RunRecord>& run, const std::string& l
   return res;
 }
 
-Api::Reply Api::get_run(const std::string& id, const std::string& what, const std::map<std::string, std::string>& query) {
+Api::Reply Api::get_run(const std::string& id, const std::string& what, const std::string& lang) {
   auto run = find_run(id);
   if (!run) return {error_response(404, "no run \"" + id + "\" (runs are kept while the server runs, the latest " +
                                             std::to_string(opt_.keep_runs) + ")"),
@@ -706,13 +545,8 @@ Api::Reply Api::get_run(const std::string& id, const std::string& what, const st
     res.set(http::field::content_disposition, "attachment; filename=\"" + run->id + ".h5\"");
     return {std::move(res), {}};
   }
-  if (what == "report.html") {
-    std::string lang = "zh";
-    if (auto it = query.find("lang"); it != query.end()) lang = it->second;
-    if (lang != "zh" && lang != "en") return {request_error("lang", "lang must be en or zh"), {}};
-    return {std::nullopt, [this, run, lang](std::atomic<bool>& cancel) { return report(run, lang, cancel); }};
-  }
-  return {error_response(404, "unknown resource \"" + what + "\""), {}};
+  // report.html (parse_request allows nothing else)
+  return {std::nullopt, [this, run, lang](std::atomic<bool>& cancel) { return report(run, lang, cancel); }};
 }
 
 Response Api::static_file(const std::string& path) {
@@ -736,55 +570,32 @@ Response Api::static_file(const std::string& path) {
 }
 
 Api::Reply Api::handle(const Request& req) {
-  std::string_view target(req.target().data(), req.target().size());
-  std::string_view path = target.substr(0, target.find('?'));
-  std::string_view qs = target.size() > path.size() ? target.substr(path.size() + 1) : std::string_view{};
-  auto query = parse_query(qs);
-  bool ok = true;
-  std::string p = percent_decode(path, ok);
-  if (!ok || p.empty() || p[0] != '/' || p.find('\0') != std::string::npos)
-    return {error_response(400, "bad request target"), {}};
-  const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
-  if (p.rfind("/api/", 0) != 0) {
-    if (!get) return {error_response(405, "method not allowed"), {}};
-    return {static_file(p), {}};
+  auto parsed = parse_request(req, limits_);
+  if (auto* error = std::get_if<Response>(&parsed)) return {std::move(*error), {}};
+  Route& route = std::get<Route>(parsed);
+  switch (route.kind) {
+    case Route::Kind::static_file:
+      return {static_file(route.path), {}};
+    case Route::Kind::health: {
+      auto [running, queued] = workers_.load();
+      return {json_response(200, "{\"ok\":true,\"version\":" + jstr(zonesim_version()) + ",\"runs_running\":" +
+                                     std::to_string(running) + ",\"runs_queued\":" + std::to_string(queued) +
+                                     ",\"max_runs\":" + std::to_string(opt_.max_runs) + ",\"max_queue\":" +
+                                     std::to_string(opt_.max_queue) + ",\"max_replications\":" +
+                                     std::to_string(opt_.max_replications) + "}"),
+              {}};
+    }
+    case Route::Kind::levers:
+      return {json_response(200, settings_listing(ListingFormat::json)), {}};
+    case Route::Kind::scenarios:
+      return {list_scenarios(), {}};
+    case Route::Kind::scenario:
+      return {scenario_detail(route.id), {}};
+    case Route::Kind::run:
+      return post_run(std::move(*route.run));
+    case Route::Kind::get_run:
+      return get_run(route.id, route.what, route.lang);
   }
-  // Split /api/a/b/c
-  std::vector<std::string> parts;
-  for (std::size_t s = 5; s <= p.size();) {
-    auto slash = p.find('/', s);
-    parts.push_back(p.substr(s, slash == std::string::npos ? std::string::npos : slash - s));
-    if (slash == std::string::npos) break;
-    s = slash + 1;
-  }
-  while (!parts.empty() && parts.back().empty()) parts.pop_back();
-  if (parts.empty()) return {error_response(404, "unknown API path"), {}};
-  const std::string& head = parts[0];
-  if (head == "run" || (head == "runs" && parts.size() == 1 && req.method() == http::verb::post)) {
-    if (req.method() != http::verb::post) return {error_response(405, "POST a run"), {}};
-    return post_run(req);
-  }
-  if (!get) return {error_response(405, "method not allowed"), {}};
-  if (head == "health" && parts.size() == 1) {
-    auto [running, queued] = workers_.load();
-    return {json_response(200, "{\"ok\":true,\"version\":" + jstr(zonesim_version()) + ",\"runs_running\":" +
-                                   std::to_string(running) + ",\"runs_queued\":" + std::to_string(queued) +
-                                   ",\"max_runs\":" + std::to_string(opt_.max_runs) + ",\"max_queue\":" +
-                                   std::to_string(opt_.max_queue) + ",\"max_replications\":" +
-                                   std::to_string(opt_.max_replications) + "}"),
-            {}};
-  }
-  if (head == "levers" && parts.size() == 1) return {json_response(200, settings_listing(ListingFormat::json)), {}};
-  if (head == "scenarios" && parts.size() == 1) return {list_scenarios(), {}};
-  if (head == "scenarios" && parts.size() == 2) return scenario_detail(parts[1]);
-  if (head == "runs" && (parts.size() == 2 || parts.size() == 3)) {
-    if (!safe_name(parts[1])) return {request_error("run", "\"" + parts[1] + "\" is not a run id"), {}};
-    return get_run(parts[1], parts.size() == 3 ? parts[2] : "", query);
-  }
-  if (head == "scenarios" && parts.size() > 2)
-    return {request_error("scenario", "\"" + p.substr(15) + "\" is not a scenario name",
-                          "names have no '/'"),
-            {}};
   return {error_response(404, "unknown API path"), {}};
 }
 
@@ -921,6 +732,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void send(Response res, unsigned, bool close_after) {
+    res.set(http::field::server, "zonesim/" + zonesim_version());
+    res.set(http::field::cache_control, "no-store");
+    res.set("X-Content-Type-Options", "nosniff");
     res.keep_alive(!close_after && req_.keep_alive());
     if (req_.method() == http::verb::head) {
       res.content_length(res.body().size());

@@ -120,8 +120,6 @@ def spending_chart(run: Run, lang: str = "en", zone: str = "all"):
     cmap = plt.get_cmap("tab10")
     drawn = 0
     for i, key in enumerate(run.spending_keys):
-        if key not in run.h5["spending"]:
-            continue
         mean = run.spending_array(key)[:, zi, :].mean(axis=1)
         if not np.any(mean > 0):
             continue

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import html
 import os
 import sys
 from typing import List, Optional
 
-from .common import EXIT_FAILED, EXIT_OK, atomic_write_bytes, fail, fmt, signed, with_unit
+from .common import EXIT_FAILED, EXIT_OK, OutputError, check_output, fail, fmt, signed, with_unit, write_output
 from .compare import CompareError, compare_runs
-from .reader import Run, ZonesimFileError, load
-from .sweep import build_sweep_report, is_sweep_file, load_sweep
+from .reader import Run, Sweep, ZonesimFileError, load, load_run
+from .sweep import build_sweep_report
 
 ZONE_INDICATORS = ["gross_output", "value_added", "rd_to_gdp", "hightech_firms",
                    "hightech_share_above_size", "employment", "output_per_mu", "tax_revenue",
@@ -264,6 +265,11 @@ def build_report(run: Run, lang: str = "en", alt: Optional[Run] = None) -> str:
     return "\n".join(parts)
 
 
+@contextlib.contextmanager
+def _no_file():
+    yield None
+
+
 def default_output(path: str) -> str:
     root, ext = os.path.splitext(path)
     return (root if ext.lower() in (".h5", ".hdf5", ".he5") else path) + ".html"
@@ -279,35 +285,24 @@ def main(argv=None) -> int:
     ap.add_argument("--compare", metavar="ALT.h5", help="add a comparison of this alternative against OUT.h5")
     args = ap.parse_args(argv)
     out = args.output or default_output(args.input)
-    if os.path.isdir(out):
-        return fail(prog, f"output path {out} is a directory; give a file name such as report.html")
-    if os.path.exists(out) and not args.force:
-        return fail(prog, f"output file {out} exists; pass --force to overwrite it")
-    out_dir = os.path.dirname(os.path.abspath(out))
-    if not os.path.isdir(out_dir):
-        return fail(prog, f"output directory {out_dir} does not exist")
-    if os.path.abspath(out) == os.path.abspath(args.input):
-        return fail(prog, "the report would overwrite its input file; choose another -o")
     try:
-        if is_sweep_file(args.input):
-            if args.compare:
-                return fail(prog, "--compare takes two run files; a sweep file holds its own comparisons")
-            with load_sweep(args.input) as sw:
-                page = build_sweep_report(sw, args.lang)
-        else:
-            with load(args.input) as run:
-                alt = load(args.compare) if args.compare else None
-                try:
-                    page = build_report(run, args.lang, alt)
-                finally:
-                    if alt is not None:
-                        alt.close()
-    except (ZonesimFileError, CompareError) as exc:
+        check_output(out, args.force, inputs=(args.input, args.compare))
+        with load(args.input) as f:
+            if isinstance(f, Sweep):
+                if args.compare:
+                    return fail(prog, "--compare takes two run files; a sweep file holds its own comparisons")
+                page = build_sweep_report(f, args.lang)
+            else:
+                with (load_run(args.compare, "--compare") if args.compare else _no_file()) as alt:
+                    page = build_report(f, args.lang, alt)
+    except (ZonesimFileError, CompareError, OutputError) as exc:
         return fail(prog, str(exc))
     try:
-        atomic_write_bytes(out, page.encode("utf-8"))
+        write_output(out, page.encode("utf-8"), args.force)
+    except OutputError as exc:
+        return fail(prog, str(exc))
     except OSError as exc:
-        return fail(prog, f"cannot write {out}: {exc}", EXIT_FAILED)
+        return fail(prog, f"cannot write {out}: {exc.strerror or exc}; nothing was written", EXIT_FAILED)
     print(f"wrote {out}")
     return EXIT_OK
 

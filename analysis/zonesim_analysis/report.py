@@ -2,7 +2,8 @@
 
 A sweep file (`zonesim sweep`/`optimize`) gets the sweep report of sweep.py instead.
 
-Writes one self-contained HTML file (charts embedded as base64 PNG, no external resources) that
+Writes one self-contained HTML file (charts embedded as SVG with a PNG fallback, each with a link
+that downloads its data as CSV; no external resources) that
 opens offline: the target table with probabilities, a fan chart per target, lever spending per
 year, zones side by side, the calibration fit, provenance, and with --compare a comparison of an
 alternative run against this one.
@@ -86,7 +87,7 @@ th{background:#edf2f7} td.num{text-align:right;font-variant-numeric:tabular-nums
 tr.met td.prob{background:#c6f6d5} tr.unlikely td.prob{background:#fed7d7}
 .note{color:#4a5568;font-size:.9em} .sub{color:#4a5568}
 .grid{display:flex;flex-wrap:wrap;gap:1em} .grid figure{margin:0;flex:1 1 480px;max-width:540px}
-img{max-width:100%;height:auto} pre{background:#f7fafc;padding:1em;overflow:auto;font-size:.85em}
+img{max-width:100%;height:auto} a.data{display:block;font-size:.8em;margin:.2em 0 .8em} pre{background:#f7fafc;padding:1em;overflow:auto;font-size:.85em}
 details{margin:1em 0}
 """
 
@@ -111,6 +112,25 @@ def esc(s) -> str:
 def img(png: bytes, alt: str) -> str:
     data = base64.b64encode(png).decode("ascii")
     return f'<img src="data:image/png;base64,{data}" alt="{esc(alt)}">'
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+DATA_LINK = {"en": "Data (CSV)", "zh": "数据(CSV)"}
+
+
+def chart(fig, alt: str, name: str, lang: str = "en") -> str:
+    """A chart for the page: SVG (vector, print quality) with the PNG as fallback for viewers
+    without SVG, and a link that downloads the chart's data (the figure's `data`) as CSV."""
+    from . import charts
+
+    svg, png = charts.render(fig)
+    table = fig.data.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    return (f'<picture><source type="image/svg+xml" srcset="data:image/svg+xml;base64,{_b64(svg)}">'
+            f'{img(png, alt)}</picture><a class="data" download="{esc(name)}.csv" data-chart="{esc(name)}" '
+            f'href="data:text/csv;charset=utf-8;base64,{_b64(table)}">{esc(DATA_LINK[lang])}</a>')
 
 
 def td_num(value, text: str, field: str) -> str:
@@ -210,7 +230,7 @@ def comparison_section(base: Run, alt: Run, T: dict, lang: str, charts) -> str:
     for _, t in base.targets().iterrows():
         if t["id"] in common and base.target_series(t) is not None:
             fig = charts.fan_chart(base, t, lang, alt=alt, base_name=T["base"], alt_name=T["alt"])
-            figs.append(f"<figure>{img(charts.png_bytes(fig), t['id'])}</figure>")
+            figs.append(f"<figure>{chart(fig, t['id'], 'compare-' + t['id'], lang)}</figure>")
     if figs:
         out.append(f'<h3>{esc(T["cmp_charts"])}</h3><div class="grid">{"".join(figs)}</div>')
     return "\n".join(out)
@@ -244,12 +264,12 @@ def build_report(run: Run, lang: str = "en", alt: Optional[Run] = None) -> str:
                 figs.append(f'<p class="note">{esc(T["fan_missing"].format(id=t["id"]))}</p>')
                 continue
             figs.append(f'<figure data-target="{esc(t["id"])}">'
-                        f'{img(charts.png_bytes(charts.fan_chart(run, t, lang)), t["id"])}</figure>')
+                        f'{chart(charts.fan_chart(run, t, lang), t["id"], "target-" + t["id"], lang)}</figure>')
         parts.append(f'<div class="grid">{"".join(figs)}</div>')
     parts.append(f'<h2 id="sec-spending">{esc(T["spending"])}</h2><p class="note">{esc(T["spending_note"])}</p>')
-    parts.append(img(charts.png_bytes(charts.spending_chart(run, lang)), T["spending"]))
+    parts.append(chart(charts.spending_chart(run, lang), T["spending"], "spending", lang))
     parts.append(f'<h2 id="sec-zones">{esc(T["zones"])}</h2><p class="note">{esc(T["zones_note"])}</p>')
-    parts.append(img(charts.png_bytes(charts.zones_chart(run, ZONE_INDICATORS, lang)), T["zones"]))
+    parts.append(chart(charts.zones_chart(run, ZONE_INDICATORS, lang), T["zones"], "zones", lang))
     parts.append(f'<h2 id="sec-calibration">{esc(T["calibration"])}</h2>')
     parts.append(calibration_table(run, T, lang))
     if alt is not None:

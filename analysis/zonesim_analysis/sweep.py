@@ -8,6 +8,7 @@ import html
 from typing import List
 
 import numpy as np
+import pandas as pd
 
 from .common import fmt
 from .reader import Sweep, ZonesimFileError, _kind_of, load_sweep
@@ -54,6 +55,9 @@ def tornado_chart(sw: Sweep, q: int, lang: str = "en"):
     ax.set_title(_short(s["quantity"][q]) if len(s["quantity"][q]) > 40 else s["quantity"][q], fontsize=10)
     ax.grid(axis="x", alpha=0.3)
     ax.legend(fontsize=7, loc="lower right")
+    fig.data = pd.DataFrame({"quantity": s["quantity"][q], "factor": sw.factors, "S1": s["S1"][q],
+                             "S1_low": s["S1_low"][q], "S1_high": s["S1_high"][q], "ST": s["ST"][q],
+                             "ST_low": s["ST_low"][q], "ST_high": s["ST_high"][q]})
     return fig
 
 
@@ -73,6 +77,8 @@ def morris_chart(sw: Sweep, q: int, lang: str = "en"):
     ax.set_title(m["quantity"][q], fontsize=10)
     ax.grid(axis="x", alpha=0.3)
     ax.legend(fontsize=7, loc="lower right")
+    fig.data = pd.DataFrame({"quantity": m["quantity"][q], "factor": sw.factors, "mu": m["mu"][q],
+                             "mu_star": m["mu_star"][q], "sigma": m["sigma"][q]})
     return fig
 
 
@@ -99,6 +105,10 @@ def heatmap_chart(sw: Sweep, name: str, values: np.ndarray, lang: str = "en"):
     unit = sw.quantity_unit(name)
     ax.set_title(name + ("" if unit in ("", "1", "count") else f" ({unit})"), fontsize=10)
     fig.colorbar(im, ax=ax, fraction=0.05)
+    rows = [{sw.factors[0]: sw.factor_value_text(0, a), sw.factors[1]: sw.factor_value_text(1, b),
+             "point": int(index[i, j]), "quantity": name, "value": grid[i, j], "unit": unit}
+            for i, a in enumerate(v0) for j, b in enumerate(v1)]
+    fig.data = pd.DataFrame(rows)
     return fig
 
 
@@ -127,6 +137,10 @@ def frontier_chart(sw: Sweep, lang: str = "en"):
     ax.set_ylim(-0.03, 1.03)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
+    points = np.flatnonzero(done)
+    fig.data = pd.DataFrame({"point": points, "cost": o["point_cost"][points],
+                             "probability": o["point_probability"][points],
+                             "on_front": np.isin(points, o["frontier"]), "cheapest_feasible": points == o["best"]})
     return fig
 
 
@@ -191,7 +205,7 @@ def _varies(v: np.ndarray) -> bool:
 
 def build_sweep_report(sw: Sweep, lang: str = "en") -> str:
     from . import charts
-    from .report import CHECK_JS, CSS, img
+    from .report import CHECK_JS, CSS, chart
 
     charts.setup_fonts()
     T = TEXT[lang]
@@ -254,7 +268,7 @@ def build_sweep_report(sw: Sweep, lang: str = "en") -> str:
             rows.append(f'<tr data-quantity="{_esc(name)}"><td>{_esc(name)}</td>{"".join(cells)}</tr>')
             if varies:
                 figs.append(f'<figure data-quantity="{_esc(name)}">'
-                            f'{img(charts.png_bytes(tornado_chart(sw, q, lang)), "tornado " + name)}</figure>')
+                            f'{chart(tornado_chart(sw, q, lang), "tornado " + name, f"sobol-{q}", lang)}</figure>')
         parts.append(f'<table id="sobol"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
         parts.append(f'<div class="grid">{"".join(figs)}</div>')
     elif mor is not None:
@@ -268,7 +282,7 @@ def build_sweep_report(sw: Sweep, lang: str = "en") -> str:
             rows.append(f'<tr data-quantity="{_esc(name)}"><td>{_esc(name)}</td>{cells}</tr>')
             if np.any(mor["mu_star"][q] > 0):
                 figs.append(f'<figure data-quantity="{_esc(name)}">'
-                            f'{img(charts.png_bytes(morris_chart(sw, q, lang)), "morris " + name)}</figure>')
+                            f'{chart(morris_chart(sw, q, lang), "morris " + name, f"morris-{q}", lang)}</figure>')
         parts.append(f'<table id="morris"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
         parts.append(f'<div class="grid">{"".join(figs)}</div>')
 
@@ -278,7 +292,7 @@ def build_sweep_report(sw: Sweep, lang: str = "en") -> str:
         for name, values in quantities.items():
             if _varies(values[done]):
                 figs.append(f'<figure data-heatmap="{_esc(name)}">'
-                            f'{img(charts.png_bytes(heatmap_chart(sw, name, values, lang)), "heat map " + name)}</figure>')
+                            f'{chart(heatmap_chart(sw, name, values, lang), "heat map " + name, f"heatmap-{len(figs)}", lang)}</figure>')
         parts.append(f'<h2 id="sec-grid">{_esc(T["grid"])}</h2><p class="note">{_esc(T["grid_note"])}</p>'
                      f'<div class="grid">{"".join(figs)}</div>')
 
@@ -288,7 +302,7 @@ def build_sweep_report(sw: Sweep, lang: str = "en") -> str:
         req = T["every"] if opt["required"] == "all" else T["required"].format(ids=opt["required"])
         parts.append(f'<h2 id="sec-optimize">{_esc(T["optimize"])}</h2>'
                      f'<p class="note">{_esc(T["opt_note"].format(req=req))}</p>')
-        parts.append(img(charts.png_bytes(frontier_chart(sw, lang)), T["optimize"]))
+        parts.append(chart(frontier_chart(sw, lang), T["optimize"], "frontier", lang))
         b = opt["best"]
         if b >= 0:
             parts.append(f'<p id="best-point" data-point="{b}">' + _esc(T["best"].format(

@@ -332,6 +332,24 @@ class Corpus(unittest.TestCase):
                 self.assert_located(p.returncode, p.stderr, args[0], bad, fragment)
 
 
+class CrashTest(unittest.TestCase):
+    def test_a_crash_of_the_analysis_is_one_line_and_exit_2(self):
+        """The last line of defence: should the Python process die of a signal anyway (HDF5 on a
+        damage the probe did not meet), the zonesim binary says so in one line naming the .h5
+        inputs. A stand-in analysis package that crashes itself plays the part."""
+        fake = path("fake-analysis")
+        os.makedirs(os.path.join(fake, "zonesim_analysis"), exist_ok=True)
+        with open(os.path.join(fake, "zonesim_analysis", "__init__.py"), "w") as fh:
+            fh.write("")
+        with open(os.path.join(fake, "zonesim_analysis", "export.py"), "w") as fh:
+            fh.write("import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n")
+        p = subprocess.run([support.ZONESIM, "export", RUN, "--csv", path("never")], capture_output=True, text=True,
+                           env=dict(os.environ, ZONESIM_ANALYSIS_DIR=fake), timeout=60)
+        self.assertEqual(p.returncode, 2)
+        self.assertEqual(p.stderr, f"zonesim export: the analysis stopped on signal 11 (Segmentation fault) reading "
+                                   f"{RUN}; HDF5 crashes on some damaged files: check them with h5ls -r\n")
+
+
 class SweepFileNamedTest(unittest.TestCase):
     def test_compare_on_a_sweep_file_says_what_it_is_and_what_to_run(self):
         p = support.zonesim("compare", SWEEP, RUN, check=False)

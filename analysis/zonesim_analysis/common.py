@@ -137,6 +137,11 @@ def write_output(path: str, data: bytes, force: bool) -> None:
         raise
 
 
+def atomic_write_bytes(path: str, data: bytes) -> None:
+    """Replaces `path` atomically (the caller has checked --force): write_output(..., force=True)."""
+    write_output(path, data, force=True)
+
+
 def check_output_directory(directory: str, force: bool) -> None:
     """Raises OutputError when files may not be written into `directory` (see write_outputs)."""
     if os.path.lexists(directory) and not os.path.isdir(directory):

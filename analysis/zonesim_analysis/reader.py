@@ -470,7 +470,8 @@ class ZonesimFile:
         h5py = _h5py()
         node = self._node(name)
         if not isinstance(node, h5py.Dataset):
-            raise ZonesimFileError(f"{self.path}: /{name} is a group; {self.LAYOUT.name} stores a dataset there")
+            what = "a group" if isinstance(node, h5py.Group) else "not a dataset"
+            raise ZonesimFileError(f"{self.path}: /{name} is {what}; {self.LAYOUT.name} stores a dataset there")
         try:
             dtype, shape = node.dtype, node.shape
         except _H5_FAILURES as exc:

@@ -172,13 +172,13 @@ class Corpus(unittest.TestCase):
         self.check_all_commands(bad, "cannot read /indicators/gross_output")
 
     def test_zeroed_regions_anywhere(self):
-        """4 KiB zeroed at 24 places over the file: each either still reads (the bytes were
+        """4 KiB zeroed at 16 places over the file: each either still reads (the bytes were
         uncompressed values, now zeros, or unused space) or gives a located error; never a
         traceback or a crash (a crash of HDF5 would end this test process)."""
         size = os.path.getsize(RUN)
         errors = 0
-        for k in range(24):
-            offset = (k * size) // 24
+        for k in range(16):
+            offset = (k * size) // 16
             bad = zeroed(offset, 4096)
             code, err = run_main(export, [bad, "--csv", path(f"z{k}")])
             self.assertIn(code, (0, 2), f"offset {offset}: {err}")
@@ -186,7 +186,7 @@ class Corpus(unittest.TestCase):
                 errors += 1
                 self.assert_located(code, err, "export", bad)
                 self.assertFalse(os.path.exists(path(f"z{k}")))
-        self.assertGreater(errors, 8)
+        self.assertGreater(errors, 5)
 
     def test_zeroed_heap_headers_crash_hdf5_not_the_reader(self):
         """Zeroing the header of a fractal heap (where a group keeps its links) makes HDF5 1.10

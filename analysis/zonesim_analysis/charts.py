@@ -1,5 +1,7 @@
 """Charts of zonesim runs (matplotlib, Agg backend): fan charts, lever spending, zones side by
-side. Each function draws on a Figure it returns; `png_bytes` turns a figure into PNG data."""
+side. Each function draws on a Figure it returns; the figure's `data` attribute is a DataFrame of
+exactly what is drawn (the report offers it as CSV). `render` turns a figure into SVG (vector,
+print quality) and PNG (the fallback) data; `png_bytes` into PNG only."""
 from __future__ import annotations
 
 import io
@@ -11,6 +13,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
 from .reader import Run  # noqa: E402
@@ -58,6 +61,25 @@ def png_bytes(fig) -> bytes:
     return buf.getvalue()
 
 
+def render(fig):
+    """(SVG, PNG) data of a figure, then closes it. The SVG draws text as paths (no font needed
+    to view it) and carries no date, so the same figure gives the same bytes."""
+    svg = io.BytesIO()
+    fig.savefig(svg, format="svg", bbox_inches="tight", metadata={"Date": None})
+    return svg.getvalue(), png_bytes(fig)
+
+
+def band_table(years, arr: np.ndarray, **columns) -> pd.DataFrame:
+    """year, the 5/25/50/75/95 % quantiles over replications of arr [year, replication] (as
+    draw_fan draws them) and constant `columns`."""
+    q = np.nanpercentile(arr, [5, 25, 50, 75, 95], axis=1)
+    df = pd.DataFrame({"year": np.asarray(years, dtype=int), "p05": q[0], "p25": q[1], "p50": q[2], "p75": q[3],
+                       "p95": q[4]})
+    for k, v in columns.items():
+        df.insert(0, k, v)
+    return df
+
+
 def _unit_text(unit: str) -> str:
     return "" if unit in ("", "1", "count") else unit
 
@@ -87,12 +109,15 @@ def fan_chart(run: Run, target, lang: str = "en", alt: Optional[Run] = None,
     fig, ax = plt.subplots(figsize=(6.4, 3.6))
     arr = run.target_series(target)
     unit = _unit_text(target["unit"])
+    tables = []
     if arr is not None:
         draw_fan(ax, run.years, arr, label=base_name or None)
+        tables.append(band_table(run.years, arr, run=base_name or "run"))
     if alt is not None:
         alt_arr = alt.target_series(target)
         if alt_arr is not None:
             draw_fan(ax, alt.years, alt_arr, color=ALT_COLOR, label=alt_name or None)
+            tables.append(band_table(alt.years, alt_arr, run=alt_name or "alternative"))
     ax.axhline(target["value"], color="#c53030", linestyle="--", linewidth=1.2,
                label=("目标 " if zh else "target ") + f"{target['comparison']} {target['value']:g} {unit}".rstrip())
     ax.axvline(target["year"], color="#718096", linestyle=":", linewidth=1.2)
@@ -106,6 +131,11 @@ def fan_chart(run: Run, target, lang: str = "en", alt: Optional[Run] = None,
     handles, labels = ax.get_legend_handles_labels()
     note = "中位数,50% 与 90% 区间" if zh else "median, 50 % and 90 % bands"
     ax.legend(handles, labels, fontsize=8, loc="best", title=note, title_fontsize=8)
+    fig.data = pd.concat(tables, ignore_index=True) if tables else band_table([], np.zeros((0, 1)), run=[])
+    fig.data.insert(0, "target", target["id"])
+    fig.data["unit"] = target["unit"]
+    fig.data["target_value"] = target["value"]
+    fig.data["target_year"] = int(target["year"])
     return fig
 
 
@@ -119,10 +149,11 @@ def spending_chart(run: Run, lang: str = "en", zone: str = "all"):
     bottom = np.zeros(len(years))
     cmap = plt.get_cmap("tab10")
     drawn = 0
+    rows = []
     for i, key in enumerate(run.spending_keys):
-        if key not in run.h5["spending"]:
-            continue
         mean = run.spending_array(key)[:, zi, :].mean(axis=1)
+        rows += [{"zone": zone, "year": int(y), "lever": key, "label": run.spending_label(key, lang), "mean": m,
+                  "unit": "亿元"} for y, m in zip(years, mean)]
         if not np.any(mean > 0):
             continue
         ax.bar(years, mean, bottom=bottom, color=cmap(i % 10), label=run.spending_label(key, lang), width=0.7)
@@ -138,6 +169,7 @@ def spending_chart(run: Run, lang: str = "en", zone: str = "all"):
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     else:
         ax.text(0.5, 0.5, "无政策支出" if zh else "no lever spending", transform=ax.transAxes, ha="center")
+    fig.data = pd.DataFrame(rows, columns=["zone", "year", "lever", "label", "mean", "unit"])
     return fig
 
 
@@ -151,12 +183,15 @@ def zones_chart(run: Run, indicators: Sequence[str], lang: str = "en", ncols: in
     nrows = math.ceil(n / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 2.7 * nrows), squeeze=False)
     cmap = plt.get_cmap("tab10")
+    tables = []
     for k, ind in enumerate(inds):
         ax = axes[k // ncols][k % ncols]
         arr = run.indicator_array(ind)
         for j, z in enumerate(zones):
             draw_fan(ax, run.years, arr[:, run.zones.index(z), :], color=cmap(j % 10),
                      label=run.zone_name(z, lang), bands=(90,))
+            tables.append(band_table(run.years, arr[:, run.zones.index(z), :], zone=z, indicator=ind)
+                          .assign(unit=run.unit(ind)))
         unit = _unit_text(run.unit(ind))
         ax.set_title(run.label(ind, lang) + (f" ({unit})" if unit else ""), fontsize=9)
         ax.tick_params(labelsize=8)
@@ -171,6 +206,7 @@ def zones_chart(run: Run, indicators: Sequence[str], lang: str = "en", ncols: in
     # Fixed spacing: tight_layout would measure every label again and doubles the drawing time.
     fig.subplots_adjust(left=0.06, right=0.98, top=0.95, bottom=0.08 + 0.02 * (3 - min(nrows, 3)),
                         wspace=0.25, hspace=0.45)
+    fig.data = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
     return fig
 
 
@@ -188,4 +224,9 @@ def comparison_chart(base: Run, alt: Run, indicator: str, lang: str = "en",
     ax.tick_params(labelsize=8)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
+    fig.data = pd.concat([band_table(base.years, base.indicator_array(indicator)[:, base.zones.index(zone), :],
+                                     run=base_name),
+                          band_table(alt.years, alt.indicator_array(indicator)[:, alt.zones.index(zone), :],
+                                     run=alt_name)], ignore_index=True).assign(indicator=indicator, zone=zone,
+                                                                                unit=base.unit(indicator))
     return fig

@@ -1,7 +1,8 @@
-"""Shared helpers of the command-line tools: exit codes, number formatting, atomic writes."""
+"""Shared helpers of the command-line tools: exit codes, number formatting, and the one way\nthey write files (write_output, write_outputs: atomic, never replacing a file without --force)."""
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 import unicodedata
@@ -73,9 +74,45 @@ def text_table(header, rows, right_from: int = 1) -> str:
     return "\n".join(lines)
 
 
-def atomic_write_bytes(path: str, data: bytes) -> None:
-    """Write a file through a temporary file in the same directory and a rename, so that the
-    final name never holds a half-written file."""
+class OutputError(Exception):
+    """An output path that cannot be used as given (it exists and --force was not given, it is a
+    directory or a device, its directory is missing, it is an input): the command exits 2."""
+
+
+def check_output(path: str, force: bool, inputs=()) -> None:
+    """Raises OutputError when `path` may not be written. Commands call it before their work, so
+    that a refusal comes first; write_output checks again when it writes."""
+    if os.path.isdir(path):
+        raise OutputError(f"output path {path} is a directory; give a file name")
+    if os.path.lexists(path):
+        if not os.path.isfile(path):
+            raise OutputError(f"output path {path} exists and is not a regular file; only regular files are replaced")
+        if not force:
+            raise OutputError(f"output file {path} exists; pass --force to overwrite it")
+    d = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(d):
+        raise OutputError(f"output directory {d} does not exist")
+    if not os.access(d, os.W_OK):
+        raise OutputError(f"output directory {d} is not writable")
+    for i in inputs:
+        if i and os.path.exists(i) and os.path.exists(path) and os.path.samefile(i, path):
+            raise OutputError(f"output file {path} is the input {i}; choose another name")
+
+
+def _unlink_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def write_output(path: str, data: bytes, force: bool) -> None:
+    """The one way the analysis commands write a file (CSV, HTML, PNG, SVG): `data` goes to a
+    temporary file in the same directory (`.NAME.XXXX.tmp`), is flushed to disk, and only then
+    takes the final name, so the final name never holds a partial file. Without `force` an
+    existing file is never replaced (OutputError), even one that appears while writing; with it,
+    only a regular file is. On any failure (a full disk: OSError) the temporary file is removed."""
+    check_output(path, force)
     d = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=d)
     try:
@@ -86,10 +123,65 @@ def atomic_write_bytes(path: str, data: bytes) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        try:
+        if force:
+            check_output(path, force)  # still not a directory or device
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)  # fails if the name exists: never replaces a file
+            except FileExistsError:
+                raise OutputError(f"output file {path} exists; pass --force to overwrite it") from None
             os.unlink(tmp)
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
+
+
+def atomic_write_bytes(path: str, data: bytes) -> None:
+    """Replaces `path` atomically (the caller has checked --force): write_output(..., force=True)."""
+    write_output(path, data, force=True)
+
+
+def check_output_directory(directory: str, force: bool) -> None:
+    """Raises OutputError when files may not be written into `directory` (see write_outputs)."""
+    if os.path.lexists(directory) and not os.path.isdir(directory):
+        raise OutputError(f"{directory} exists and is not a directory")
+    if os.path.isdir(directory) and os.listdir(directory) and not force:
+        raise OutputError(f"directory {directory} is not empty; pass --force to write into it")
+    parent = os.path.dirname(os.path.abspath(directory))
+    if not os.path.isdir(parent):
+        raise OutputError(f"parent directory {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise OutputError(f"parent directory {parent} is not writable")
+
+
+def write_outputs(directory: str, files: dict, force: bool) -> None:
+    """Writes `files` (name -> bytes) into `directory` as one step: every file is first written
+    to a temporary directory beside it (`.NAME.XXXX.tmp`), then a new or empty directory takes
+    its place by one rename, or (with `force`, into a non-empty directory) each file is renamed
+    into it. A failure while writing (a full disk: OSError) removes the temporary directory and
+    leaves `directory` as it was. Without `force` a non-empty directory is refused (OutputError)."""
+    check_output_directory(directory, force)
+    parent = os.path.dirname(os.path.abspath(directory))
+    tmp = tempfile.mkdtemp(prefix="." + os.path.basename(os.path.abspath(directory)) + ".", suffix=".tmp", dir=parent)
+    try:
+        for name, data in files.items():
+            write_output(os.path.join(tmp, name), data, force=False)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)  # mkdtemp creates 0700
+        try:
+            os.rename(tmp, directory)  # a new directory, or replaces an empty one
+            return
         except OSError:
-            pass
+            check_output_directory(directory, force)  # e.g. filled meanwhile
+        for name in files:
+            target = os.path.join(directory, name)
+            if os.path.lexists(target) and not os.path.isfile(target):
+                raise OutputError(f"{target} exists and is not a regular file; only regular files are replaced")
+        for name in files:
+            os.replace(os.path.join(tmp, name), os.path.join(directory, name))
+        os.rmdir(tmp)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -19,8 +19,9 @@ from typing import List, Optional, Sequence
 import numpy as np
 import pandas as pd
 
-from .common import EXIT_BAD_INPUT, EXIT_OK, fail, fmt, signed, text_table, with_unit
-from .reader import KEY_INDICATORS, Run, ZonesimFileError, load
+from .common import (EXIT_FAILED, EXIT_OK, OutputError, check_output, fail, fmt, signed, text_table, with_unit,
+                     write_output)
+from .reader import KEY_INDICATORS, Run, ZonesimFileError, load_run
 
 BOOTSTRAP_SEED = 20240601
 BOOTSTRAP_DRAWS = 4000
@@ -198,18 +199,27 @@ def main(argv=None) -> int:
     ap.add_argument("--indicators", help="comma-separated indicator keys (default: the key indicators)")
     ap.add_argument("--zone", default="all", help="zone id whose row is compared (default: all zones)")
     ap.add_argument("--csv", metavar="FILE", help="also write the indicator and target tables as CSV (UTF-8 with BOM)")
+    ap.add_argument("-f", "--force", action="store_true", help="overwrite the --csv file if it exists")
     args = ap.parse_args(argv)
     try:
-        with load(args.base) as base, load(args.alt) as alt:
+        if args.csv:
+            check_output(args.csv, args.force, inputs=(args.base, args.alt))
+        with load_run(args.base, prog) as base, load_run(args.alt, prog) as alt:
             inds = [s.strip() for s in args.indicators.split(",") if s.strip()] if args.indicators else None
             c = compare_runs(base, alt, inds, zone=args.zone)
-            sys.stdout.write(format_comparison(c, base, alt, args.lang))
-            if args.csv:
-                table = pd.concat([c.indicators.assign(section="indicator"),
-                                   c.targets.assign(section="target")], ignore_index=True)
-                table.to_csv(args.csv, index=False, encoding="utf-8-sig")
-    except (ZonesimFileError, CompareError) as exc:
+            text = format_comparison(c, base, alt, args.lang)
+    except (ZonesimFileError, CompareError, OutputError) as exc:
         return fail(prog, str(exc))
+    sys.stdout.write(text)
+    if args.csv:
+        table = pd.concat([c.indicators.assign(section="indicator"), c.targets.assign(section="target")],
+                          ignore_index=True)
+        try:
+            write_output(args.csv, table.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"), args.force)
+        except OutputError as exc:
+            return fail(prog, str(exc))
+        except OSError as exc:
+            return fail(prog, f"cannot write {args.csv}: {exc.strerror or exc}; nothing was written", EXIT_FAILED)
     return EXIT_OK
 
 

@@ -2,7 +2,8 @@
 
 A sweep file (`zonesim sweep`/`optimize`) gets the sweep report of sweep.py instead.
 
-Writes one self-contained HTML file (charts embedded as base64 PNG, no external resources) that
+Writes one self-contained HTML file (charts embedded as SVG with a PNG fallback, each with a link
+that downloads its data as CSV; no external resources) that
 opens offline: the target table with probabilities, a fan chart per target, lever spending per
 year, zones side by side, the calibration fit, provenance, and with --compare a comparison of an
 alternative run against this one.
@@ -11,15 +12,16 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import html
 import os
 import sys
 from typing import List, Optional
 
-from .common import EXIT_FAILED, EXIT_OK, atomic_write_bytes, fail, fmt, signed, with_unit
+from .common import EXIT_FAILED, EXIT_OK, OutputError, check_output, fail, fmt, signed, with_unit, write_output
 from .compare import CompareError, compare_runs
-from .reader import Run, ZonesimFileError, load
-from .sweep import build_sweep_report, is_sweep_file, load_sweep
+from .reader import Run, Sweep, ZonesimFileError, load, load_run
+from .sweep import build_sweep_report
 
 ZONE_INDICATORS = ["gross_output", "value_added", "rd_to_gdp", "hightech_firms",
                    "hightech_share_above_size", "employment", "output_per_mu", "tax_revenue",
@@ -85,7 +87,7 @@ th{background:#edf2f7} td.num{text-align:right;font-variant-numeric:tabular-nums
 tr.met td.prob{background:#c6f6d5} tr.unlikely td.prob{background:#fed7d7}
 .note{color:#4a5568;font-size:.9em} .sub{color:#4a5568}
 .grid{display:flex;flex-wrap:wrap;gap:1em} .grid figure{margin:0;flex:1 1 480px;max-width:540px}
-img{max-width:100%;height:auto} pre{background:#f7fafc;padding:1em;overflow:auto;font-size:.85em}
+img{max-width:100%;height:auto} a.data{display:block;font-size:.8em;margin:.2em 0 .8em} pre{background:#f7fafc;padding:1em;overflow:auto;font-size:.85em}
 details{margin:1em 0}
 """
 
@@ -110,6 +112,25 @@ def esc(s) -> str:
 def img(png: bytes, alt: str) -> str:
     data = base64.b64encode(png).decode("ascii")
     return f'<img src="data:image/png;base64,{data}" alt="{esc(alt)}">'
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+DATA_LINK = {"en": "Data (CSV)", "zh": "数据(CSV)"}
+
+
+def chart(fig, alt: str, name: str, lang: str = "en") -> str:
+    """A chart for the page: SVG (vector, print quality) with the PNG as fallback for viewers
+    without SVG, and a link that downloads the chart's data (the figure's `data`) as CSV."""
+    from . import charts
+
+    svg, png = charts.render(fig)
+    table = fig.data.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    return (f'<picture><source type="image/svg+xml" srcset="data:image/svg+xml;base64,{_b64(svg)}">'
+            f'{img(png, alt)}</picture><a class="data" download="{esc(name)}.csv" data-chart="{esc(name)}" '
+            f'href="data:text/csv;charset=utf-8;base64,{_b64(table)}">{esc(DATA_LINK[lang])}</a>')
 
 
 def td_num(value, text: str, field: str) -> str:
@@ -209,7 +230,7 @@ def comparison_section(base: Run, alt: Run, T: dict, lang: str, charts) -> str:
     for _, t in base.targets().iterrows():
         if t["id"] in common and base.target_series(t) is not None:
             fig = charts.fan_chart(base, t, lang, alt=alt, base_name=T["base"], alt_name=T["alt"])
-            figs.append(f"<figure>{img(charts.png_bytes(fig), t['id'])}</figure>")
+            figs.append(f"<figure>{chart(fig, t['id'], 'compare-' + t['id'], lang)}</figure>")
     if figs:
         out.append(f'<h3>{esc(T["cmp_charts"])}</h3><div class="grid">{"".join(figs)}</div>')
     return "\n".join(out)
@@ -243,12 +264,12 @@ def build_report(run: Run, lang: str = "en", alt: Optional[Run] = None) -> str:
                 figs.append(f'<p class="note">{esc(T["fan_missing"].format(id=t["id"]))}</p>')
                 continue
             figs.append(f'<figure data-target="{esc(t["id"])}">'
-                        f'{img(charts.png_bytes(charts.fan_chart(run, t, lang)), t["id"])}</figure>')
+                        f'{chart(charts.fan_chart(run, t, lang), t["id"], "target-" + t["id"], lang)}</figure>')
         parts.append(f'<div class="grid">{"".join(figs)}</div>')
     parts.append(f'<h2 id="sec-spending">{esc(T["spending"])}</h2><p class="note">{esc(T["spending_note"])}</p>')
-    parts.append(img(charts.png_bytes(charts.spending_chart(run, lang)), T["spending"]))
+    parts.append(chart(charts.spending_chart(run, lang), T["spending"], "spending", lang))
     parts.append(f'<h2 id="sec-zones">{esc(T["zones"])}</h2><p class="note">{esc(T["zones_note"])}</p>')
-    parts.append(img(charts.png_bytes(charts.zones_chart(run, ZONE_INDICATORS, lang)), T["zones"]))
+    parts.append(chart(charts.zones_chart(run, ZONE_INDICATORS, lang), T["zones"], "zones", lang))
     parts.append(f'<h2 id="sec-calibration">{esc(T["calibration"])}</h2>')
     parts.append(calibration_table(run, T, lang))
     if alt is not None:
@@ -262,6 +283,11 @@ def build_report(run: Run, lang: str = "en", alt: Optional[Run] = None) -> str:
     parts.append(f'<p class="note">{esc(T["generated_by"])} {esc(os.path.abspath(run.path))}</p>')
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+@contextlib.contextmanager
+def _no_file():
+    yield None
 
 
 def default_output(path: str) -> str:
@@ -279,35 +305,24 @@ def main(argv=None) -> int:
     ap.add_argument("--compare", metavar="ALT.h5", help="add a comparison of this alternative against OUT.h5")
     args = ap.parse_args(argv)
     out = args.output or default_output(args.input)
-    if os.path.isdir(out):
-        return fail(prog, f"output path {out} is a directory; give a file name such as report.html")
-    if os.path.exists(out) and not args.force:
-        return fail(prog, f"output file {out} exists; pass --force to overwrite it")
-    out_dir = os.path.dirname(os.path.abspath(out))
-    if not os.path.isdir(out_dir):
-        return fail(prog, f"output directory {out_dir} does not exist")
-    if os.path.abspath(out) == os.path.abspath(args.input):
-        return fail(prog, "the report would overwrite its input file; choose another -o")
     try:
-        if is_sweep_file(args.input):
-            if args.compare:
-                return fail(prog, "--compare takes two run files; a sweep file holds its own comparisons")
-            with load_sweep(args.input) as sw:
-                page = build_sweep_report(sw, args.lang)
-        else:
-            with load(args.input) as run:
-                alt = load(args.compare) if args.compare else None
-                try:
-                    page = build_report(run, args.lang, alt)
-                finally:
-                    if alt is not None:
-                        alt.close()
-    except (ZonesimFileError, CompareError) as exc:
+        check_output(out, args.force, inputs=(args.input, args.compare))
+        with load(args.input) as f:
+            if isinstance(f, Sweep):
+                if args.compare:
+                    return fail(prog, "--compare takes two run files; a sweep file holds its own comparisons")
+                page = build_sweep_report(f, args.lang)
+            else:
+                with (load_run(args.compare, "--compare") if args.compare else _no_file()) as alt:
+                    page = build_report(f, args.lang, alt)
+    except (ZonesimFileError, CompareError, OutputError) as exc:
         return fail(prog, str(exc))
     try:
-        atomic_write_bytes(out, page.encode("utf-8"))
+        write_output(out, page.encode("utf-8"), args.force)
+    except OutputError as exc:
+        return fail(prog, str(exc))
     except OSError as exc:
-        return fail(prog, f"cannot write {out}: {exc}", EXIT_FAILED)
+        return fail(prog, f"cannot write {out}: {exc.strerror or exc}; nothing was written", EXIT_FAILED)
     print(f"wrote {out}")
     return EXIT_OK
 

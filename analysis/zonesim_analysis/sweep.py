@@ -1,154 +1,28 @@
 """Sweep files (`zonesim sweep` / `zonesim optimize`, kind = "sweep"; layout in docs/sweeps.md):
-a reader, the charts of a sweep (Sobol tornado, Morris bars, two-factor heat maps, the
-cost-probability frontier) and the HTML report `zonesim report SWEEP.h5` writes."""
+the charts of a sweep (Sobol tornado, Morris bars, two-factor heat maps, the cost-probability
+frontier) and the HTML report `zonesim report SWEEP.h5` writes. The reader (`Sweep`,
+`load_sweep`) lives in reader.py with the run files' one."""
 from __future__ import annotations
 
 import html
-import os
-from typing import Dict, List, Optional
+from typing import List
 
 import numpy as np
+import pandas as pd
 
 from .common import fmt
-from .reader import ZonesimFile, ZonesimFileError, _h5py, _text
+from .reader import Sweep, ZonesimFileError, _kind_of, load_sweep
+
+__all__ = ["Sweep", "load_sweep", "is_sweep_file", "build_sweep_report", "tornado_chart", "morris_chart",
+           "heatmap_chart", "frontier_chart"]
 
 
 def is_sweep_file(path: str) -> bool:
-    """True for an HDF5 file whose root says kind = "sweep"."""
-    h5py = _h5py()
-    if not os.path.isfile(path) or not h5py.is_hdf5(path):
+    """True for a readable HDF5 file whose root says kind = "sweep"."""
+    try:
+        return _kind_of(path) == "sweep"
+    except ZonesimFileError:
         return False
-    with h5py.File(path, "r") as f:
-        return _text(f.attrs.get("kind", "")) == "sweep"
-
-
-class Sweep(ZonesimFile):
-    """An open sweep file. Values are in display units (as stored)."""
-
-    def _check(self) -> None:
-        if self.meta.get("kind") != "sweep" or "format_version" not in self.meta:
-            raise ZonesimFileError(f"{self.path} is not a zonesim sweep file (no kind = \"sweep\" attribute)")
-        self._check_version()
-
-    def _read(self) -> None:
-        f = self._f
-        self.design = str(self.meta.get("design", "?"))
-        self.factors = self._strings("design/factor")
-        self.factor_units = self._strings("design/unit")
-        self.factor_low = f["design/low"][()]
-        self.factor_high = f["design/high"][()]
-        values = self._strings("design/values")
-        # Word-list factors ("a|b|c"); an empty list for numeric factors.
-        self.factor_words = [[w for w in (values[i] if i < len(values) else "").split("|") if w]
-                             for i in range(len(self.factors))]
-        self.matrix = f["design/matrix"][()]
-        self.done = f["points/done"][()].astype(bool)
-        self.outputs = self._strings("outputs/name")
-        self.output_units = self._strings("outputs/unit")
-        self.target_ids = self._strings("targets/id")
-        self.target_units = self._strings("targets/unit")
-
-    def target_labels(self, lang: str) -> List[str]:
-        return self._strings("targets/label_zh" if lang == "zh" else "targets/label_en")
-
-    def output_labels(self, lang: str) -> List[str]:
-        return self._strings("outputs/label_zh" if lang == "zh" else "outputs/label_en")
-
-    def point_quantities(self) -> Dict[str, np.ndarray]:
-        """Per point: each output's mean, each target's probability, P(all targets) and the mean
-        budget cost (the quantities the sensitivity analysis uses, under the same names)."""
-        q: Dict[str, np.ndarray] = {}
-        out = self._f["points/output_mean"][()]
-        for o, name in enumerate(self.outputs):
-            q[name] = out[:, o]
-        prob = self._f["points/target_probability"][()]
-        for t, tid in enumerate(self.target_ids):
-            q[f"P({tid})"] = prob[:, t]
-        q["P(all targets)"] = self._f["points/all_targets_probability"][()]
-        q["budget_cost"] = self._f["points/budget_cost_mean"][()]
-        return q
-
-    def quantity_unit(self, name: str) -> str:
-        if name in self.outputs:
-            return self.output_units[self.outputs.index(name)]
-        return "亿元" if name == "budget_cost" else "1"
-
-    def _indices(self, method: str, keys) -> Optional[dict]:
-        """The sensitivity indices of `method` ("sobol", "morris"), or None when not computed."""
-        if f"sensitivity/{method}" not in self._f:
-            return None
-        g = self._f[f"sensitivity/{method}"]
-        d = {k: g[k][()] for k in keys}
-        d["quantity"] = self._strings("sensitivity/quantity")
-        return d
-
-    def sobol(self) -> Optional[dict]:
-        return self._indices("sobol", ("S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high", "variance"))
-
-    def morris(self) -> Optional[dict]:
-        return self._indices("morris", ("mu", "mu_star", "sigma"))
-
-    def optimize(self) -> Optional[dict]:
-        if "optimize/frontier" not in self._f:
-            return None
-        g = self._f["optimize"]
-        return {"frontier": g["frontier"][()].astype(int), "cost": g["frontier_cost"][()],
-                "probability": g["frontier_probability"][()], "best": int(g.attrs["best_point"]),
-                "threshold": float(g.attrs["probability"]),
-                "required": _text(g.attrs.get("required_targets", "all")),
-                "point_cost": self._f["points/budget_cost_mean"][()],
-                "point_probability": self._f["points/required_targets_probability"][()]
-                if "points/required_targets_probability" in self._f
-                else self._f["points/all_targets_probability"][()]}
-
-    def discovery(self) -> List[str]:
-        return self._strings("discovery/text")
-
-    def factor_value_text(self, i: int, v: float) -> str:
-        """A factor value as the user wrote it: a word for word lists, else number and unit."""
-        words = self.factor_words[i]
-        if words:
-            k = int(round(v))
-            return words[k] if 0 <= k < len(words) else fmt(v)
-        unit = self.factor_units[i]
-        return fmt(v) + ("" if unit in ("", "1", "count") else " " + unit)
-
-    def factor_value_exact(self, i: int, v: float) -> str:
-        """A factor value for --set, at full precision (a word for word lists)."""
-        if self.factor_words[i]:
-            return self.factor_words[i][int(round(v))]
-        unit = self.factor_units[i]
-        return repr(float(v)) + ("" if unit in ("", "1", "count") else unit)
-
-    def scenario_file(self) -> str:
-        g = self._f["scenario"] if "scenario" in self._f else None
-        return _text(g.attrs["file"]) if g is not None and "file" in g.attrs else self.meta.get("scenario_name", "SCENARIO") + ".yaml"
-
-    def two_factor_grid(self):
-        """For a full grid over exactly two factors: (values of factor 0, values of factor 1,
-        index matrix [i0, i1] -> point). None otherwise."""
-        if self.design != "grid" or len(self.factors) != 2:
-            return None
-        v0 = np.unique(self.matrix[:, 0])
-        v1 = np.unique(self.matrix[:, 1])
-        if len(v0) * len(v1) != len(self.matrix):
-            return None
-        index = np.full((len(v0), len(v1)), -1, dtype=int)
-        for p, (a, b) in enumerate(self.matrix):
-            index[np.searchsorted(v0, a), np.searchsorted(v1, b)] = p
-        return v0, v1, index
-
-    def provenance(self) -> Dict[str, str]:
-        keys = ["sweep_name", "scenario_name", "design", "points", "replications", "seed", "threads", "ranks",
-                "zonesim_version", "git_revision", "command_line", "started_at", "finished_at", "format_version"]
-        return {k: str(self.meta[k]) for k in keys if k in self.meta}
-
-    def sweep_text(self) -> str:
-        return _text(self._f["sweep/text"][()]) if "sweep/text" in self._f else ""
-
-
-def load_sweep(path: str) -> Sweep:
-    return Sweep(path)
 
 
 # ---- charts ------------------------------------------------------------------------------------
@@ -181,6 +55,9 @@ def tornado_chart(sw: Sweep, q: int, lang: str = "en"):
     ax.set_title(_short(s["quantity"][q]) if len(s["quantity"][q]) > 40 else s["quantity"][q], fontsize=10)
     ax.grid(axis="x", alpha=0.3)
     ax.legend(fontsize=7, loc="lower right")
+    fig.data = pd.DataFrame({"quantity": s["quantity"][q], "factor": sw.factors, "S1": s["S1"][q],
+                             "S1_low": s["S1_low"][q], "S1_high": s["S1_high"][q], "ST": s["ST"][q],
+                             "ST_low": s["ST_low"][q], "ST_high": s["ST_high"][q]})
     return fig
 
 
@@ -200,6 +77,8 @@ def morris_chart(sw: Sweep, q: int, lang: str = "en"):
     ax.set_title(m["quantity"][q], fontsize=10)
     ax.grid(axis="x", alpha=0.3)
     ax.legend(fontsize=7, loc="lower right")
+    fig.data = pd.DataFrame({"quantity": m["quantity"][q], "factor": sw.factors, "mu": m["mu"][q],
+                             "mu_star": m["mu_star"][q], "sigma": m["sigma"][q]})
     return fig
 
 
@@ -226,6 +105,10 @@ def heatmap_chart(sw: Sweep, name: str, values: np.ndarray, lang: str = "en"):
     unit = sw.quantity_unit(name)
     ax.set_title(name + ("" if unit in ("", "1", "count") else f" ({unit})"), fontsize=10)
     fig.colorbar(im, ax=ax, fraction=0.05)
+    rows = [{sw.factors[0]: sw.factor_value_text(0, a), sw.factors[1]: sw.factor_value_text(1, b),
+             "point": int(index[i, j]), "quantity": name, "value": grid[i, j], "unit": unit}
+            for i, a in enumerate(v0) for j, b in enumerate(v1)]
+    fig.data = pd.DataFrame(rows)
     return fig
 
 
@@ -254,6 +137,10 @@ def frontier_chart(sw: Sweep, lang: str = "en"):
     ax.set_ylim(-0.03, 1.03)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
+    points = np.flatnonzero(done)
+    fig.data = pd.DataFrame({"point": points, "cost": o["point_cost"][points],
+                             "probability": o["point_probability"][points],
+                             "on_front": np.isin(points, o["frontier"]), "cheapest_feasible": points == o["best"]})
     return fig
 
 
@@ -318,7 +205,7 @@ def _varies(v: np.ndarray) -> bool:
 
 def build_sweep_report(sw: Sweep, lang: str = "en") -> str:
     from . import charts
-    from .report import CHECK_JS, CSS, img
+    from .report import CHECK_JS, CSS, chart
 
     charts.setup_fonts()
     T = TEXT[lang]
@@ -381,7 +268,7 @@ def build_sweep_report(sw: Sweep, lang: str = "en") -> str:
             rows.append(f'<tr data-quantity="{_esc(name)}"><td>{_esc(name)}</td>{"".join(cells)}</tr>')
             if varies:
                 figs.append(f'<figure data-quantity="{_esc(name)}">'
-                            f'{img(charts.png_bytes(tornado_chart(sw, q, lang)), "tornado " + name)}</figure>')
+                            f'{chart(tornado_chart(sw, q, lang), "tornado " + name, f"sobol-{q}", lang)}</figure>')
         parts.append(f'<table id="sobol"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
         parts.append(f'<div class="grid">{"".join(figs)}</div>')
     elif mor is not None:
@@ -395,7 +282,7 @@ def build_sweep_report(sw: Sweep, lang: str = "en") -> str:
             rows.append(f'<tr data-quantity="{_esc(name)}"><td>{_esc(name)}</td>{cells}</tr>')
             if np.any(mor["mu_star"][q] > 0):
                 figs.append(f'<figure data-quantity="{_esc(name)}">'
-                            f'{img(charts.png_bytes(morris_chart(sw, q, lang)), "morris " + name)}</figure>')
+                            f'{chart(morris_chart(sw, q, lang), "morris " + name, f"morris-{q}", lang)}</figure>')
         parts.append(f'<table id="morris"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
         parts.append(f'<div class="grid">{"".join(figs)}</div>')
 
@@ -405,7 +292,7 @@ def build_sweep_report(sw: Sweep, lang: str = "en") -> str:
         for name, values in quantities.items():
             if _varies(values[done]):
                 figs.append(f'<figure data-heatmap="{_esc(name)}">'
-                            f'{img(charts.png_bytes(heatmap_chart(sw, name, values, lang)), "heat map " + name)}</figure>')
+                            f'{chart(heatmap_chart(sw, name, values, lang), "heat map " + name, f"heatmap-{len(figs)}", lang)}</figure>')
         parts.append(f'<h2 id="sec-grid">{_esc(T["grid"])}</h2><p class="note">{_esc(T["grid_note"])}</p>'
                      f'<div class="grid">{"".join(figs)}</div>')
 
@@ -415,7 +302,7 @@ def build_sweep_report(sw: Sweep, lang: str = "en") -> str:
         req = T["every"] if opt["required"] == "all" else T["required"].format(ids=opt["required"])
         parts.append(f'<h2 id="sec-optimize">{_esc(T["optimize"])}</h2>'
                      f'<p class="note">{_esc(T["opt_note"].format(req=req))}</p>')
-        parts.append(img(charts.png_bytes(frontier_chart(sw, lang)), T["optimize"]))
+        parts.append(chart(frontier_chart(sw, lang), T["optimize"], "frontier", lang))
         b = opt["best"]
         if b >= 0:
             parts.append(f'<p id="best-point" data-point="{b}">' + _esc(T["best"].format(
@@ -427,7 +314,7 @@ def build_sweep_report(sw: Sweep, lang: str = "en") -> str:
                          f'-r {_esc(sw.meta.get("replications", ""))} --seed {_esc(sw.meta.get("seed", ""))} '
                          f'{_esc(settings)}</code></p>')
         else:
-            parts.append(f'<p id="best-point" data-point="-1">'
+            parts.append('<p id="best-point" data-point="-1">'
                          + _esc(T["none"].format(req=req, p=fmt(opt["threshold"]))) + "</p>")
         head = "".join(f"<th>{_esc(x)}</th>" for x in [T["point"], T["cost"], T["prob"]] + sw.factors)
         rows = []

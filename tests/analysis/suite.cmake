@@ -10,5 +10,5 @@ foreach(test_file ${ZONESIM_PY_TESTS})
   set_tests_properties(python.${test_module} PROPERTIES
     ENVIRONMENT "PYTHONPATH=${PROJECT_SOURCE_DIR}/analysis;ZONESIM=$<TARGET_FILE:zonesim>;ZONESIM_SOURCE_DIR=${PROJECT_SOURCE_DIR};MPLBACKEND=Agg"
     LABELS python
-    TIMEOUT 300)
+    TIMEOUT 600)
 endforeach()

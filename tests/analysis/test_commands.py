@@ -1,5 +1,7 @@
 """`zonesim report|compare|export` through the real binary (which execs the analysis package)."""
+import base64
 import csv
+import io
 import os
 import re
 import shutil
@@ -178,6 +180,40 @@ class ReportCommandTest(unittest.TestCase):
         self.assertIn("format_version 2", p.stderr)
         self.assertFalse(os.path.exists(path("v2.html")))
         self.assertFalse(os.path.exists(path("bad.html")))
+
+
+class ChartTest(unittest.TestCase):
+    def test_charts_are_svg_with_a_png_fallback_and_their_data_downloads_as_csv(self):
+        out = path("charts.html")
+        support.zonesim("report", BASE, "-o", out, "--lang", "en", "--force")
+        with open(out, encoding="utf-8") as fh:
+            page = fh.read()
+        pictures = re.findall(r'<picture><source type="image/svg\+xml" srcset="data:image/svg\+xml;base64,([^"]+)">'
+                              r'<img src="data:image/png;base64,([^"]+)"[^>]*></picture><a class="data" '
+                              r'download="([^"]+)\.csv" data-chart="[^"]+" href="data:text/csv;charset=utf-8;base64,'
+                              r'([^"]+)">Data \(CSV\)</a>', page)
+        names = [p[2] for p in pictures]
+        self.assertEqual(names, ["target-output", "target-rd_intensity", "target-hightech_share", "spending", "zones"])
+        self.assertEqual(page.count("<img "), len(pictures))  # every chart has its SVG and its data
+        for svg, png, _, _ in pictures:
+            svg = base64.b64decode(svg)
+            self.assertIn(b"<svg", svg[:400])
+            self.assertNotIn(b"<image", svg)  # vector, not a bitmap inside an SVG
+            self.assertEqual(base64.b64decode(png)[:8], b"\x89PNG\r\n\x1a\n")
+        data = {p[2]: list(csv.DictReader(io.StringIO(base64.b64decode(p[3]).decode("utf-8-sig")))) for p in pictures}
+        with load(BASE) as run:
+            t = run.targets().iloc[0]
+            series = run.target_series(t)
+            rows = data["target-output"]
+            self.assertEqual([int(r["year"]) for r in rows], run.years)
+            np.testing.assert_array_equal([float(r["p50"]) for r in rows], np.percentile(series, 50, axis=1))
+            np.testing.assert_array_equal([float(r["p05"]) for r in rows], np.percentile(series, 5, axis=1))
+            spend = [r for r in data["spending"] if r["lever"] == "rd_subsidy"]
+            np.testing.assert_array_equal([float(r["mean"]) for r in spend],
+                                          run.spending_array("rd_subsidy")[:, -1, :].mean(axis=1))
+            zones = [r for r in data["zones"] if r["indicator"] == "gross_output" and r["zone"] == "north"]
+            np.testing.assert_array_equal([float(r["p95"]) for r in zones],
+                                          np.percentile(run.indicator_array("gross_output")[:, 0, :], 95, axis=1))
 
 
 class FontTest(unittest.TestCase):

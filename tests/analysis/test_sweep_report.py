@@ -1,6 +1,9 @@
 """`zonesim report SWEEP.h5`: the sweep report shows the sensitivity indices of the file (with a
 tornado chart per quantity), heat maps for a two-factor grid, and the policy search's frontier
 and cheapest lever mix, whose --set line reproduces the point with `zonesim run`."""
+import base64
+import csv
+import io
 import os
 import subprocess
 import unittest
@@ -63,6 +66,7 @@ class Page(HTMLParser):
         self.text = []
         self.code = {}
         self.in_code = None
+        self.data = {}         # data-chart -> rows of the chart's CSV download
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -81,6 +85,9 @@ class Page(HTMLParser):
             self.rows[self.table].append(a)
         elif tag == "td" and "data-field" in a:
             self.cells.append(dict(a, table=self.table))
+        elif tag == "a" and a.get("href", "").startswith("data:text/csv;charset=utf-8;base64,"):
+            text = base64.b64decode(a["href"].split(",", 1)[1]).decode("utf-8-sig")
+            self.data[a["data-chart"]] = list(csv.DictReader(io.StringIO(text)))
         elif tag == "code" and "id" in a:
             self.in_code = a["id"]
             self.code[self.in_code] = ""
@@ -130,6 +137,13 @@ class SweepReportTest(unittest.TestCase):
                 k += 1
         tornados = [fig["data-quantity"] for fig in page.figures if "data-quantity" in fig]
         self.assertEqual(tornados, [quantities[q] for q in varying])
+        # each tornado's data downloads as CSV: the file's indices of that quantity
+        self.assertEqual(sorted(page.data), sorted(f"sobol-{q}" for q in varying))
+        for q in varying:
+            rows = page.data[f"sobol-{q}"]
+            self.assertEqual([r["quantity"] for r in rows], [quantities[q]] * S1.shape[1])
+            self.assertEqual([float(r["S1"]) for r in rows], [float(x) for x in S1[q]])
+            self.assertEqual([float(r["ST"]) for r in rows], [float(x) for x in ST[q]])
         self.assertNotIn("sec-grid", page.ids)     # not a grid
         self.assertNotIn("sec-optimize", page.ids)  # not a policy search
 

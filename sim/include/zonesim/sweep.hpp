@@ -116,8 +116,11 @@ Matrix make_design(const SweepSpec& s);
 
 // ---- one point -------------------------------------------------------------------------------
 // Values per replication, in this order: outputs of interest, target values, target met (0/1),
-// budget cost (亿元, sum over years of budget_spent, all zones). Display units.
+// budget cost (亿元, sum over years of budget_spent, all zones), the value of each uncertain
+// parameter of the base scenario (uncertain_parameters) in that run. Display units.
 int row_stride(const SweepSpec& s);
+// The parameters the base scenario gives a distribution (drawn per replication), in registry order.
+std::vector<Param> uncertain_parameters(const SweepSpec& s);
 std::vector<std::string> point_overrides(const SweepSpec& s, const std::vector<double>& unit);
 // The `zonesim run` command line (one --set per factor, shortest round-trip numbers, quoted for
 // the shell) that runs the point at `unit` as the sweep did: same replications, same seed.

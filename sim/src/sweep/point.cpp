@@ -16,8 +16,15 @@
 
 namespace zonesim::sweep {
 
+std::vector<Param> uncertain_parameters(const SweepSpec& s) {
+  std::vector<Param> out;
+  for (std::size_t k = 0; k < kParamCount; ++k)
+    if (s.base.params[k].uncertain()) out.push_back(static_cast<Param>(k));
+  return out;
+}
+
 int row_stride(const SweepSpec& s) {
-  return static_cast<int>(s.outputs.size() + 2 * s.base.targets.size() + 1);
+  return static_cast<int>(s.outputs.size() + 2 * s.base.targets.size() + 1 + uncertain_parameters(s).size());
 }
 
 std::vector<std::string> point_overrides(const SweepSpec& s, const std::vector<double>& unit) {
@@ -59,6 +66,7 @@ std::vector<double> evaluate_point(const SweepSpec& s, const std::vector<double>
   const int T = static_cast<int>(sc.targets.size());
   const int stride = row_stride(s);
   const int Z = static_cast<int>(sc.zones.size());
+  const std::vector<Param> uncertain = uncertain_parameters(s);
   std::vector<double> rows(static_cast<std::size_t>(R) * stride);
   auto body = [&](int rep) {
     ReplicationResult r = simulate_replication(sc, static_cast<std::uint32_t>(rep));
@@ -76,6 +84,8 @@ std::vector<double> evaluate_point(const SweepSpec& s, const std::vector<double>
     double cost = 0;  // every simulated year's lever spending, all zones
     for (int y = 0; y <= sc.years(); ++y) cost += r.ind(y, Z, Ind::budget_spent);
     row[O + 2 * T] = to_display(Dim::money, cost);
+    for (std::size_t u = 0; u < uncertain.size(); ++u)
+      row[O + 2 * T + 1 + u] = to_display(setting(uncertain[u]).dim, r.params[static_cast<std::size_t>(uncertain[u])]);
   };
   if (threads == 1) {
     for (int rep = 0; rep < R; ++rep) body(rep);

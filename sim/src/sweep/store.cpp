@@ -166,14 +166,14 @@ std::string partial_path_for(const std::string& out) { return out + ".partial.h5
 struct SweepStore::Impl {
   const SweepSpec* spec = nullptr;
   std::string out, partial, journal;
-  int P = 0, R = 0, O = 0, T = 0, k = 0, stride = 0;
+  int P = 0, R = 0, O = 0, T = 0, k = 0, U = 0, stride = 0;
   Options options;
   std::vector<std::uint8_t> done;
   int done_count = 0;
   int journal_fd = -1;
   bool failed = false;  // writing the file or the journal failed (a full disk)
   Hid file;
-  Hid d_unit, d_matrix, d_out, d_tval, d_tmet, d_cost, d_pout, d_ptmean, d_pprob, d_pall, d_preq, d_pcost, d_done;
+  Hid d_unit, d_matrix, d_out, d_tval, d_tmet, d_cost, d_param, d_pout, d_ptmean, d_pprob, d_pall, d_preq, d_pcost, d_done;
 
   ~Impl() {
     // A file that cannot be flushed is abandoned, not closed: HDF5 1.10 frees a file whose close
@@ -327,6 +327,21 @@ struct SweepStore::Impl {
       d_cost = presized<double>(g, "budget_cost", {hsize_t(P), hsize_t(R)}, nan);
       label(d_cost, "亿元", "Budget spent on levers, all zones, summed over years", "政策支出合计(各年之和)",
             "point,replication");
+      d_param = presized<double>(g, "parameters", {hsize_t(P), hsize_t(R), hsize_t(U)}, nan);
+      label(d_param, "see /parameters/unit", "Value of each uncertain parameter in each run",
+            "各设计点各重复的不确定参数取值", "point,replication,parameter");
+    }
+    {
+      Hid g = group(file, "parameters");  // the base scenario's uncertain parameters
+      std::vector<std::string> name, unit;
+      for (Param p : uncertain_parameters(*spec)) {
+        const Setting& st = setting(p);
+        name.emplace_back(st.key);
+        unit.push_back(st.dim == Dim::count ? "count"
+                                            : (dim_display_unit(st.dim).empty() ? "1" : std::string(dim_display_unit(st.dim))));
+      }
+      dataset_strings(g, "name", name);
+      dataset_strings(g, "unit", unit);
     }
     {
       Hid g = group(file, "points");
@@ -357,7 +372,8 @@ struct SweepStore::Impl {
 
   void write_h5(int p, const std::vector<double>& unit, const std::vector<double>& rows) {
     write_design_row(p, unit);
-    std::vector<double> out(static_cast<std::size_t>(R) * O), tval(static_cast<std::size_t>(R) * T), cost(R);
+    std::vector<double> out(static_cast<std::size_t>(R) * O), tval(static_cast<std::size_t>(R) * T), cost(R),
+        param(static_cast<std::size_t>(R) * U);
     std::vector<std::uint8_t> met(static_cast<std::size_t>(R) * T);
     for (int r = 0; r < R; ++r) {
       const double* row = &rows[static_cast<std::size_t>(r) * stride];
@@ -367,11 +383,13 @@ struct SweepStore::Impl {
         met[r * T + t] = row[O + T + t] > 0.5 ? 1 : 0;
       }
       cost[r] = row[O + 2 * T];
+      for (int u = 0; u < U; ++u) param[static_cast<std::size_t>(r) * U + u] = row[O + 2 * T + 1 + u];
     }
     write_row(d_out, p, out);
     write_row(d_tval, p, tval);
     write_row(d_tmet, p, met);
     write_row(d_cost, p, cost);
+    write_row(d_param, p, param);
     PointSummary sum = summarise_point(*spec, rows);
     write_row(d_pout, p, sum.output_mean);
     write_row(d_ptmean, p, sum.target_mean);
@@ -471,6 +489,7 @@ std::unique_ptr<SweepStore> SweepStore::open(
   impl->O = static_cast<int>(s.outputs.size());
   impl->T = static_cast<int>(s.base.targets.size());
   impl->k = static_cast<int>(s.factors.size());
+  impl->U = static_cast<int>(uncertain_parameters(s).size());
   impl->stride = row_stride(s);
   impl->options = o;
   impl->done.assign(static_cast<std::size_t>(total_points), 0);

@@ -9,6 +9,7 @@
 //
 // A failing case prints the mutation (route, file, key path, old -> new) and the promise it broke;
 // failures are grouped by class (kind, route, promise) with one example each and a count.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -468,4 +469,51 @@ TEST_CASE("corpus: a run whose output cannot be written leaves no file and exits
     CHECK(fs::is_empty(ro));
   }
   fs::permissions(ro, fs::perms::owner_all);
+}
+
+TEST_CASE("corpus: -o onto something that is not a regular file is refused and left as it was") {
+  TempDir tmp;
+  const std::string demo = source_path("scenarios/demo.yaml");
+  const std::string fifo = tmp.file("fifo");
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  auto r = run_zonesim("run " + shell_quote(demo) + " -r 2 -q --force -o " + shell_quote(fifo));
+  INFO("run -o FIFO --force: exit " << r.exit_code << "\n" << r.err);
+  CHECK(r.exit_code == 2);
+  CHECK(fs::is_fifo(fifo));
+  fs::create_directories(tmp.file("dir"));
+  auto d = run_zonesim("run " + shell_quote(demo) + " -r 2 -q --force -o " + shell_quote(tmp.file("dir")));
+  INFO("run -o DIRECTORY --force: exit " << d.exit_code << "\n" << d.err);
+  CHECK(d.exit_code == 2);
+  CHECK(fs::is_directory(tmp.file("dir")));
+}
+
+TEST_CASE("corpus: a run that hits the file size limit fails cleanly and leaves no file") {
+  TempDir tmp;
+  const std::string out = tmp.file("big.h5");
+  // 100 blocks of 512 bytes: the HDF5 file of 20 replications does not fit (issue 12, defect 3).
+  auto r = run_command("trap '' XFSZ; ulimit -f 100; '" + std::string(ZONESIM_BINARY) + "' run " +
+                       shell_quote(source_path("scenarios/demo.yaml")) + " -r 20 -t 1 -q -o " + shell_quote(out));
+  INFO("exit " << r.exit_code << "\n" << r.err);
+  CHECK(r.exit_code != 0);
+  CHECK(r.exit_code < 128);  // not killed by a signal
+  CHECK_FALSE(r.err.empty());
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(tmp.path())) ++files;
+  CHECK(files == 0);
+}
+
+TEST_CASE("corpus: extends naming something that is not a regular file is refused at the extends line") {
+  TempDir tmp;
+  fs::create_directories(tmp.file("dir"));
+  for (const std::string& target : {tmp.file("dir"), std::string("/dev/null")}) {
+    const std::string variant = tmp.write("variant.yaml", "name: variant\nextends: " + target + "\n");
+    LoadResult r = load_scenario_file(variant);
+    INFO("extends: " << target << "\n" << r.diagnostics.format());
+    CHECK_FALSE(r.scenario.has_value());
+    REQUIRE_FALSE(r.diagnostics.empty());
+    const auto& d = r.diagnostics.items().front();
+    CHECK(d.file == variant);
+    CHECK(d.line == 2);
+    CHECK(d.column > 0);
+  }
 }

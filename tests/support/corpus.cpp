@@ -549,7 +549,7 @@ struct Generator {
       }
     for (const auto& lf : leaves) {
       const std::string k = leaf_key(lf.path);
-      if (k == "zone" && is_zone(lf.value->scalar)) {
+      if (k == "zone" && (is_zone(lf.value->scalar) || lf.value->scalar == "all")) {
         occ.push_back({lf.path, lf.value->scalar, true, false, false});
         ++references[lf.value->scalar];
       }
@@ -559,7 +559,13 @@ struct Generator {
       }
     }
     std::vector<std::string> all_ids = avoid;
-    for (auto i : pick(occ.size(), budget.id_misspellings, state)) {
+    // Stratified: up to a third of the budget for each of zone/sector x definition/reference.
+    std::map<std::pair<bool, bool>, std::vector<std::size_t>> groups;
+    for (std::size_t i = 0; i < occ.size(); ++i) groups[{occ[i].zone, occ[i].definition}].push_back(i);
+    std::vector<std::size_t> chosen;
+    for (const auto& [g, items] : groups)
+      for (auto i : pick(items.size(), std::max(1, budget.id_misspellings / 3), state)) chosen.push_back(items[i]);
+    for (auto i : chosen) {
       const Occurrence& o = occ[i];
       const std::string bad = misspell(o.id, splitmix(state), all_ids);
       const std::string what = o.zone ? "zone" : "sector";

@@ -135,3 +135,29 @@ TEST_CASE("a sweep whose base is a device or a directory is refused at base:") {
   CHECK_THAT(r.err, Catch::Contains(f + ":1:7: error: base: base scenario /dev/zero is not a file (a directory, "
                                         "device or pipe)"));
 }
+
+TEST_CASE("a key given twice in a sweep file is an error, not a silent first value") {
+  TempDir tmp;
+  const std::string f = sweep_file(tmp, "  - {key: levers.rd_subsidy_rate, range: [\"0 %\", \"40 %\"]}\n",
+                                   "{type: lhs, points: 4}", "replications: 4\nreplications: 9\nseed: 1\n");
+  auto r = run_zonesim("sweep " + f + " --validate");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains(f + ":6:1: error: replications: duplicate key \"replications\" (first given "
+                                        "on line 5)"));
+}
+
+TEST_CASE("the sweep format marker must be 1") {
+  TempDir tmp;
+  for (const char* marker : {"lots", "2", "[1]"}) {
+    const std::string f =
+        tmp.write("sweep.yaml", std::string("zonesim_sweep: ") + marker + "\nbase: " +
+                                    source_path("scenarios/demo.yaml") +
+                                    "\nfactors:\n  - {key: levers.rd_subsidy_rate, range: [\"0 %\", \"40 %\"]}\n"
+                                    "design: {type: lhs, points: 4}\nreplications: 2\nseed: 1\n");
+    auto r = run_zonesim("sweep " + f + " --validate");
+    INFO(marker);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains(f + ":1:16: error: zonesim_sweep: "));
+    CHECK_THAT(r.err, Catch::Contains("this zonesim reads sweep files of format 1"));
+  }
+}

@@ -61,6 +61,31 @@ struct Parser {
   void error_at(int line, int col, const std::string& path, std::string msg, std::string hint = {}) {
     diags.add({file, line, col, path, std::move(msg), std::move(hint)});
   }
+  // yaml-cpp keeps the first of two equal keys and drops the second silently; scenario files
+  // refuse that in the loader, sweep files here (a second `replications:` must not be ignored).
+  void check_duplicate_keys(const YAML::Node& n, const std::string& path) {
+    if (n.IsSequence()) {
+      std::size_t i = 0;
+      for (const auto& item : n) check_duplicate_keys(item, path + "[" + std::to_string(i++) + "]");
+      return;
+    }
+    if (!n.IsMap()) return;
+    std::vector<std::pair<std::string, int>> seen;  // key, line
+    for (const auto& entry : n) {
+      if (!entry.first.IsScalar()) continue;
+      const std::string k = entry.first.Scalar();
+      const std::string child = path.empty() ? k : path + "." + k;
+      const auto first = std::find_if(seen.begin(), seen.end(), [&](const auto& s) { return s.first == k; });
+      if (first != seen.end()) {
+        error(entry.first, child,
+              "duplicate key \"" + k + "\" (first given on line " + std::to_string(first->second) + ")",
+              "each key may appear once in a mapping; remove one of them");
+        continue;
+      }
+      seen.emplace_back(k, entry.first.Mark().line + 1);
+      check_duplicate_keys(entry.second, child);
+    }
+  }
   // Unknown keys of a mapping, with the nearest allowed key.
   void check_keys(const YAML::Node& map, const std::string& path, const std::vector<std::string>& allowed) {
     for (auto it = map.begin(); it != map.end(); ++it) {
@@ -391,6 +416,11 @@ SweepLoadResult load_sweep_file(const std::string& path) {
                "see docs/sweeps.md"});
     return result;
   }
+  P.check_duplicate_keys(root, "");
+  if (auto n = root["zonesim_sweep"]; n && !(n.IsScalar() && n.Scalar() == "1"))
+    P.error(n, "zonesim_sweep",
+            n.IsScalar() ? "unsupported sweep format \"" + n.Scalar() + "\"" : "expected a format version",
+            "this zonesim reads sweep files of format 1: write `zonesim_sweep: 1` or leave the line out");
   P.check_keys(root, "", {"zonesim_sweep", "name", "description", "base", "factors", "design", "replications",
                           "seed", "outputs", "optimize", "bootstrap"});
   s.name = root["name"] ? root["name"].as<std::string>() : fs::path(path).stem().string();

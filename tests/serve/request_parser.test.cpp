@@ -132,8 +132,8 @@ TEST_CASE("a field of a run request of the wrong JSON type is a 400 naming the t
        "the value of an override must be a string or a number, not null"},
       {R"({"scenario": "demo", "replications": "20"})", "\"replications\" must be a whole number of at least 1"},
       {R"({"scenario": "demo", "replications": 2.5})", "\"replications\" must be a whole number of at least 1"},
-      {R"({"scenario": "demo", "seed": -1})", "\"seed\" must be a whole number of at least 0"},
-      {R"({"scenario": "demo", "seed": 99999999999999999999})", "\"seed\" must be a whole number of at least 0"},
+      {R"({"scenario": "demo", "seed": -1})", "\"seed\" must be a whole number from 0 to 18446744073709551615"},
+      {R"({"scenario": "demo", "seed": 99999999999999999999})", "\"seed\" must be a whole number from 0 to 18446744073709551615"},
       {"[\"demo\"]", "the body must be a JSON object, not an array"},
   };
   for (const auto& [body, message] : cases) {
@@ -161,6 +161,21 @@ TEST_CASE("a valid run request gives the scenario with its overrides, replicatio
   REQUIRE(route.run->overrides.size() == 2);
   CHECK(route.run->overrides[0] == std::pair<std::string, std::string>{"levers.rd_subsidy_rate", "30 %"});
   CHECK(route.run->overrides[1] == std::pair<std::string, std::string>{"levers.new_incubators", "3"});
+}
+
+TEST_CASE("a run request's seed spans the unsigned 64-bit range, as on the command line") {
+  auto result = parse_request(post(R"({"scenario": "demo", "replications": 2, "seed": 18446744073709551615})"),
+                              repo_limits());
+  REQUIRE(std::holds_alternative<Route>(result));
+  REQUIRE(std::get<Route>(result).run);
+  CHECK(std::get<Route>(result).run->scenario->seed == 18446744073709551615ull);
+  for (const char* seed : {"18446744073709551616", "-1", "1.5"}) {
+    INFO(seed);
+    const Response res =
+        refused(parse_request(post(std::string(R"({"scenario": "demo", "seed": )") + seed + "}"), repo_limits()));
+    CHECK(res.result_int() == 400);
+    CHECK_THAT(res.body(), Contains(R"(\"seed\" must be a whole number from 0 to 18446744073709551615)"));
+  }
 }
 
 TEST_CASE("an override key that is not a key path is refused, not split at its '='") {

@@ -278,7 +278,7 @@ std::variant<RunRequest, Response> parse_run_request(const Request& req, const R
     }
   }
   // Run size: the scenario's replications unless asked, at most --max-replications.
-  long long replications = 0, seed = -1;
+  long long replications = 0;
   if (const JsonValue* r = field("replications")) {
     if (r->type != JsonValue::Type::number || !parse_int(r->text, replications) || replications < 1)
       diags.add({"request", 0, 0, "replications", "\"replications\" must be a whole number of at least 1", ""});
@@ -291,10 +291,13 @@ std::variant<RunRequest, Response> parse_run_request(const Request& req, const R
       lo.overrides.push_back("replications=" + std::to_string(replications));
   }
   if (const JsonValue* sd = field("seed")) {
-    if (sd->type != JsonValue::Type::number || !parse_int(sd->text, seed) || seed < 0)
-      diags.add({"request", 0, 0, "seed", "\"seed\" must be a whole number of at least 0", ""});
+    // Seeds span the whole unsigned 64-bit range (the CLI's and the files'): read exactly.
+    const auto seed = sd->type == JsonValue::Type::number ? parse_seed(sd->text) : std::nullopt;
+    if (!seed)
+      diags.add({"request", 0, 0, "seed", "\"seed\" must be a whole number from 0 to 18446744073709551615",
+                 seed_range_hint()});
     else
-      lo.overrides.push_back("seed=" + std::to_string(seed));
+      lo.overrides.push_back("seed=" + std::to_string(*seed));
   }
   if (!diags.empty()) return diagnostics_response(diags);
 

@@ -161,6 +161,28 @@ Matrix refine_points(const SweepSpec& s, const Matrix& evaluated, const std::vec
                      const std::vector<double>& probability, int round);
 int optimize_total_points(const SweepSpec& s);
 
+class SweepStore;
+
+// The points a sweep runs, stage by stage: the design, then for a policy search the refinement
+// rounds around the best points so far (which need every earlier point's summary). The command
+// (local or MPI) and the Python binding drive a sweep through it: `record` each finished point,
+// also those replayed from a journal on resume; `run` hands each stage's points to `run_stage`
+// (which evaluates and stores the points not done yet, false when interrupted).
+class SweepPlan {
+ public:
+  SweepPlan(const SweepSpec& s, Matrix design);
+  int total_points() const { return total_; }
+  void record(int point, const std::vector<double>& unit, const std::vector<double>& rows);
+  bool run(SweepStore& store, const std::function<bool(int first, const Matrix& points)>& run_stage);
+
+ private:
+  const SweepSpec& s_;
+  Matrix design_;
+  int total_;
+  std::vector<double> probability_, cost_;  // per point: P(required targets), mean budget cost
+  Matrix units_;                            // per point: its design row
+};
+
 // ---- scenario discovery (PRIM) ---------------------------------------------------------------
 struct PrimBox {
   std::vector<double> low, high;         // per factor, in the columns' units

@@ -365,8 +365,8 @@ int sweep_main(const std::vector<std::string>& args, bool optimize_command) {
     return kOk;
   }
   const int k = static_cast<int>(s.factors.size());
-  Matrix design = make_design(s);
-  const int P = s.design == DesignKind::optimize ? optimize_total_points(s) : static_cast<int>(design.size());
+  SweepPlan plan(s, make_design(s));
+  const int P = plan.total_points();
 
   if (!root) return mpi.worker_loop(s, threads);
 
@@ -381,18 +381,9 @@ int sweep_main(const std::vector<std::string>& args, bool optimize_command) {
   so.command_line = g_command_line;
   const std::string started = iso_time_now();
 
-  // Per point: P(required targets) and mean cost, for the policy search's refinement rounds.
-  std::vector<double> prob(static_cast<std::size_t>(P), NAN), cost(static_cast<std::size_t>(P), NAN);
-  Matrix units(static_cast<std::size_t>(P));
-  auto note = [&](int p, const std::vector<double>& unit, const std::vector<double>& rows) {
-    if (s.design != DesignKind::optimize) return;
-    PointSummary sum = summarise_point(s, rows);
-    prob[p] = sum.required_targets_probability;
-    cost[p] = sum.budget_cost_mean;
-    units[p] = unit;
-  };
   SweepStore::OpenError error;
-  auto store = SweepStore::open(out, s, P, so, error, note);
+  auto store = SweepStore::open(out, s, P, so, error,
+                                [&](int p, const auto& unit, const auto& rows) { plan.record(p, unit, rows); });
   if (!store) {
     std::cerr << "zonesim " << name << ": " << error.message << "\n";
     mpi.stop_workers();
@@ -415,7 +406,7 @@ int sweep_main(const std::vector<std::string>& args, bool optimize_command) {
   long long runs = 0;
   Sink sink = [&](Result&& r) {
     store->write_point(r.point, r.unit, r.rows);
-    note(r.point, r.unit, r.rows);
+    plan.record(r.point, r.unit, r.rows);
     runs += s.replications;
     bar.step();
   };
@@ -428,22 +419,9 @@ int sweep_main(const std::vector<std::string>& args, bool optimize_command) {
         if (!store->done(first + j)) w.push_back({first + j, pts[j]});
       return w;
     };
-    if (s.design != DesignKind::optimize) {
-      complete = run_work(s, pending(0, design), threads, mpi, sink);
-    } else {
-      // Stage 1: Latin hypercube; then refinement rounds around the best points so far.
-      complete = run_work(s, pending(0, design), threads, mpi, sink);
-      int first = s.optimize.initial_points;
-      for (int round = 1; complete && round <= s.optimize.rounds; ++round) {
-        Matrix evaluated(units.begin(), units.begin() + first);
-        std::vector<double> c(cost.begin(), cost.begin() + first), pr(prob.begin(), prob.begin() + first);
-        Matrix pts = refine_points(s, evaluated, c, pr, round);
-        for (int j = 0; j < static_cast<int>(pts.size()); ++j)
-          if (!store->done(first + j)) store->write_design(first + j, pts[j]);
-        complete = run_work(s, pending(first, pts), threads, mpi, sink);
-        first += static_cast<int>(pts.size());
-      }
-    }
+    complete = plan.run(*store, [&](int first, const Matrix& pts) {
+      return run_work(s, pending(first, pts), threads, mpi, sink);
+    });
   } catch (const std::exception& e) {
     bar.end();
     std::cerr << "zonesim " << name << ": " << e.what() << "\n";

@@ -245,8 +245,8 @@ py::dict run_sweep(const std::string& path, std::string out, int threads, bool f
   if (s.design == DesignKind::optimize && s.base.targets.empty())
     raise_user_error("the base scenario has no targets; a policy search needs them");
   const int nthreads = threads > 0 ? threads : tbb::info::default_concurrency();
-  const Matrix design = make_design(s);
-  const int P = s.design == DesignKind::optimize ? optimize_total_points(s) : static_cast<int>(design.size());
+  SweepPlan plan(s, make_design(s));
+  const int P = plan.total_points();
   if (out.empty()) out = "out/" + s.name + ".h5";
   create_default_output_dir(out);
 
@@ -257,52 +257,29 @@ py::dict run_sweep(const std::string& path, std::string out, int threads, bool f
   so.ranks = 1;
   so.command_line = command_line;
   const std::string started = iso_time_now();
-  // Per point: P(required targets) and mean cost, for the policy search's refinement rounds.
-  std::vector<double> prob(static_cast<std::size_t>(P), NAN), cost(static_cast<std::size_t>(P), NAN);
-  Matrix units(static_cast<std::size_t>(P));
-  auto note = [&](int p, const std::vector<double>& unit, const std::vector<double>& rows) {
-    if (s.design != DesignKind::optimize) return;
-    PointSummary sum = summarise_point(s, rows);
-    prob[static_cast<std::size_t>(p)] = sum.required_targets_probability;
-    cost[static_cast<std::size_t>(p)] = sum.budget_cost_mean;
-    units[static_cast<std::size_t>(p)] = unit;
-  };
   SweepStore::OpenError error;
   std::unique_ptr<SweepStore> store;
   {
     py::gil_scoped_release release;
-    store = SweepStore::open(out, s, P, so, error, note);
+    store = SweepStore::open(out, s, P, so, error,
+                             [&](int p, const auto& unit, const auto& rows) { plan.record(p, unit, rows); });
   }
   if (!store) raise_user_error(error.message);
   const int resumed = store->done_points();
 
   auto t0 = std::chrono::steady_clock::now();
   const bool complete = run_interruptible<bool>([&](const std::atomic<bool>& cancel) {
-    auto run_points = [&](int first, const Matrix& pts) {
+    return plan.run(*store, [&](int first, const Matrix& pts) {
       for (int j = 0; j < static_cast<int>(pts.size()); ++j) {
         if (cancel.load()) return false;
         if (store->done(first + j)) continue;
-        std::vector<double> rows = evaluate_point(s, pts[static_cast<std::size_t>(j)], nthreads);
-        store->write_point(first + j, pts[static_cast<std::size_t>(j)], rows);
-        note(first + j, pts[static_cast<std::size_t>(j)], rows);
+        const auto& unit = pts[static_cast<std::size_t>(j)];
+        std::vector<double> rows = evaluate_point(s, unit, nthreads);
+        store->write_point(first + j, unit, rows);
+        plan.record(first + j, unit, rows);
       }
       return true;
-    };
-    bool ok = run_points(0, design);
-    if (s.design == DesignKind::optimize) {
-      // Stage 1 was the Latin hypercube; then refinement rounds around the best points so far.
-      int first = s.optimize.initial_points;
-      for (int round = 1; ok && round <= s.optimize.rounds; ++round) {
-        Matrix evaluated(units.begin(), units.begin() + first);
-        std::vector<double> c(cost.begin(), cost.begin() + first), pr(prob.begin(), prob.begin() + first);
-        Matrix pts = refine_points(s, evaluated, c, pr, round);
-        for (int j = 0; j < static_cast<int>(pts.size()); ++j)
-          if (!store->done(first + j)) store->write_design(first + j, pts[static_cast<std::size_t>(j)]);
-        ok = run_points(first, pts);
-        first += static_cast<int>(pts.size());
-      }
-    }
-    return ok;
+    });
   });
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!complete) throw std::runtime_error("sweep stopped before its end");  // not reached: interrupts raise

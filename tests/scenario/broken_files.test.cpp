@@ -14,6 +14,7 @@ using zonesim::Diagnostic;
 using zonesim::LoadResult;
 using zonesim::test::run_zonesim;
 using zonesim::test::source_path;
+using zonesim::test::where;
 
 namespace {
 
@@ -32,12 +33,6 @@ Diagnostic only_error(const std::string& name) {
   CHECK_FALSE(r.scenario.has_value());
   REQUIRE(r.diagnostics.size() == 1);
   return r.diagnostics.items().front();
-}
-
-// "file.yaml:line:column" with the file's name only (the path depends on the checkout).
-std::string where(const Diagnostic& d) {
-  return fs::path(d.file).filename().string() + ":" + std::to_string(d.line) + ":" +
-         std::to_string(d.column);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@ namespace fs = std::filesystem;
 using zonesim::Diagnostic;
 using zonesim::LoadResult;
 using zonesim::test::source_path;
+using zonesim::test::where;
 using zonesim::test::TempDir;
 
 namespace {
@@ -33,11 +34,6 @@ Diagnostic only_error(const LoadResult& r) {
   CHECK_FALSE(r.scenario.has_value());
   REQUIRE(r.diagnostics.size() == 1);
   return r.diagnostics.items().front();
-}
-
-std::string where(const Diagnostic& d) {
-  return fs::path(d.file).filename().string() + ":" + std::to_string(d.line) + ":" +
-         std::to_string(d.column);
 }
 
 }  // namespace

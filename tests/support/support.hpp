@@ -41,6 +41,13 @@ class TempDir {
 Scenario load_valid(const std::string& path, const std::vector<std::string>& overrides = {});
 Scenario load_valid_text(const std::string& text, const std::vector<std::string>& overrides = {});
 
+// "file.yaml:line:column" of a diagnostic, with the file's name only (the path depends on the
+// checkout).
+inline std::string where(const Diagnostic& d) {
+  return std::filesystem::path(d.file).filename().string() + ":" + std::to_string(d.line) + ":" +
+         std::to_string(d.column);
+}
+
 // Reads a numeric dataset as doubles (any numeric type), with its shape.
 std::vector<double> read_dataset(const std::string& file, const std::string& name,
                                  std::vector<unsigned long long>* shape = nullptr);

@@ -48,9 +48,10 @@ COPIED = ["scenarios", "analysis", "tests", "benchmarks", "docs", "README.md"]
 
 
 class Step:
-    def __init__(self, doc, line, kind, text, expected=None, exit_code=0, masks=(), checked=True):
+    def __init__(self, doc, line, kind, text, expected=None, exit_code=0, masks=(), checked=True, shown_at=None):
         self.doc, self.line, self.kind, self.text = doc, line, kind, text
         self.expected, self.exit_code, self.masks, self.checked = expected, exit_code, list(masks), checked
+        self.shown_at = shown_at  # 0-based index of the first shown output line in the doc (for --update)
 
     def where(self):
         return f"{os.path.relpath(self.doc, SOURCE)}:{self.line}"
@@ -96,7 +97,7 @@ def expected_exit(command):
 
 
 def sh_commands(block):
-    """(offset, command, output lines or None) of a sh block."""
+    """(offset, command, output lines or None, offset of the output) of a sh block."""
     prompted = any(l.startswith("$ ") for l in block)
     steps, i = [], 0
     while i < len(block):
@@ -110,7 +111,7 @@ def sh_commands(block):
             i += 1
             text = text + "\n" + (block[i][2:] if prompted and block[i].startswith("$ ") else block[i])
         i += 1
-        output = None
+        output, output_at = None, i
         if prompted:
             output = []
             while i < len(block) and not block[i].startswith("$ "):
@@ -119,7 +120,7 @@ def sh_commands(block):
             if not any(l.strip() for l in output):
                 output = None  # no output shown: not compared
         if text.strip() and not text.strip().startswith("#"):
-            steps.append((start, text, output))
+            steps.append((start, text, output, output_at))
     return steps
 
 
@@ -140,13 +141,15 @@ def extract(doc):
         for cmd in d.get("setup", []):
             steps.append(Step(doc, start + 1, "sh", cmd, checked=False))
         if lang == "sh":
-            for off, text, output in sh_commands(block):
-                steps.append(Step(doc, start + 2 + off, "sh", text, output, expected_exit(text), d.get("mask", [])))
+            for off, text, output, output_at in sh_commands(block):
+                steps.append(Step(doc, start + 2 + off, "sh", text, output, expected_exit(text), d.get("mask", []),
+                                  shown_at=start + 1 + output_at))
         elif lang == "python":
             steps.append(Step(doc, start + 2, "python", "\n".join(block) + "\n"))
         elif d.get("output of"):
             for cmd in d["output of"]:
-                steps.append(Step(doc, start + 1, "sh", cmd, block, expected_exit(cmd), d.get("mask", [])))
+                steps.append(Step(doc, start + 1, "sh", cmd, block, expected_exit(cmd), d.get("mask", []),
+                                  shown_at=start + 1))
         i = j + 1
     return steps
 
@@ -216,6 +219,46 @@ def compare(step, actual):
     return "the output differs"
 
 
+def updated_output(step, actual):
+    """The doc's shown lines for step rewritten to the actual output, keeping one `...` abridgement
+    (the head and tail around it are refreshed) and every shown line that still matches after
+    masking (so elapsed times do not churn); None when the block needs a human."""
+    def masked(line):
+        for m in step.masks:
+            line = re.sub(m, MASKED, line)
+        return line.rstrip()
+
+    def refresh(old, new):
+        return [o if k < len(old) and masked(o) == masked(n) else n
+                for k, (o, n) in enumerate(zip(old + [None] * len(new), new))]
+
+    shown = list(step.expected)
+    trailing = []
+    while shown and not shown[-1].strip():
+        trailing.insert(0, shown.pop())
+    act = actual.splitlines()
+    while act and not act[-1].strip():
+        act.pop()
+    dots = [k for k, l in enumerate(shown) if l.strip() == "..."]
+    if not dots:
+        return refresh(shown, act) + trailing
+    if len(dots) > 1:
+        return None
+    k = dots[0]
+    head, tail = shown[:k], shown[k + 1:]
+    if len(head) + len(tail) > len(act):
+        return None
+    new_tail = act[len(act) - len(tail):] if tail else []
+    return refresh(head, act[:len(head)]) + [shown[k]] + refresh(tail, new_tail) + trailing
+
+
+def apply_updates(doc, updates):
+    lines = open(doc, encoding="utf-8").read().split("\n")
+    for at, count, new in sorted(updates, key=lambda u: -u[0]):
+        lines[at:at + count] = new
+    open(doc, "w", encoding="utf-8").write("\n".join(lines))
+
+
 def scratch_copy():
     d = tempfile.mkdtemp(prefix="zonesim-doctest-")
     for name in COPIED:
@@ -246,6 +289,8 @@ def main():
     ap.add_argument("--list", action="store_true", help="print the steps and whether each runs")
     ap.add_argument("--only", help="only this document (file name)")
     ap.add_argument("--keep", action="store_true", help="keep the scratch directories")
+    ap.add_argument("--update", action="store_true",
+                    help="rewrite the shown outputs that differ with the actual outputs (review the diff!)")
     args = ap.parse_args()
     zonesim = os.path.abspath(os.environ.get("ZONESIM") or os.path.join(SOURCE, "build", "sim", "zonesim"))
     if not os.access(zonesim, os.X_OK):
@@ -264,6 +309,7 @@ def main():
         if not steps:
             continue
         cwd = scratch_copy()
+        updates = {}
         env = dict(os.environ, PATH=os.path.dirname(zonesim) + os.pathsep + os.environ.get("PATH", ""),
                    PYTHONPATH=os.path.join(cwd, "analysis"), MPLBACKEND="Agg", ZONESIM=zonesim,
                    LC_ALL="C.UTF-8", COLUMNS="100")
@@ -295,9 +341,17 @@ def main():
                 continue
             if s.expected is not None:
                 problem = compare(s, out)
+                if problem and args.update and s.shown_at is not None and s.shown_at not in updates:
+                    new = updated_output(s, out)
+                    if new is not None:
+                        updates[s.shown_at] = (s.shown_at, len(s.expected), new)
+                        print(f"         updated the shown output of {s.where()}")
+                        continue
                 if problem:
                     failures.append(f"{s.where()}: the output of `{label}` differs from the doc: {problem}\n"
                                     f"--- actual stdout ---\n{out[-3000:]}")
+        if updates:
+            apply_updates(doc, updates.values())
         if args.keep:
             print(f"(kept {cwd})")
         else:

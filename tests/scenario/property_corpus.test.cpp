@@ -60,41 +60,6 @@ class Failures {
   std::map<std::string, std::pair<int, std::string>> classes_;
 };
 
-double max_of(const Schedule& s) {
-  double m = 0;
-  for (const auto& [y, v] : s.points) m = std::max(m, v);
-  return m;
-}
-
-// A rough upper bound of the firms a run reaches: Scenario::expected_peak_firms (base firms
-// growing 15 % a year) plus the entrants the levers and parameters can bring each year (start-ups
-// from carriers and the guidance fund, external projects, relocations), which it leaves out.
-// Keeps the corpus from running a valid scenario that grows millions of firms.
-double firms_bound(const Scenario& s) {
-  auto param_hi = [&](Param p) {
-    const ParamSpec& ps = s.params[static_cast<std::size_t>(p)];
-    return ps.uncertain() ? std::max({ps.a, ps.b, ps.c}) * (ps.kind == ParamSpec::Kind::normal ? 2 : 1) : ps.a;
-  };
-  auto param_lo = [&](Param p) {
-    const ParamSpec& ps = s.params[static_cast<std::size_t>(p)];
-    return ps.uncertain() && ps.kind != ParamSpec::Kind::normal && ps.kind != ParamSpec::Kind::lognormal
-               ? std::min(ps.a, ps.b) : ps.a;
-  };
-  const double years = s.years();
-  double extra = 0;
-  for (std::size_t z = 0; z < s.zones.size(); ++z) {
-    auto lv = [&](Lever l) { return max_of(s.lever(z, l)); };
-    const double carriers = s.zones[z].fields[static_cast<std::size_t>(ZoneField::base_innovation_carriers)] +
-                            years * (lv(Lever::new_incubators) + lv(Lever::new_accelerators) + lv(Lever::new_rd_institutes));
-    const double births = param_hi(Param::births_per_carrier) * carriers + lv(Lever::venture_fund) / 1e7;
-    const double arrivals = lv(Lever::attraction_projects_per_year) +
-                            lv(Lever::attraction_budget) / std::max(1.0, param_lo(Param::attraction_cost_per_project)) +
-                            lv(Lever::metropolis_relocations_per_year);
-    extra += years * (births + arrivals);
-  }
-  return s.expected_peak_firms() + extra;
-}
-
 struct Outcome {
   LoadResult load;
   std::string loaded_file;  // the file given to the loader
@@ -146,7 +111,8 @@ std::string judge(const Mutation& m, const Outcome& o, bool run, std::string& de
     return "accepted a value that is not finite";
   }
   if (!run) return {};
-  if (firms_bound(s) > kMaxRunFirms) {
+  // Keeps the corpus from running a valid scenario that grows millions of firms.
+  if (s.expected_peak_firms() > kMaxRunFirms) {
     tally.add("valid, not run here (would grow past " + std::to_string(static_cast<int>(kMaxRunFirms)) + " firms)");
     return {};
   }

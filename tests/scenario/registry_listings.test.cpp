@@ -24,15 +24,39 @@ TEST_CASE("the shipped JSON Schema is the one the registry generates") {
   CHECK(slurp(source_path("scenarios/zonesim.schema.json")) == json_schema());
 }
 
+// The text of `doc` between "<!-- BEGIN GENERATED: zonesim levers --format FORMAT -->" and the
+// next end marker.
+std::string generated_section(const std::string& doc, const std::string& format) {
+  const std::string begin = "<!-- BEGIN GENERATED: zonesim levers --format " + format + " -->\n";
+  const auto i = doc.find(begin);
+  REQUIRE(i != std::string::npos);
+  const auto j = doc.find("<!-- END GENERATED -->", i);
+  REQUIRE(j != std::string::npos);
+  return doc.substr(i + begin.size(), j - i - begin.size());
+}
+
 TEST_CASE("docs/scenarios.md lists exactly the registry's keys") {
   const std::string doc = slurp(source_path("docs/scenarios.md"));
-  const std::string begin = "<!-- BEGIN GENERATED: zonesim levers --format markdown -->\n";
-  const std::string end = "<!-- END GENERATED -->";
-  auto i = doc.find(begin), j = doc.find(end);
-  REQUIRE(i != std::string::npos);
-  REQUIRE(j != std::string::npos);
   INFO("run scripts/regen after changing the registry");
-  CHECK(doc.substr(i + begin.size(), j - i - begin.size()) == settings_listing(ListingFormat::markdown));
+  CHECK(generated_section(doc, "markdown") == settings_listing(ListingFormat::markdown));
+}
+
+TEST_CASE("docs/model.md's channel table is the registry's, as `zonesim levers --format channels` prints it") {
+  const std::string doc = slurp(source_path("docs/model.md"));
+  INFO("run scripts/regen after changing the registry");
+  const std::string table = generated_section(doc, "channels");
+  CHECK(table == settings_listing(ListingFormat::channels));
+  auto r = run_zonesim("levers --format channels");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out == table);
+  // One row per lever, naming its channel indicator and its budget item.
+  for (std::size_t l = 0; l < kLeverCount; ++l) {
+    const LeverChannel& c = lever_channel(static_cast<Lever>(l));
+    const std::string item =
+        c.budget_item ? "`" + std::string(spend_infos()[static_cast<std::size_t>(*c.budget_item)].key) + "`" : "none";
+    CHECK_THAT(table, Catch::Contains("| `" + std::string(lever_settings()[l].key) + "` | " + std::string(c.where) +
+                                      " | `" + std::string(indicator_info(c.indicator).key) + "` | " + item + " |\n"));
+  }
 }
 
 TEST_CASE("every lever is listed by `zonesim levers` with its unit and range") {

@@ -9,31 +9,12 @@
 #include <string_view>
 #include <vector>
 
+#include "zonesim/firm_fields.hpp"
 #include "zonesim/scenario.hpp"
 
 namespace zonesim {
 
-// Budget items, one per lever that costs money. X(key, english, chinese)
-#define ZONESIM_SPENDING(X)                                                              \
-  X(rd_subsidy, "R&D subsidy", "研发财政补助")                                           \
-  X(innovation_fund, "Innovation fund (innovation points)", "科技创新发展资金")          \
-  X(innovation_carriers, "Incubators, accelerators, R&D institutes", "创新载体建设")      \
-  X(land_development, "Land development (nine connections, one levelling)", "土地开发")   \
-  X(talent, "Talent subsidies, bonuses and apartments", "人才引进与住房")                 \
-  X(training, "Vocational training", "职业技能培训")                                     \
-  X(investment_attraction, "Investment attraction", "招商引资")                          \
-  X(venture_fund, "Guidance fund for start-ups", "政府引导基金")                          \
-  X(energy_retrofit, "Energy-saving retrofit subsidies", "节能改造补助")
-
-#define ZONESIM_ENUM_ENTRY(key, ...) key,
-enum class Spend : unsigned { ZONESIM_SPENDING(ZONESIM_ENUM_ENTRY) count };
-#undef ZONESIM_ENUM_ENTRY
-inline constexpr std::size_t kSpendCount = static_cast<std::size_t>(Spend::count);
-
-struct SpendInfo {
-  std::string_view key, en, zh;
-};
-std::span<const SpendInfo> spend_infos();
+// Budget items (Spend, ZONESIM_SPENDING) are declared in the registry (registry.hpp).
 
 // Firm flags (bit set in Firms::flags).
 enum FirmFlag : std::uint8_t {
@@ -49,35 +30,15 @@ enum FirmFlag : std::uint8_t {
 
 inline constexpr std::int16_t kNoYear = -32768;
 
-// Firms as structure-of-arrays. Money in yuan, land in mu. Index = firm id (stable; entrants
-// are appended, exited firms keep their slot with kAlive cleared). 128 bytes of state per firm
-// (kBytesPerFirm; docs/performance.md counts what each yearly pass reads and writes).
+// Firms as structure-of-arrays, generated from ZONESIM_FIRM_FIELDS (firm_fields.hpp), where each
+// field is declared once with its type, a new firm's value and what it holds. Index = firm id
+// (stable; entrants are appended, exited firms keep their slot with kAlive cleared).
+// kBytesPerFirm bytes of state per firm; docs/performance.md counts what each yearly pass reads
+// and writes.
 struct Firms {
-  // identity
-  std::vector<std::uint16_t> zone, sector;
-  std::vector<std::uint8_t> flags, loss_years;
-  std::vector<std::int16_t> birth_year, exit_year, cert_until, last_innovation;
-  std::vector<std::uint16_t> patents;  // invention patents this year (innovation points next year)
-  // state
-  std::vector<double> productivity;  // A, relative to the base-year market average
-  // Functions of A kept beside it (set together by set_productivity, whenever A changes): the
-  // yearly passes need ln A, A^0.3 (capital) and A^0.7 (labour) of every firm every year, and A
-  // changes for few firms in a year. Exactly the values std::log/std::pow would give.
-  std::vector<double> log_productivity, productivity_03, productivity_07;
-  std::vector<double> demand;        // yuan of output the market would buy this year
-  std::vector<double> capital;       // yuan
-  std::vector<double> land_mu;
-  // Capital (yuan) the firm's land holds: each mu at the plot ratio of the year it was granted,
-  // so a higher plot ratio makes new land denser without densifying the old.
-  std::vector<double> land_capacity;
-  std::vector<double> rd_propensity;   // firm factor mu_i (0: does no R&D)
-  std::vector<double> rd_intensity;    // R&D / sales chosen this year
-  std::vector<float> energy_intensity; // tce per 万元
-  std::vector<float> export_share;
-  // results of the year (read by accounting and by next year's decisions)
-  std::vector<double> output, profit;
-  std::vector<double> land_request;  // mu asked for this year
-  std::vector<float> employment, researchers;
+#define ZONESIM_FIRM_ARRAY(name, type, init, doc) std::vector<type> name;
+  ZONESIM_FIRM_FIELDS(ZONESIM_FIRM_ARRAY)
+#undef ZONESIM_FIRM_ARRAY
 
   std::size_t size() const { return zone.size(); }
   void reserve(std::size_t n);
@@ -86,7 +47,14 @@ struct Firms {
   void set_productivity(std::size_t i, double a);
   bool alive(std::size_t i) const { return flags[i] & kAlive; }
   bool certified(std::size_t i, int year) const { return cert_until[i] >= year; }
-  static constexpr double kBytesPerFirm = 3 * 2 + 2 * 1 + 4 * 2 + 13 * 8 + 4 * 4;  // 136
+  // Calls fn(array) for every per-firm array.
+#define ZONESIM_FIRM_VISIT(name, ...) fn(name);
+  template <class F>
+  void for_each_array(F&& fn) { ZONESIM_FIRM_FIELDS(ZONESIM_FIRM_VISIT) }
+  template <class F>
+  void for_each_array(F&& fn) const { ZONESIM_FIRM_FIELDS(ZONESIM_FIRM_VISIT) }
+#undef ZONESIM_FIRM_VISIT
+  static constexpr std::size_t kBytesPerFirm = zonesim::kBytesPerFirm;
 };
 
 // What the engine needs of one zone during a run (policy values of the year in `lever`).

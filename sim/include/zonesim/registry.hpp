@@ -2,16 +2,19 @@
 //
 // Each list below is declared once, as an X-macro. It yields the enum the engine indexes with
 // (so a lever is read as `lv[Lever::rd_subsidy_rate]`, never by string in the hot path) and the
-// table that drives validation, `zonesim levers`, the JSON Schema and docs/scenarios.md.
+// table that drives validation, `zonesim levers`, the JSON Schema, docs/scenarios.md, the channel
+// table of docs/model.md (section 4) and `zonesim effects`.
 // Defaults and ranges are in canonical units (see units.hpp): yuan, mu, fractions, tce/万元.
 #pragma once
 
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string_view>
 
+#include "zonesim/indicators.hpp"
 #include "zonesim/units.hpp"
 
 namespace zonesim {
@@ -19,101 +22,185 @@ namespace zonesim {
 inline constexpr double kUnbounded = std::numeric_limits<double>::infinity();
 
 // ---------------------------------------------------------------------------------------------
+// Budget items the zone's spending is booked to (`/spending` in a run file). X(key, english, chinese)
+#define ZONESIM_SPENDING(X)                                                              \
+  X(rd_subsidy, "R&D subsidy", "研发财政补助")                                           \
+  X(innovation_fund, "Innovation fund (innovation points)", "科技创新发展资金")          \
+  X(innovation_carriers, "Incubators, accelerators, R&D institutes", "创新载体建设")      \
+  X(land_development, "Land development (nine connections, one levelling)", "土地开发")   \
+  X(talent, "Talent subsidies, bonuses and apartments", "人才引进与住房")                 \
+  X(training, "Vocational training", "职业技能培训")                                     \
+  X(investment_attraction, "Investment attraction", "招商引资")                          \
+  X(venture_fund, "Guidance fund for start-ups", "政府引导基金")                          \
+  X(energy_retrofit, "Energy-saving retrofit subsidies", "节能改造补助")
+
+#define ZONESIM_ENUM_ENTRY(key, ...) key,
+enum class Spend : unsigned { ZONESIM_SPENDING(ZONESIM_ENUM_ENTRY) count };
+#undef ZONESIM_ENUM_ENTRY
+inline constexpr std::size_t kSpendCount = static_cast<std::size_t>(Spend::count);
+
+struct SpendInfo {
+  std::string_view key, en, zh;
+};
+std::span<const SpendInfo> spend_infos();
+
+// ---------------------------------------------------------------------------------------------
+// Choice words, in the order of their values: X(setting key, enum, words), the words being an
+// X-macro W(word). They yield the enum the engine switches on, the words validation accepts and
+// the listings show, and the setting's largest value (kLastWord_<key>).
+#define ZONESIM_LAND_PRIORITY_WORDS(W) W(pro_rata) W(high_tech_first) W(output_per_mu) W(large_projects_first)
+#define ZONESIM_ZONE_LEVEL_WORDS(W) W(national) W(provincial)
+#define ZONESIM_ZONE_KIND_WORDS(W) W(hightech) W(etdz)
+#define ZONESIM_CHOICES(X)                                     \
+  X(land_priority, LandPriority, ZONESIM_LAND_PRIORITY_WORDS) \
+  X(level, ZoneLevel, ZONESIM_ZONE_LEVEL_WORDS)                \
+  X(kind, ZoneKind, ZONESIM_ZONE_KIND_WORDS)
+
+#define ZONESIM_WORD_ENTRY(word) word,
+#define ZONESIM_WORD_COUNT(word) +1
+#define ZONESIM_CHOICE_ENUM(name, Enum, WORDS)                 \
+  enum class Enum : unsigned { WORDS(ZONESIM_WORD_ENTRY) };    \
+  inline constexpr double kLastWord_##name = (0 WORDS(ZONESIM_WORD_COUNT)) - 1.0;
+ZONESIM_CHOICES(ZONESIM_CHOICE_ENUM)
+#undef ZONESIM_CHOICE_ENUM
+#undef ZONESIM_WORD_COUNT
+#undef ZONESIM_WORD_ENTRY
+
+// ---------------------------------------------------------------------------------------------
 // Levers: what government does. Every lever is a schedule over years and may differ by zone.
-// X(key, dimension, default, min, max, english, chinese)
-#define ZONESIM_LEVERS(X)                                                                         \
-  X(rd_subsidy_rate, share, 0.0, 0.0, 1.0,                                                        \
-    "Share of a firm's R&D spending reimbursed by the zone budget", "研发财政补助比例")           \
-  X(rd_super_deduction, share, 1.0, 0.0, 3.0,                                                     \
-    "Extra deduction of R&D expense from taxable income (100 % = R&D deducted twice)",            \
-    "研发费用加计扣除比例")                                                                       \
-  X(hightech_income_tax_rate, share, 0.15, 0.0, 0.25,                                             \
-    "Income tax rate of certified high-tech enterprises (certificate valid 3 years)",             \
-    "高新技术企业所得税税率")                                                                     \
-  X(innovation_fund, money, 0.0, 0.0, 1e12,                                                       \
-    "Innovation fund per year, paid to firms in proportion to their innovation points "           \
-    "(invention patents)",                                                                        \
-    "科技创新发展资金(创新积分制)")                                                              \
-  X(new_incubators, count, 0.0, 0.0, 1000.0, "Incubators built per year", "新建孵化器")          \
-  X(new_accelerators, count, 0.0, 0.0, 1000.0, "Accelerators built per year", "新建加速器")      \
-  X(new_rd_institutes, count, 0.0, 0.0, 1000.0, "New-type R&D institutes founded per year",       \
-    "新建新型研发机构")                                                                           \
-  X(land_quota_mu, area, 1000.0, 0.0, 1e7,                                                        \
-    "New industrial land the zone may supply per year (annual land-use plan quota)",              \
-    "土地利用年度计划指标")                                                                       \
-  X(land_quota_idle_link, number, 0.0, 0.0, 10.0,                                                 \
-    "Extra quota granted per mu of idle or unsupplied land disposed (quota tied to disposal)",    \
-    "新增用地指标与处置闲置土地挂钩系数")                                                         \
-  X(idle_land_disposal_rate, share, 0.10, 0.0, 1.0,                                               \
-    "Share of the idle land stock recovered per year and returned to supply",                     \
-    "闲置土地年处置比例")                                                                         \
-  X(plot_ratio, number, 0.93, 0.3, 5.0,                                                           \
-    "Industrial floor-area ratio required of new land; higher means less land per unit of "       \
-    "capital (multi-storey factories)",                                                           \
-    "工业用地容积率")                                                                             \
-  X(land_priority, choice, 0.0, 0.0, 3.0,                                                         \
-    "Rule for who gets scarce land first: pro_rata, high_tech_first, output_per_mu, "             \
-    "large_projects_first",                                                                       \
-    "用地重点保障规则")                                                                           \
-  X(exit_min_tax_per_mu, money_per_area, 0.0, 0.0, 1e9,                                           \
-    "Firms paying less tax per mu than this are closed (0 = no floor)", "低效企业退出:亩均税收下限") \
-  X(exit_min_output_per_mu, money_per_area, 0.0, 0.0, 1e10,                                       \
-    "Firms with less output per mu than this are closed (0 = no floor)",                          \
-    "低效企业退出:亩均产值下限")                                                                  \
-  X(exit_max_energy_intensity, energy_per_money, 0.0, 0.0, 100.0,                                 \
-    "Firms using more energy per output than this are closed (0 = no ceiling)",                   \
-    "低效企业退出:单位产值能耗上限")                                                              \
-  X(exit_enforcement_rate, share, 1.0, 0.0, 1.0,                                                  \
-    "Share of firms flagged as low-efficiency that are actually closed each year",                \
-    "低效企业退出执行比例")                                                                       \
-  X(entry_rd_threshold, share, 0.0, 0.0, 1.0,                                                     \
-    "New projects must plan R&D of at least this share of sales", "项目准入研发投入占比门槛")     \
-  X(entry_major_project_exemption, money, 0.0, 0.0, 1e13,                                         \
-    "Projects investing at least this much are exempt from the R&D rule, \"one case, one "        \
-    "discussion\" (0 = no exemption)",                                                            \
-    "重大项目一事一议豁免投资额")                                                                 \
-  X(entry_min_investment_per_mu, money_per_area, 0.0, 0.0, 1e10,                                  \
-    "New projects must invest at least this per mu of land (0 = no floor)",                       \
-    "项目准入亩均投资强度")                                                                       \
-  X(entry_max_energy_intensity, energy_per_money, 0.0, 0.0, 100.0,                                \
-    "New projects above this energy intensity are refused (environmental negative list; "         \
-    "0 = no ceiling)",                                                                            \
-    "项目准入能耗上限(负面清单)")                                                                \
-  X(talent_subsidy_per_person, money, 0.0, 0.0, 1e7,                                              \
-    "Housing and living subsidy per skilled worker (technical or researcher) per year",           \
-    "人才住房与生活补贴(每人每年)")                                                              \
-  X(talent_recruitment_bonus, money, 0.0, 0.0, 1e8,                                               \
-    "One-off bonus per researcher who moves into the zone", "人才引进奖励(每人)")                \
-  X(talent_apartments, count, 0.0, 0.0, 1e6, "Talent apartments built per year", "人才公寓(套/年)") \
-  X(training_places, count, 0.0, 0.0, 1e7,                                                        \
-    "Vocational training places per year (general workers become technical workers)",            \
-    "职业技能培训名额(人/年)")                                                                    \
-  X(attraction_budget, money, 0.0, 0.0, 1e12,                                                     \
-    "Investment-attraction spending per year (raises the arrival of external projects)",          \
-    "招商引资经费")                                                                               \
-  X(attraction_projects_per_year, count, 10.0, 0.0, 1e5,                                          \
-    "External projects that consider the zone per year without extra attraction spending",        \
-    "年均洽谈外来项目数")                                                                         \
-  X(metropolis_relocations_per_year, count, 0.0, 0.0, 1e4,                                        \
-    "Firms relocating production from the neighbouring metropolis per year (expected)",           \
-    "承接中心城市产业转移企业数(年)")                                                            \
-  X(scitech_credit_ratio, share, 0.0, 0.0, 2.0,                                                   \
-    "Extra credit available to firms as a share of their capital (sci-tech loans, IP pledges)",   \
-    "科技信贷额度(占企业资本比例)")                                                              \
-  X(venture_fund, money, 0.0, 0.0, 1e12,                                                          \
-    "Government guidance fund invested in start-ups per year", "政府引导基金(投向初创企业)")     \
-  X(energy_retrofit_subsidy_rate, share, 0.0, 0.0, 1.0,                                           \
-    "Share of the cost of energy-saving retrofits paid by the zone", "节能技术改造补助比例")     \
-  X(shared_land_pool, boolean, 1.0, 0.0, 1.0,                                                     \
-    "One zone, many parks: the parks share one land pool and one policy", "一区多园共享用地指标") \
-  X(rank_land_bonus, share, 0.0, 0.0, 2.0,                                                        \
-    "Extra land quota for the zone ranked first in the evaluation (reward for rank)",             \
-    "考核排名靠前的用地指标奖励")                                                                 \
-  X(demotion_bottom_years, count, 0.0, 0.0, 10.0,                                                 \
-    "A national zone ranked last this many years running is demoted to provincial (0 = never)",   \
-    "连续末位降级年数")                                                                           \
-  X(upper_level_transfer, money, 0.0, 0.0, 1e12,                                                  \
-    "Transfers from the city or province into the zone budget per year", "上级财政转移支付")
+// X(key, dimension, default, min, max, english, chinese, channel, budget item, where it acts):
+// `channel` is the indicator through which the lever acts first (the one `zonesim effects`
+// shows); `budget item` the item of ZONESIM_SPENDING its spending is booked to, or `none` for a
+// lever that costs the zone's budget nothing directly (a tax rate, a rule, a quantity given);
+// `where it acts` says how, with the sections of docs/model.md (its section 4 is generated from
+// these columns by `zonesim levers --format channels`).
+#define ZONESIM_LEVERS(X) \
+  X(rd_subsidy_rate, share, 0.0, 0.0, 1.0, \
+    "Share of a firm's R&D spending reimbursed by the zone budget", "研发财政补助比例", \
+    rd_to_gdp, rd_subsidy, "lowers the user cost of R&D (3.3); firms' claims are paid from the budget first (3.11)") \
+  X(rd_super_deduction, share, 1.0, 0.0, 3.0, \
+    "Extra deduction of R&D expense from taxable income (100 % = R&D deducted twice)", \
+    "研发费用加计扣除比例", \
+    rd_to_gdp, none, "lowers the user cost of R&D (3.3); deducted from taxable profit, so it costs tax revenue, not budget (3.6)") \
+  X(hightech_income_tax_rate, share, 0.15, 0.0, 0.25, \
+    "Income tax rate of certified high-tech enterprises (certificate valid 3 years)", \
+    "高新技术企业所得税税率", \
+    hightech_firms, none, "certified firms' income tax (3.6); the saving makes firms near a threshold raise R&D to it (3.3)") \
+  X(innovation_fund, money, 0.0, 0.0, 1e12, \
+    "Innovation fund per year, paid to firms in proportion to their innovation points " \
+    "(invention patents)", \
+    "科技创新发展资金(创新积分制)", \
+    rd_to_gdp, innovation_fund, "awards in proportion to last year's invention patents, a share of which firms add to R&D (3.6)") \
+  X(new_incubators, count, 0.0, 0.0, 1000.0, "Incubators built per year", "新建孵化器", \
+    innovation_carriers, innovation_carriers, "carriers raise start-up births (3.9)") \
+  X(new_accelerators, count, 0.0, 0.0, 1000.0, "Accelerators built per year", "新建加速器", \
+    innovation_carriers, innovation_carriers, "carriers raise start-up births (3.9)") \
+  X(new_rd_institutes, count, 0.0, 0.0, 1000.0, "New-type R&D institutes founded per year", \
+    "新建新型研发机构", \
+    innovation_carriers, innovation_carriers, "carriers raise start-up births; institutes raise imitation (3.4, 3.9)") \
+  X(land_quota_mu, area, 1000.0, 0.0, 1e7, \
+    "New industrial land the zone may supply per year (annual land-use plan quota)", \
+    "土地利用年度计划指标", \
+    land_supplied, land_development, "moves planned land into supply; each mu supplied is developed first (3.7)") \
+  X(land_quota_idle_link, number, 0.0, 0.0, 10.0, \
+    "Extra quota granted per mu of idle or unsupplied land disposed (quota tied to disposal)", \
+    "新增用地指标与处置闲置土地挂钩系数", \
+    land_supplied, land_development, "extra quota for the idle land disposed the year before (3.7)") \
+  X(idle_land_disposal_rate, share, 0.10, 0.0, 1.0, \
+    "Share of the idle land stock recovered per year and returned to supply", \
+    "闲置土地年处置比例", \
+    land_idle, none, "recovers idle land into supply (3.7)") \
+  X(plot_ratio, number, 0.93, 0.3, 5.0, \
+    "Industrial floor-area ratio required of new land; higher means less land per unit of " \
+    "capital (multi-storey factories)", \
+    "工业用地容积率", \
+    output_per_mu, none, "more capital per mu of new land: projects need less land (3.7)") \
+  X(land_priority, choice, 0.0, 0.0, kLastWord_land_priority, \
+    "Rule for who gets scarce land first: pro_rata, high_tech_first, output_per_mu, " \
+    "large_projects_first", \
+    "用地重点保障规则", \
+    hightech_output_share, none, "who is served first when land is short (3.7)") \
+  X(exit_min_tax_per_mu, money_per_area, 0.0, 0.0, 1e9, \
+    "Firms paying less tax per mu than this are closed (0 = no floor)", "低效企业退出:亩均税收下限", \
+    tax_per_mu, none, "closes firms below the floor, frees their land (3.10)") \
+  X(exit_min_output_per_mu, money_per_area, 0.0, 0.0, 1e10, \
+    "Firms with less output per mu than this are closed (0 = no floor)", \
+    "低效企业退出:亩均产值下限", \
+    output_per_mu, none, "closes firms below the floor, frees their land (3.10)") \
+  X(exit_max_energy_intensity, energy_per_money, 0.0, 0.0, 100.0, \
+    "Firms using more energy per output than this are closed (0 = no ceiling)", \
+    "低效企业退出:单位产值能耗上限", \
+    energy_per_output, none, "closes firms above the ceiling, frees their land (3.10)") \
+  X(exit_enforcement_rate, share, 1.0, 0.0, 1.0, \
+    "Share of firms flagged as low-efficiency that are actually closed each year", \
+    "低效企业退出执行比例", \
+    low_efficiency_exits, none, "share of the flagged firms actually closed (3.10)") \
+  X(entry_rd_threshold, share, 0.0, 0.0, 1.0, \
+    "New projects must plan R&D of at least this share of sales", "项目准入研发投入占比门槛", \
+    projects_entered, none, "filters external projects (3.9)") \
+  X(entry_major_project_exemption, money, 0.0, 0.0, 1e13, \
+    "Projects investing at least this much are exempt from the R&D rule, \"one case, one " \
+    "discussion\" (0 = no exemption)", \
+    "重大项目一事一议豁免投资额", \
+    projects_entered, none, "filters external projects (3.9)") \
+  X(entry_min_investment_per_mu, money_per_area, 0.0, 0.0, 1e10, \
+    "New projects must invest at least this per mu of land (0 = no floor)", \
+    "项目准入亩均投资强度", \
+    projects_entered, none, "filters external projects (3.9)") \
+  X(entry_max_energy_intensity, energy_per_money, 0.0, 0.0, 100.0, \
+    "New projects above this energy intensity are refused (environmental negative list; " \
+    "0 = no ceiling)", \
+    "项目准入能耗上限(负面清单)", \
+    projects_entered, none, "filters external projects (3.9)") \
+  X(talent_subsidy_per_person, money, 0.0, 0.0, 1e7, \
+    "Housing and living subsidy per skilled worker (technical or researcher) per year", \
+    "人才住房与生活补贴(每人每年)", \
+    researchers, talent, "researchers' location choice (3.8)") \
+  X(talent_recruitment_bonus, money, 0.0, 0.0, 1e8, \
+    "One-off bonus per researcher who moves into the zone", "人才引进奖励(每人)", \
+    researchers, talent, "researchers' location choice (3.8)") \
+  X(talent_apartments, count, 0.0, 0.0, 1e6, "Talent apartments built per year", "人才公寓(套/年)", \
+    researchers, talent, "amenity in researchers' location choice (3.8)") \
+  X(training_places, count, 0.0, 0.0, 1e7, \
+    "Vocational training places per year (general workers become technical workers)", \
+    "职业技能培训名额(人/年)", \
+    skilled_share, training, "general workers become technical workers (3.8)") \
+  X(attraction_budget, money, 0.0, 0.0, 1e12, \
+    "Investment-attraction spending per year (raises the arrival of external projects)", \
+    "招商引资经费", \
+    projects_arrived, investment_attraction, "more external projects consider the zone (3.9)") \
+  X(attraction_projects_per_year, count, 10.0, 0.0, 1e5, \
+    "External projects that consider the zone per year without extra attraction spending", \
+    "年均洽谈外来项目数", \
+    projects_arrived, none, "external projects that consider the zone without spending (3.9)") \
+  X(metropolis_relocations_per_year, count, 0.0, 0.0, 1e4, \
+    "Firms relocating production from the neighbouring metropolis per year (expected)", \
+    "承接中心城市产业转移企业数(年)", \
+    relocations, none, "relocations into the zone (3.9)") \
+  X(scitech_credit_ratio, share, 0.0, 0.0, 2.0, \
+    "Extra credit available to firms as a share of their capital (sci-tech loans, IP pledges)", \
+    "科技信贷额度(占企业资本比例)", \
+    gross_output, none, "relaxes the finance constraint on investment (3.7)") \
+  X(venture_fund, money, 0.0, 0.0, 1e12, \
+    "Government guidance fund invested in start-ups per year", "政府引导基金(投向初创企业)", \
+    startups, venture_fund, "more start-ups, better survival (3.9, 3.10)") \
+  X(energy_retrofit_subsidy_rate, share, 0.0, 0.0, 1.0, \
+    "Share of the cost of energy-saving retrofits paid by the zone", "节能技术改造补助比例", \
+    energy_per_output, energy_retrofit, "raises the share of firms retrofitting (3.6)") \
+  X(shared_land_pool, boolean, 1.0, 0.0, 1.0, \
+    "One zone, many parks: the parks share one land pool and one policy", "一区多园共享用地指标", \
+    projects_lost_no_land, none, "removes the fragmentation loss of separate park pools (3.7)") \
+  X(rank_land_bonus, share, 0.0, 0.0, 2.0, \
+    "Extra land quota for the zone ranked first in the evaluation (reward for rank)", \
+    "考核排名靠前的用地指标奖励", \
+    land_supplied, land_development, "extra quota for the top-ranked zone (3.12)") \
+  X(demotion_bottom_years, count, 0.0, 0.0, 10.0, \
+    "A national zone ranked last this many years running is demoted to provincial (0 = never)", \
+    "连续末位降级年数", \
+    national_level, none, "demotes a national zone ranked last, which cuts its quota (3.12)") \
+  X(upper_level_transfer, money, 0.0, 0.0, 1e12, \
+    "Transfers from the city or province into the zone budget per year", "上级财政转移支付", \
+    budget_shortfall, none, "budget revenue (3.11)")
 
 // ---------------------------------------------------------------------------------------------
 // Behavioural parameters. Any of them may be given as a distribution; each replication then
@@ -236,8 +323,8 @@ inline constexpr double kUnbounded = std::numeric_limits<double>::infinity();
 // Zone descriptions and base-year values (calibration targets of the starting population).
 // X(key, dimension, default, min, max, english, chinese)
 #define ZONESIM_ZONE_FIELDS(X)                                                                    \
-  X(level, choice, 0.0, 0.0, 1.0, "Zone level: national or provincial", "园区级别")              \
-  X(kind, choice, 0.0, 0.0, 1.0, "Zone kind: hightech (high-tech zone) or etdz", "园区类型")      \
+  X(level, choice, 0.0, 0.0, kLastWord_level, "Zone level: national or provincial", "园区级别")              \
+  X(kind, choice, 0.0, 0.0, kLastWord_kind, "Zone kind: hightech (high-tech zone) or etdz", "园区类型")      \
   X(parks, count, 1.0, 1.0, 100.0, "Number of parks (one zone, many parks)", "园区数(一区多园)") \
   X(base_output, money, 1e10, 1e6, 1e14, "Gross industrial output in the base year",            \
     "基年工业总产值")                                                                             \
@@ -303,17 +390,44 @@ inline constexpr double kUnbounded = std::numeric_limits<double>::infinity();
   X(hinterland_growth, share, 0.0, -0.5, 0.5, "Growth of the hinterland's mobile skilled pool",  \
     "腹地人才年增长率")
 
+// Sector attributes (keys of `sectors.<id>`). X(key, dimension, default, min, max, english, chinese)
+#define ZONESIM_SECTOR_FIELDS(X)                                                                  \
+  X(output_share, share, 0.0, 0.0, 1.0,                                                           \
+    "Share of the zones' base-year output in this sector (shares are normalised per zone)",       \
+    "基年产值中该产业占比")                                                                       \
+  X(value_added_ratio, share, 0.25, 0.01, 1.0, "Value added as a share of gross output", "增加值率") \
+  X(rd_propensity, share, 0.02, 0.0, 0.5,                                                         \
+    "Typical R&D/sales of an R&D-performing firm of the sector with no R&D policy",               \
+    "行业研发倾向(研发/销售)")                                                                    \
+  X(demand_growth, share, 0.06, -0.5, 1.0, "Trend growth of the sector's market demand per year", \
+    "行业需求年增长率")                                                                           \
+  X(capital_output_ratio, number, 0.8, 0.05, 20.0, "Capital per yuan of output at unit productivity", \
+    "资本产出比")                                                                                 \
+  X(output_per_worker, money, 1.5e6, 1e4, 1e9, "Output per worker at unit productivity", "人均产值") \
+  X(energy_intensity_factor, number, 1.0, 0.0, 100.0, "Energy intensity relative to the zone average", \
+    "相对能耗系数")                                                                               \
+  X(export_share_factor, number, 1.0, 0.0, 10.0, "Export share relative to the zone average",     \
+    "相对出口系数")                                                                               \
+  X(hightech, boolean, 0.0, 0.0, 1.0,                                                             \
+    "A high-tech or strategic emerging sector (land priority, high-tech product rule)",           \
+    "高技术/战略性新兴产业")                                                                      \
+  X(attraction_weight, number, 1.0, 0.0, 1000.0,                                                  \
+    "Relative weight of the sector among attracted projects (investment attraction by sector)",   \
+    "招商引资产业权重")
+
 #define ZONESIM_ENUM_ENTRY(key, ...) key,
 enum class Lever : unsigned { ZONESIM_LEVERS(ZONESIM_ENUM_ENTRY) count };
 enum class Param : unsigned { ZONESIM_PARAMETERS(ZONESIM_ENUM_ENTRY) count };
 enum class ZoneField : unsigned { ZONESIM_ZONE_FIELDS(ZONESIM_ENUM_ENTRY) count };
 enum class RegionField : unsigned { ZONESIM_REGION_FIELDS(ZONESIM_ENUM_ENTRY) count };
+enum class SectorField : unsigned { ZONESIM_SECTOR_FIELDS(ZONESIM_ENUM_ENTRY) count };
 #undef ZONESIM_ENUM_ENTRY
 
 inline constexpr std::size_t kLeverCount = static_cast<std::size_t>(Lever::count);
 inline constexpr std::size_t kParamCount = static_cast<std::size_t>(Param::count);
 inline constexpr std::size_t kZoneFieldCount = static_cast<std::size_t>(ZoneField::count);
 inline constexpr std::size_t kRegionFieldCount = static_cast<std::size_t>(RegionField::count);
+inline constexpr std::size_t kSectorFieldCount = static_cast<std::size_t>(SectorField::count);
 
 enum class SettingGroup { lever, parameter, zone, region, sector, run };
 
@@ -341,25 +455,12 @@ const Setting& setting(Lever l);
 const Setting& setting(Param p);
 const Setting& setting(ZoneField f);
 
-// Sector attributes (keys of `sectors.<id>`).
-enum class SectorField : unsigned {
-  output_share,
-  value_added_ratio,
-  rd_propensity,
-  demand_growth,
-  capital_output_ratio,
-  output_per_worker,
-  energy_intensity_factor,
-  export_share_factor,
-  hightech,
-  attraction_weight,
-  count
+// How a lever acts (the last three columns of ZONESIM_LEVERS).
+struct LeverChannel {
+  Ind indicator;                     // the indicator it acts through first (`zonesim effects`)
+  std::optional<Spend> budget_item;  // the budget item it charges; none: no budget spending
+  std::string_view where;            // how it acts, with sections of docs/model.md
 };
-inline constexpr std::size_t kSectorFieldCount = static_cast<std::size_t>(SectorField::count);
-
-// Choice words.
-enum class LandPriority : unsigned { pro_rata, high_tech_first, output_per_mu, large_projects_first };
-enum class ZoneLevel : unsigned { national, provincial };
-enum class ZoneKind : unsigned { hightech, etdz };
+const LeverChannel& lever_channel(Lever l);
 
 }  // namespace zonesim

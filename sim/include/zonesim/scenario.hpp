@@ -101,7 +101,9 @@ struct Scenario {
     const auto& o = zones[zone].lever_overrides[static_cast<std::size_t>(l)];
     return o ? *o : levers[static_cast<std::size_t>(l)];
   }
-  // Expected firm count at the end (for memory estimates and reserving capacity).
+  // Firm slots a replication reaches at most (rarely more): base-year firms plus an upper bound
+  // of the entrants the scenario's levers and parameters bring over the years. For the memory
+  // estimate and for reserving the firm arrays (memory_estimate.cpp).
   double expected_peak_firms() const;
 };
 

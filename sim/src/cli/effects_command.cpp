@@ -15,48 +15,6 @@
 namespace zonesim::cli {
 namespace {
 
-// The indicator through which each lever acts first (docs/model.md, section 4).
-Ind channel_indicator(Lever l) {
-  switch (l) {
-    case Lever::rd_subsidy_rate:
-    case Lever::rd_super_deduction:
-    case Lever::innovation_fund: return Ind::rd_to_gdp;
-    case Lever::hightech_income_tax_rate: return Ind::hightech_firms;
-    case Lever::new_incubators:
-    case Lever::new_accelerators:
-    case Lever::new_rd_institutes: return Ind::innovation_carriers;
-    case Lever::land_quota_mu:
-    case Lever::land_quota_idle_link:
-    case Lever::rank_land_bonus: return Ind::land_supplied;
-    case Lever::idle_land_disposal_rate: return Ind::land_idle;
-    case Lever::plot_ratio: return Ind::output_per_mu;
-    case Lever::land_priority: return Ind::hightech_output_share;
-    case Lever::exit_min_tax_per_mu: return Ind::tax_per_mu;
-    case Lever::exit_min_output_per_mu: return Ind::output_per_mu;
-    case Lever::exit_max_energy_intensity:
-    case Lever::energy_retrofit_subsidy_rate: return Ind::energy_per_output;
-    case Lever::exit_enforcement_rate: return Ind::low_efficiency_exits;
-    case Lever::entry_rd_threshold:
-    case Lever::entry_major_project_exemption:
-    case Lever::entry_min_investment_per_mu:
-    case Lever::entry_max_energy_intensity: return Ind::projects_entered;
-    case Lever::talent_subsidy_per_person:
-    case Lever::talent_recruitment_bonus:
-    case Lever::talent_apartments: return Ind::researchers;
-    case Lever::training_places: return Ind::skilled_share;
-    case Lever::attraction_budget:
-    case Lever::attraction_projects_per_year: return Ind::projects_arrived;
-    case Lever::metropolis_relocations_per_year: return Ind::relocations;
-    case Lever::scitech_credit_ratio: return Ind::gross_output;
-    case Lever::venture_fund: return Ind::startups;
-    case Lever::shared_land_pool: return Ind::projects_lost_no_land;
-    case Lever::demotion_bottom_years: return Ind::national_level;
-    case Lever::upper_level_transfer: return Ind::budget_shortfall;
-    case Lever::count: break;
-  }
-  return Ind::gross_output;
-}
-
 // One step from the current value: half as much again, or a modest amount where it is zero;
 // choices move to the next word; booleans flip. The step stays inside the valid range.
 std::string step_value(const Setting& s, double current) {
@@ -188,7 +146,7 @@ int cmd_effects(const std::vector<std::string>& args) {
     }
     Ensemble e1 = run_ensemble(*r.scenario, eo);
     auto t1 = evaluate_targets(*r.scenario, e1.replications);
-    const Ind ind = channel_indicator(static_cast<Lever>(l));
+    const Ind ind = lever_channel(static_cast<Lever>(l)).indicator;  // the registry's channel column
     const auto& info = indicator_info(ind);
     const double b = to_display(info.dim, mean_total(sc, e0, ind, false));
     const double a = to_display(info.dim, mean_total(*r.scenario, e1, ind, false));

@@ -9,9 +9,9 @@ namespace zonesim::cli {
 // ---- levers / schema ---------------------------------------------------------------------
 
 int cmd_levers(const std::vector<std::string>& args) {
-  po::options_description opts("zonesim levers [--format table|markdown|json]\n\nLists every lever and parameter with unit, default and valid range.\n\nOptions");
+  po::options_description opts("zonesim levers [--format table|markdown|json|channels]\n\nLists every lever and parameter with unit, default and valid range; `channels` lists per lever where it acts, the indicator `zonesim effects` shows and the budget item it charges (docs/model.md, section 4).\n\nOptions");
   opts.add_options()("help,h", "show this help")("format", po::value<std::string>()->default_value("table"),
-                                                  "table, markdown or json");
+                                                  "table, markdown, json or channels");
   po::positional_options_description pos;
   auto vm = parse(args, opts, pos);
   if (vm.count("help")) {
@@ -23,7 +23,8 @@ int cmd_levers(const std::vector<std::string>& args) {
   if (f == "table") lf = ListingFormat::table;
   else if (f == "markdown") lf = ListingFormat::markdown;
   else if (f == "json") lf = ListingFormat::json;
-  else throw UsageError("--format must be table, markdown or json, not \"" + f + "\"");
+  else if (f == "channels") lf = ListingFormat::channels;
+  else throw UsageError("--format must be table, markdown, json or channels, not \"" + f + "\"");
   std::cout << settings_listing(lf);
   return kOk;
 }

@@ -14,35 +14,14 @@
 
 namespace zonesim {
 
-namespace {
-#define ZONESIM_SPEND_ROW(key, en, zh) SpendInfo{#key, en, zh},
-const std::array kSpendInfos{ZONESIM_SPENDING(ZONESIM_SPEND_ROW)};
-#undef ZONESIM_SPEND_ROW
-}  // namespace
-
-std::span<const SpendInfo> spend_infos() { return kSpendInfos; }
-
 void Firms::reserve(std::size_t n) {
-  zone.reserve(n); sector.reserve(n); flags.reserve(n); loss_years.reserve(n);
-  birth_year.reserve(n); exit_year.reserve(n); cert_until.reserve(n); last_innovation.reserve(n);
-  patents.reserve(n); productivity.reserve(n); log_productivity.reserve(n);
-  productivity_03.reserve(n); productivity_07.reserve(n); demand.reserve(n); capital.reserve(n);
-  land_mu.reserve(n); land_capacity.reserve(n); rd_propensity.reserve(n); rd_intensity.reserve(n);
-  energy_intensity.reserve(n); export_share.reserve(n); output.reserve(n);
-  profit.reserve(n); land_request.reserve(n); employment.reserve(n);
-  researchers.reserve(n);
+  for_each_array([n](auto& v) { v.reserve(n); });
 }
 
 std::size_t Firms::append(std::uint16_t zone_id, std::uint16_t sector_id, int year) {
-  zone.push_back(zone_id); sector.push_back(sector_id); flags.push_back(kAlive);
-  loss_years.push_back(0); birth_year.push_back(static_cast<std::int16_t>(year));
-  exit_year.push_back(kNoYear); cert_until.push_back(kNoYear); last_innovation.push_back(kNoYear);
-  patents.push_back(0); productivity.push_back(1.0); log_productivity.push_back(0.0);
-  productivity_03.push_back(1.0); productivity_07.push_back(1.0); demand.push_back(0);
-  capital.push_back(0); land_mu.push_back(0); land_capacity.push_back(0); rd_propensity.push_back(0); rd_intensity.push_back(0);
-  energy_intensity.push_back(0); export_share.push_back(0); output.push_back(0);
-  profit.push_back(0); land_request.push_back(0);
-  employment.push_back(0); researchers.push_back(0);
+#define ZONESIM_FIRM_PUSH(name, type, init, doc) name.push_back(static_cast<type>(init));
+  ZONESIM_FIRM_FIELDS(ZONESIM_FIRM_PUSH)
+#undef ZONESIM_FIRM_PUSH
   return zone.size() - 1;
 }
 
@@ -260,26 +239,14 @@ std::size_t ReplicationStepper::firms_alive() const {
 }
 const ReplicationResult& ReplicationStepper::result() const { return impl_->result; }
 
-namespace {
-template <class F>
-void for_each_firm_array(const Firms& f, F&& fn) {
-  fn(f.zone); fn(f.sector); fn(f.flags); fn(f.loss_years); fn(f.birth_year); fn(f.exit_year);
-  fn(f.cert_until); fn(f.last_innovation); fn(f.patents); fn(f.productivity);
-  fn(f.log_productivity); fn(f.productivity_03); fn(f.productivity_07); fn(f.demand);
-  fn(f.capital); fn(f.land_mu); fn(f.land_capacity); fn(f.rd_propensity); fn(f.rd_intensity); fn(f.energy_intensity);
-  fn(f.export_share); fn(f.output); fn(f.profit);
-  fn(f.land_request); fn(f.employment); fn(f.researchers);
-}
-}  // namespace
-
 std::size_t ReplicationStepper::bytes_per_firm() const {
   std::size_t b = 0;
-  for_each_firm_array(impl_->run.firms, [&](const auto& v) { b += sizeof(v[0]); });
+  impl_->run.firms.for_each_array([&](const auto& v) { b += sizeof(v[0]); });
   return b;
 }
 std::size_t ReplicationStepper::firm_capacity_bytes() const {
   std::size_t b = 0;
-  for_each_firm_array(impl_->run.firms, [&](const auto& v) { b += sizeof(v[0]) * v.capacity(); });
+  impl_->run.firms.for_each_array([&](const auto& v) { b += sizeof(v[0]) * v.capacity(); });
   return b;
 }
 

@@ -1,5 +1,6 @@
 // Listings generated from the registry: `zonesim levers` (table, markdown, JSON), the JSON
-// Schema of scenario files, and the key reference in docs/scenarios.md.
+// Schema of scenario files, the key reference in docs/scenarios.md and the channel table of
+// docs/model.md (`zonesim levers --format channels`).
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -45,9 +46,25 @@ std::string range_text(const Setting& s) {
   return format_quantity(s.dim, s.min) + " .. " + format_quantity(s.dim, s.max);
 }
 
+// docs/model.md, section 4: one row per lever, from the registry's channel columns.
+std::string channel_table() {
+  std::string out =
+      "| lever | where it acts | channel indicator (`zonesim effects`) | budget item it charges |\n"
+      "|---|---|---|---|\n";
+  for (std::size_t l = 0; l < kLeverCount; ++l) {
+    const LeverChannel& c = lever_channel(static_cast<Lever>(l));
+    const std::string item =
+        c.budget_item ? "`" + std::string(spend_infos()[static_cast<std::size_t>(*c.budget_item)].key) + "`" : "none";
+    out += "| `" + std::string(lever_settings()[l].key) + "` | " + std::string(c.where) + " | `" +
+           std::string(indicator_info(c.indicator).key) + "` | " + item + " |\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string settings_listing(ListingFormat format) {
+  if (format == ListingFormat::channels) return channel_table();
   std::string out;
   if (format == ListingFormat::json) {
     out = "[";

@@ -1637,18 +1637,7 @@ bool compare(double value, Comparison c, double threshold) {
   return false;
 }
 
-double Scenario::expected_peak_firms() const {
-  double firms = 0;
-  for (const auto& z : zones) firms += z.fields[static_cast<std::size_t>(ZoneField::base_firms)];
-  // Entry adds at most a modest share per year; reserve for 15 % a year.
-  return firms * std::pow(1.15, years()) + 64.0 * static_cast<double>(zones.size()) * years();
-}
-
-double estimated_memory_bytes(const Scenario& s, int threads) {
-  constexpr double kBytesPerFirm = 200.0;  // state arrays (see engine/population.hpp)
-  double concurrent = std::min<double>(std::max(threads, 1), s.replications);
-  return s.expected_peak_firms() * kBytesPerFirm * concurrent;
-}
+// Scenario::expected_peak_firms and estimated_memory_bytes: memory_estimate.cpp.
 
 std::optional<std::uint64_t> parse_seed(std::string_view text) {
   if (text.empty() || text.size() > 20 ||

@@ -81,6 +81,24 @@ inline double rd_sector_factor(double sector_propensity) {
   return sector_propensity > 1e-6 ? sector_propensity : 1.0;
 }
 
+// Expected taxable profit per yuan of sales of a firm weighing whether to raise its R&D to the
+// certification threshold (R&D bunching, demand_rd.cpp).
+inline constexpr double kBunchingProfitMargin = 0.06;
+// Taxable profit per yuan of sales behind the base year's income tax (the base year's tax per mu,
+// before any simulated year; accounting.cpp).
+inline constexpr double kBaseYearProfitMargin = 0.05;
+
+// Draws a sector from shares that sum to one (the last sector takes what rounding leaves): one
+// uniform draw from rng.
+inline std::size_t draw_sector(Stream& rng, const std::vector<double>& shares) {
+  double u = rng.uniform(), c = 0;
+  for (std::size_t s = 0; s < shares.size(); ++s) {
+    c += shares[s];
+    if (u < c) return s;
+  }
+  return shares.size() - 1;
+}
+
 double labour_need(double output, double productivity, double output_per_worker, double scale);
 double capital_need(double output, double productivity, double capital_output_ratio);
 double capacity_of(double capital, double productivity, double capital_output_ratio);

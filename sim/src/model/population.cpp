@@ -20,19 +20,6 @@ constexpr double kLabourProductivityElasticity = 0.7;  // labour saved by produc
 constexpr double kCapitalProductivityElasticity = 0.3; // capital saved by productivity
 }  // namespace
 
-namespace {
-
-std::size_t draw_sector(Stream& rng, const std::vector<double>& shares) {
-  double u = rng.uniform(), c = 0;
-  for (std::size_t s = 0; s < shares.size(); ++s) {
-    c += shares[s];
-    if (u < c) return s;
-  }
-  return shares.size() - 1;
-}
-
-}  // namespace
-
 double labour_need(double output, double productivity, double output_per_worker, double scale) {
   return output / (output_per_worker * scale * std::pow(productivity, kLabourProductivityElasticity));
 }

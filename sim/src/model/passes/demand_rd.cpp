@@ -1,0 +1,122 @@
+// Demand and R&D: the market's demand growth (sector trend plus a common macro shock), each
+// firm's demand shock, its desired R&D intensity under the zone's R&D policy (subsidy, super
+// deduction, high-tech tax rate) and the researchers and technical workers it asks for.
+#include "step.hpp"
+
+namespace zonesim::detail {
+namespace {
+
+// Sector trend times a common macro shock; the market's productivity grows.
+void market_demand(YearStep& y) {
+  Run& run = y.run;
+  Stream macro = run.stream(kRegionEntity, Purpose::macro);
+  const double shock = run.param(Param::macro_shock_sd) * macro.normal();
+  for (std::size_t s = 0; s < y.S; ++s)
+    run.market.demand_growth[s] = run.sector(s, SectorField::demand_growth) + shock;
+  run.market.productivity *= 1.0 + run.param(Param::market_productivity_growth);
+}
+
+// Lever and parameter values the firms of a zone or sector share, read once into small arrays
+// (products are formed in the same order as the per-firm expressions, so every value is the one
+// the per-firm code would compute).
+void read_rd_policy(YearStep& y) {
+  const double eps = y.param(Param::rd_user_cost_elasticity);
+  const double tax_std = y.param(Param::standard_income_tax_rate);
+  y.tech_share.assign(y.Z, 0.0);
+  for (std::size_t z = 0; z < y.Z; ++z) y.tech_share[z] = y.run.zone_field(z, ZoneField::technical_share);
+  y.rd_cost.assign(y.Z, RdCost{});
+  y.opw_scale.assign(y.Z * y.S, 0.0);
+  for (std::size_t z = 0; z < y.Z; ++z) {
+    const ZoneState& zs = y.run.zones[z];
+    const double tax_ht = lever(zs, Lever::hightech_income_tax_rate);
+    const double subsidy = lever(zs, Lever::rd_subsidy_rate) * zs.payout_ratio;
+    RdCost& rc = y.rd_cost[z];
+    for (int c = 0; c < 2; ++c) {
+      const double tax = c ? std::min(tax_ht, tax_std) : tax_std;
+      rc.user_cost[c] = rd_user_cost(subsidy, tax, lever(zs, Lever::rd_super_deduction));
+      rc.user_cost_pow[c] = std::pow(rc.user_cost[c], eps);
+    }
+    rc.tax_saving_rate = std::max(0.0, tax_std - tax_ht);
+    for (std::size_t s = 0; s < y.S; ++s)
+      y.opw_scale[z * y.S + s] = y.sector_field(s, SectorField::output_per_worker) * zs.labour_scale;
+  }
+  y.sector_rd.assign(y.S, 0.0);
+  for (std::size_t s = 0; s < y.S; ++s)
+    y.sector_rd[s] = rd_sector_factor(y.sector_field(s, SectorField::rd_propensity));
+}
+
+// Bunching at the certification threshold (Chen et al. 2021): a firm close to the threshold
+// raises R&D to it when the tax saving exceeds the extra R&D cost.
+inline double bunch_at_threshold(double desired, double d, double user_cost, double tax_saving_rate) {
+  double thr = certification_rd_threshold(d) * 1.02;
+  if (desired < thr && desired > 0.5 * thr) {
+    double margin = kBunchingProfitMargin * d;  // expected taxable profit
+    double saving = tax_saving_rate * margin;
+    double extra = (thr - desired) * d * user_cost;
+    if (saving > extra) desired = thr;
+  }
+  return desired;
+}
+
+}  // namespace
+
+void demand_and_rd(YearStep& y) {
+  market_demand(y);
+  read_rd_policy(y);
+  Run& run = y.run;
+  Firms& f = y.f;
+  const int t = y.t;
+  const std::size_t S = y.S;
+  const Layout& L = y.L;
+  const double chi = run.param(Param::replicator_chi);
+  const double shock_scale = run.param(Param::firm_shock_scale);
+  const double speed = run.param(Param::rd_adjustment_speed);
+  const double theta = run.param(Param::rd_personnel_share);
+  const double log_market = std::log(run.market.productivity);
+  const RdCost* const rd_cost = y.rd_cost.data();
+  const ZoneState* const zones = run.zones.data();
+  const double* const tech_share = y.tech_share.data();
+  const double* const opw_scale = y.opw_scale.data();
+  const double* const sector_rd = y.sector_rd.data();
+  const double* const sector_growth = run.market.demand_growth.data();
+  std::uint8_t* const flags = f.flags.data();
+  const std::uint16_t* const zone = f.zone.data();
+  const std::uint16_t* const sector = f.sector.data();
+  const std::int16_t* const cert_until = f.cert_until.data();
+  const double* const log_a = f.log_productivity.data();
+  const double* const a07 = f.productivity_07.data();
+  const double* const mu = f.rd_propensity.data();
+  double* const demand = f.demand.data();
+  double* const rd_intensity = f.rd_intensity.data();
+  const std::uint64_t seed = y.sc.seed;
+  const std::uint32_t rep = run.replication;
+  firm_pass(f.size(), L, y.ys.partial_sum, y.ys.partial_max, y.ys.sums, y.ys.maxima,
+            [&](std::size_t i, double* acc, double*) {
+              if (!(flags[i] & kAlive)) return;
+              const std::size_t z = zone[i], s = sector[i];
+              const RdCost& zp = rd_cost[z];
+              Stream rng(seed, rep, static_cast<std::uint32_t>(i), t, Purpose::demand);
+              // Demand: trend + macro, replicator premium for relative productivity, and a
+              // Laplace shock whose spread falls with size (sigma ~ S^-0.15).
+              double d = demand[i];
+              double b = std::clamp(shock_scale * std::pow(std::max(d, 1e4) / 1e8, -0.15), 0.02, 0.6);
+              double e = rng.laplace(b) + std::log(1.0 - b * b);  // mean-one level shock
+              double growth = sector_growth[s] + chi * (log_a[i] - log_market) + e;
+              d *= std::exp(std::clamp(growth, -3.0, 3.0));
+              demand[i] = d;
+
+              // R&D: desired intensity from the sector propensity and the user cost of R&D.
+              const int certified = cert_until[i] >= t;
+              double desired = sector_rd[s] * mu[i] * zp.user_cost_pow[certified];
+              if (desired > 0.0 && cert_until[i] < t + 1)
+                desired = bunch_at_threshold(desired, d, zp.user_cost[certified], zp.tax_saving_rate);
+              double rho = rd_intensity[i] + speed * (desired - rd_intensity[i]);
+              rho = std::clamp(rho, 0.0, 0.3);
+              rd_intensity[i] = rho;
+              double* a = acc + L.acc(z, 0);
+              a[kResearcherDemand] += rho * d * theta / zones[z].wage_researcher;
+              a[kTechnicalDemand] += tech_share[z] * (d / (opw_scale[z * S + s] * a07[i]));
+            });
+}
+
+}  // namespace zonesim::detail

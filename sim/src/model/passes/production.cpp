@@ -1,0 +1,369 @@
+// Production: for every firm, in this order — output (demand and capacity), R&D (capped by the
+// zone's researchers, plus innovation-fund awards), innovation and imitation, staff, high-tech
+// certification, energy retrofit, value added, taxes and profit, investment plan and land
+// request, its land priority class, and whether it exits. Then the zone-sector productivity
+// frontier and innovator shares that next year's imitation uses.
+#include "step.hpp"
+
+namespace zonesim::detail {
+namespace {
+
+// Per-zone values of this pass (levers, zone state), read once; the land grants
+// (grants_exits.cpp) and relocation use them too.
+void read_zone_rates(YearStep& y) {
+  Run& run = y.run;
+  const double tax_std = y.param(Param::standard_income_tax_rate);
+  const double inst_spill = y.param(Param::institute_spillover);
+  const double retro_base = y.param(Param::retrofit_base_rate);
+  const double credit_base = y.param(Param::base_credit_ratio);
+  // capital_per_mu is stated at the plot ratio's default; a higher ratio packs more capital on a mu.
+  const double density_new_base =
+      y.param(Param::capital_per_mu) / setting(Lever::plot_ratio).default_value;
+  y.output_per_mu_last.assign(y.Z, 0.0);
+  for (std::size_t z = 0; z < y.Z; ++z) {
+    int prev = y.t - y.sc.base_year - 1;
+    y.output_per_mu_last[z] = run.result->ind(prev, static_cast<int>(z), Ind::output_per_mu);
+  }
+  y.zone.assign(y.Z, ZoneRates{});
+  for (std::size_t z = 0; z < y.Z; ++z) {
+    const ZoneState& zs = run.zones[z];
+    const double tech_share = y.tech_share[z];
+    ZoneRates& p = y.zone[z];
+    p.fund = lever(zs, Lever::innovation_fund) * zs.payout_ratio;
+    p.patents_last = zs.patents_last;
+    p.researcher_cap = zs.researcher_cap;
+    p.wage_researcher = zs.wage_researcher;
+    p.institutes_pull = inst_spill * zs.institutes;
+    p.tech_science = kTechnicalInScienceStaff * tech_share;
+    p.retro_rate = lever(zs, Lever::energy_retrofit_subsidy_rate);
+    p.retro_threshold = std::min(1.0, retro_base * (1.0 + 4.0 * p.retro_rate));
+    p.payout_ratio = zs.payout_ratio;
+    p.value_added_scale = zs.value_added_scale;
+    p.wage_mix = (1.0 - tech_share) * zs.wage_general + tech_share * zs.wage_technical;
+    p.subsidy_rate = lever(zs, Lever::rd_subsidy_rate);
+    p.subsidy_rate_paid = p.subsidy_rate * zs.payout_ratio;
+    p.super_deduction = lever(zs, Lever::rd_super_deduction);
+    p.tax_certified = std::min(lever(zs, Lever::hightech_income_tax_rate), tax_std);
+    p.credit_rate = credit_base + lever(zs, Lever::scitech_credit_ratio);
+    p.density_new = density_new_base * lever(zs, Lever::plot_ratio);
+    p.tax_floor = lever(zs, Lever::exit_min_tax_per_mu);
+    p.out_floor = lever(zs, Lever::exit_min_output_per_mu);
+    p.energy_ceiling = lever(zs, Lever::exit_max_energy_intensity);
+    p.enforcement = lever(zs, Lever::exit_enforcement_rate);
+    p.output_per_mu_last = y.output_per_mu_last[z];
+    p.tech_share = tech_share;
+    p.priority_rule = static_cast<LandPriority>(static_cast<unsigned>(lever(zs, Lever::land_priority)));
+  }
+}
+
+void read_sector_rates(YearStep& y) {
+  y.sector.assign(y.S, SectorRates{});
+  for (std::size_t s = 0; s < y.S; ++s) {
+    SectorRates& sp = y.sector[s];
+    sp.k_ratio = y.sector_field(s, SectorField::capital_output_ratio);
+    sp.value_added_ratio = y.sector_field(s, SectorField::value_added_ratio);
+    sp.growth_expected = std::max(0.0, y.sector_field(s, SectorField::demand_growth));
+    sp.hightech = y.sector_field(s, SectorField::hightech) > 0.5;
+  }
+}
+
+// One firm's year, as the steps of the firm body below compute it.
+struct FirmYear {
+  double y, award, rd_intensity, rd, rho;
+  double a;                  // productivity after innovation and imitation
+  bool a_changed;
+  std::uint16_t patents;
+  std::uint8_t flags;
+  double labour, researchers;
+  bool certified;
+  float energy;
+  double retro_subsidy, retro_cost_firm;
+  double va, tax, profit;
+  double land_request;
+};
+
+// The firm body of the production pass; its members are read once per year.
+class Production {
+ public:
+  explicit Production(YearStep& y)
+      : f_(y.f), L_(y.L), t_(y.t), S_(y.S), seed_(y.sc.seed), rep_(y.run.replication),
+        zone_(y.zone.data()), sector_(y.sector.data()), opw_scale_(y.opw_scale.data()),
+        spill_share_(spill_shares(y)), frontier_(frontiers(y)) {
+    const Run& run = y.run;
+    zeta_in_ = run.param(Param::innovation_zeta);
+    zeta_im_ = run.param(Param::imitation_zeta);
+    jump_ = run.param(Param::innovation_jump_max);
+    catch_up_ = run.param(Param::imitation_catch_up);
+    vat_ = run.param(Param::vat_rate_on_value_added);
+    delta_ = run.param(Param::capital_depreciation);
+    patent_cost_ = run.param(Param::patent_rd_cost);
+    passthrough_ = run.param(Param::innovation_fund_rd_passthrough);
+    retro_cut_ = run.param(Param::retrofit_energy_cut);
+    retro_cost_ = run.param(Param::retrofit_cost_share);
+    tax_std_ = run.param(Param::standard_income_tax_rate);
+    theta_ = run.param(Param::rd_personnel_share);
+    loss_exit_ = static_cast<std::uint8_t>(run.param(Param::loss_years_to_exit));
+    const double startup_hazard = run.param(Param::startup_exit_hazard);
+    exit_hazard_[0] = startup_hazard;
+    exit_hazard_[1] = startup_hazard * (1.0 - run.param(Param::incubator_survival_gain));
+  }
+
+  void operator()(std::size_t i, double* acc, double* mx) const {
+    if (!(f_.flags[i] & kAlive)) return;
+    const std::size_t z = f_.zone[i], s = f_.sector[i];
+    const ZoneRates& zp = zone_[z];
+    const SectorRates& sp = sector_[s];
+    Stream rng(seed_, rep_, static_cast<std::uint32_t>(i), t_, Purpose::innovation);
+    FirmYear fy{};
+    const double capital = f_.capital[i];
+    const double demand = f_.demand[i];
+    output_and_rd(i, zp, sp, capital, demand, fy);
+    innovate(i, rng, fy);
+    imitate(i, rng, z * S_ + s, zp, fy);
+    staff(i, z * S_ + s, zp, fy);
+    certify(i, zp, fy);
+    retrofit(i, rng, zp, fy);
+    accounts(i, zp, sp, capital, fy);
+    plan_investment(i, zp, sp, capital, demand, fy);
+    classify_land(i, zp, sp, fy);
+    decide_exit(i, zp, demand, fy);
+    f_.land_request[i] = fy.land_request;
+    f_.flags[i] = fy.flags;
+    add_to_sums(i, z, s, zp, fy, acc, mx);
+  }
+
+ private:
+  static std::vector<double> spill_shares(const YearStep& y) {
+    std::vector<double> v(y.Z * y.S);
+    const double spill = y.param(Param::spillover_strength);
+    for (std::size_t z = 0; z < y.Z; ++z)
+      for (std::size_t s = 0; s < y.S; ++s) v[z * y.S + s] = spill * y.run.zones[z].innovator_share[s];
+    return v;
+  }
+  static std::vector<double> frontiers(const YearStep& y) {
+    std::vector<double> v(y.Z * y.S);
+    for (std::size_t z = 0; z < y.Z; ++z)
+      for (std::size_t s = 0; s < y.S; ++s) v[z * y.S + s] = y.run.zones[z].frontier[s];
+    return v;
+  }
+
+  // Production is limited by demand and by capacity; R&D is capped by the zone's researchers,
+  // plus innovation-fund awards.
+  void output_and_rd(std::size_t i, const ZoneRates& zp, const SectorRates& sp, double capital,
+                     double demand, FirmYear& fy) const {
+    const double cap = capital * f_.productivity_03[i] / sp.k_ratio;
+    fy.y = std::min(demand, cap);
+    fy.award = zp.patents_last > 0 ? zp.fund * f_.patents[i] / zp.patents_last : 0.0;
+    fy.rd_intensity = f_.rd_intensity[i] * zp.researcher_cap;
+    f_.rd_intensity[i] = fy.rd_intensity;
+    fy.rd = fy.rd_intensity * fy.y + passthrough_ * fy.award;
+    fy.rho = fy.y > 0 ? fy.rd / fy.y : 0.0;
+  }
+
+  // Innovation (Dosi et al. 2010): success probability rises with R&D; the jump is drawn from
+  // Beta(3,3) on [-max, max] and adopted only if it improves productivity.
+  void innovate(std::size_t i, Stream& rng, FirmYear& fy) const {
+    fy.patents = 0;
+    fy.flags = f_.flags[i] & static_cast<std::uint8_t>(~kInnovatedNow);
+    fy.a = f_.productivity[i];
+    if (rng.uniform() < 1.0 - std::exp(-zeta_in_ * fy.rho / kRdNorm)) {
+      double x = (2.0 * rng.beta33() - 1.0) * jump_;
+      if (x > 0) {
+        fy.a *= 1.0 + x;
+        fy.a_changed = true;
+      }
+      f_.last_innovation[i] = static_cast<std::int16_t>(t_);
+      fy.flags |= kInnovatedNow;
+      fy.patents = static_cast<std::uint16_t>(
+          1 + std::min<std::uint32_t>(rng.poisson(fy.rd / patent_cost_), 60000u));
+    }
+  }
+
+  // Imitation toward the zone-sector frontier, easier where innovators cluster.
+  void imitate(std::size_t i, Stream& rng, std::size_t zsec, const ZoneRates& zp, FirmYear& fy) const {
+    double pull = fy.rho / kRdNorm + spill_share_[zsec] + zp.institutes_pull;
+    if (rng.uniform() < 1.0 - std::exp(-zeta_im_ * pull)) {
+      fy.a += catch_up_ * std::max(0.0, frontier_[zsec] - fy.a);
+      fy.a_changed = true;
+    }
+    if (fy.a_changed) f_.set_productivity(i, fy.a);
+    f_.patents[i] = fy.patents;
+  }
+
+  void staff(std::size_t i, std::size_t zsec, const ZoneRates& zp, FirmYear& fy) const {
+    fy.labour = fy.y / (opw_scale_[zsec] * f_.productivity_07[i]);
+    fy.researchers = fy.rd * theta_ / zp.wage_researcher;
+    f_.employment[i] = static_cast<float>(fy.labour + fy.researchers);
+    f_.researchers[i] = static_cast<float>(fy.researchers);
+  }
+
+  // High-tech certification, checked when the certificate has lapsed.
+  void certify(std::size_t i, const ZoneRates& zp, FirmYear& fy) const {
+    std::int16_t cert_until = f_.cert_until[i];
+    if (cert_until < t_ && fy.y > 0) {
+      bool meets = fy.rho >= certification_rd_threshold(fy.y) &&
+                   fy.researchers + zp.tech_science * fy.labour >=
+                       kCertResearcherShare * (fy.labour + fy.researchers) &&
+                   f_.last_innovation[i] > t_ - kInnovationLookback;
+      if (meets) {
+        cert_until = static_cast<std::int16_t>(t_ + kCertificateYears - 1);
+        f_.cert_until[i] = cert_until;
+      }
+    }
+    fy.certified = cert_until >= t_;
+  }
+
+  // Energy-saving retrofit: the subsidy raises the share of firms that retrofit.
+  void retrofit(std::size_t i, Stream& rng, const ZoneRates& zp, FirmYear& fy) const {
+    fy.energy = f_.energy_intensity[i];
+    if (rng.uniform() < zp.retro_threshold) {
+      fy.energy *= static_cast<float>(1.0 - retro_cut_);
+      f_.energy_intensity[i] = fy.energy;
+      double cost = retro_cost_ * fy.y;
+      fy.retro_subsidy = zp.retro_rate * cost;
+      fy.retro_cost_firm = cost - fy.retro_subsidy * zp.payout_ratio;
+    }
+  }
+
+  // Value added, costs, taxes and profit; years of losses in a row.
+  void accounts(std::size_t i, const ZoneRates& zp, const SectorRates& sp, double capital,
+                FirmYear& fy) const {
+    fy.va = sp.value_added_ratio * fy.y * zp.value_added_scale;
+    const double wages = fy.labour * zp.wage_mix;
+    const double subsidy = zp.subsidy_rate_paid * fy.rd_intensity * fy.y;
+    const double vat_paid = vat_ * fy.va;
+    const double pre_tax = fy.va - wages - delta_ * capital - fy.rd + subsidy + fy.award -
+                           fy.retro_cost_firm - vat_paid;
+    const double taxable = pre_tax - zp.super_deduction * fy.rd;
+    const double tax_rate = fy.certified ? zp.tax_certified : tax_std_;
+    const double cit = tax_rate * std::max(0.0, taxable);
+    fy.profit = pre_tax - cit;
+    fy.tax = vat_paid + cit;
+    f_.output[i] = fy.y;
+    f_.profit[i] = fy.profit;
+    f_.loss_years[i] =
+        fy.profit < 0 ? static_cast<std::uint8_t>(std::min(f_.loss_years[i] + 1, 250)) : 0;
+  }
+
+  // Investment toward next year's demand, limited by retained profit and credit. Capital beyond
+  // what the firm's land holds needs new land; a higher plot ratio packs more capital on a mu.
+  // The capital depreciates now; the investment is added once land is granted (grants_exits.cpp).
+  void plan_investment(std::size_t i, const ZoneRates& zp, const SectorRates& sp, double capital,
+                       double demand, FirmYear& fy) const {
+    const double k_star = demand * (1.0 + sp.growth_expected) * sp.k_ratio /
+                          (f_.productivity_03[i] * kBaseUtilisation);
+    const double wanted = std::max(0.0, k_star - (1.0 - delta_) * capital);
+    const double credit = zp.credit_rate * capital;
+    const double invest = std::min(wanted, std::max(0.0, fy.profit) + credit);
+    const double k_after = (1.0 - delta_) * capital + invest;
+    const double request = std::max(0.0, k_after - f_.land_capacity[i]) / zp.density_new;
+    fy.land_request = invest > 0 ? request : 0.0;
+    f_.capital[i] = (1.0 - delta_) * capital;
+  }
+
+  // Land priority class under this year's rule.
+  void classify_land(std::size_t i, const ZoneRates& zp, const SectorRates& sp, FirmYear& fy) const {
+    const double land = f_.land_mu[i];
+    const LandClaim claim{fy.certified || sp.hightech,
+                          land > 0 ? fy.y / land : -std::numeric_limits<double>::infinity(),
+                          fy.y >= kLargeFirmOutput};
+    if (land_priority(zp.priority_rule, claim, zp.output_per_mu_last)) fy.flags |= kPriorityLand;
+    else fy.flags &= static_cast<std::uint8_t>(~kPriorityLand);
+  }
+
+  // Exit: persistent losses, start-up mortality, negligible size, and the low-efficiency rule
+  // (per-mu tax or output floors, energy ceiling). A firm that closes takes no new land.
+  void decide_exit(std::size_t i, const ZoneRates& zp, double demand, FirmYear& fy) const {
+    Stream exit_rng(seed_, rep_, static_cast<std::uint32_t>(i), t_, Purpose::exit);
+    bool exit = f_.loss_years[i] >= loss_exit_ || demand < 1e5;
+    const bool young = t_ - f_.birth_year[i] < 3;
+    const double hazard = exit_hazard_[(fy.flags & kIncubated) ? 1 : 0];
+    if (young && fy.y < kAboveSizeRevenue && exit_rng.uniform() < hazard) exit = true;
+    const double land = f_.land_mu[i];
+    bool low_eff = false;
+    if (land > 0) {
+      low_eff = (zp.tax_floor > 0 && fy.tax / land < zp.tax_floor) ||
+                (zp.out_floor > 0 && fy.y / land < zp.out_floor) ||
+                (zp.energy_ceiling > 0 && fy.energy > zp.energy_ceiling);
+      low_eff = low_eff && exit_rng.uniform() < zp.enforcement;
+    }
+    if (exit || low_eff) {
+      fy.flags |= kExitNow;
+      fy.land_request = 0.0;
+    }
+    if (low_eff && !exit) fy.flags |= kLowEfficiencyExit;
+  }
+
+  void add_to_sums(std::size_t i, std::size_t z, std::size_t s, const ZoneRates& zp,
+                   const FirmYear& fy, double* acc, double* mx) const {
+    const double y = fy.y;
+    double* ac = acc + L_.acc(z, 0);
+    ac[kOutput] += y;
+    ac[kValueAdded] += fy.va;
+    ac[kRd] += fy.rd;
+    ac[kFirmsProducing] += 1;
+    const bool above = y >= kAboveSizeRevenue;
+    ac[kAboveSize] += above;
+    ac[kHightech] += fy.certified;
+    ac[kHightechAbove] += fy.certified && above;
+    ac[kHightechOutput] += fy.certified ? y : 0.0;
+    ac[kPatents] += fy.patents;
+    ac[kEmployment] += fy.labour + fy.researchers;
+    ac[kResearchers] += fy.researchers;
+    ac[kTechnical] += zp.tech_share * fy.labour;
+    ac[kTax] += fy.tax;
+    ac[kEnergy] += fy.energy * y / 1e4;
+    ac[kExports] += f_.export_share[i] * y;
+    ac[kRdSubsidyAsked] += zp.subsidy_rate * fy.rd_intensity * y;
+    ac[kFundAsked] += fy.award;
+    ac[kRetrofitAsked] += fy.retro_subsidy;
+    ac[(fy.flags & kPriorityLand) ? kRequestPriority : kRequestNormal] += fy.land_request;
+    acc[L_.sec(z, s, kSecOutput)] += y;
+    acc[L_.sec(z, s, kSecInnovators)] += (fy.flags & kInnovatedNow) ? 1.0 : 0.0;
+    acc[L_.sec(z, s, kSecFirms)] += 1;
+    double& m = mx[z * S_ + s];
+    m = std::max(m, fy.a);
+  }
+
+  Firms& f_;
+  const Layout L_;
+  const int t_;
+  const std::size_t S_;
+  const std::uint64_t seed_;
+  const std::uint32_t rep_;
+  const ZoneRates* zone_;
+  const SectorRates* sector_;
+  const double* opw_scale_;
+  const std::vector<double> spill_share_, frontier_;  // per zone x sector
+  double zeta_in_, zeta_im_, jump_, catch_up_, vat_, delta_, patent_cost_, passthrough_;
+  double retro_cut_, retro_cost_, tax_std_, theta_;
+  std::uint8_t loss_exit_;
+  double exit_hazard_[2];
+};
+
+// Next year's imitation targets: the best productivity and the share of innovators of each
+// zone-sector.
+void update_frontiers(YearStep& y) {
+  for (std::size_t z = 0; z < y.Z; ++z)
+    for (std::size_t s = 0; s < y.S; ++s) {
+      ZoneState& zs = y.run.zones[z];
+      double firms = y.sums[y.L.sec(z, s, kSecFirms)];
+      zs.frontier[s] = std::max(y.ys.maxima[z * y.S + s], 1e-6);
+      zs.innovator_share[s] = firms > 0 ? y.sums[y.L.sec(z, s, kSecInnovators)] / firms : 0.0;
+    }
+}
+
+}  // namespace
+
+void production(YearStep& y) {
+  read_zone_rates(y);
+  read_sector_rates(y);
+  const Production body(y);
+  firm_pass(y.f.size(), y.L, y.ys.partial_sum, y.ys.partial_max, y.ys.sums, y.ys.maxima,
+            [&](std::size_t i, double* acc, double* mx) { body(i, acc, mx); });
+  y.sums = y.ys.sums;
+  y.first_new = y.f.size();
+  update_frontiers(y);
+}
+
+}  // namespace zonesim::detail

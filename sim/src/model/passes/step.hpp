@@ -1,0 +1,203 @@
+// Internal: what the passes of one simulated year share (model/year.cpp lists them in order).
+//
+// A pass is a function `void pass(YearStep&)`. Firm passes run over the structure-of-arrays
+// state in fixed chunks of kChunk firms (firm_pass); zone steps are short serial loops. Values
+// that one pass computes and a later one reads live in YearStep, named by what they are.
+#pragma once
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "../context.hpp"
+
+namespace zonesim::detail {
+
+// Per-zone sums collected by the firm passes.
+enum Acc : unsigned {
+  kOutput, kValueAdded, kRd, kFirmsProducing, kAboveSize, kHightech, kHightechAbove,
+  kHightechOutput, kPatents, kEmployment, kResearchers, kTechnical, kTax, kEnergy, kExports,
+  kFdi, kRdSubsidyAsked, kFundAsked, kRetrofitAsked, kExits, kLowEffExits, kRequestPriority,
+  kRequestNormal, kResearcherDemand, kTechnicalDemand, kLandUsed, kFirmsAlive, kLandFreed,
+  kIdleNew, kGranted, kAccCount
+};
+// Per zone-sector sums follow the zone sums: output, innovators, firms; then maxima.
+inline constexpr unsigned kSecOutput = 0, kSecInnovators = 1, kSecFirms = 2, kSecFields = 3;
+
+struct Layout {
+  std::size_t zones, sectors;
+  std::size_t width() const { return zones * (kAccCount + sectors * kSecFields); }
+  std::size_t acc(std::size_t z, unsigned k) const { return z * kAccCount + k; }
+  std::size_t sec(std::size_t z, std::size_t s, unsigned k) const {
+    return zones * kAccCount + (z * sectors + s) * kSecFields + k;
+  }
+  std::size_t max_width() const { return zones * sectors; }  // frontier per zone-sector
+};
+
+// Runs body(i, sums, maxima) over firms [0, n) in fixed chunks; returns chunk-ordered totals.
+template <class Body>
+void firm_pass(std::size_t n, const Layout& layout, std::vector<double>& partial_sum,
+               std::vector<double>& partial_max, std::vector<double>& sums,
+               std::vector<double>& maxima, Body&& body) {
+  const std::size_t chunks = (n + kChunk - 1) / kChunk;
+  const std::size_t w = layout.width(), mw = layout.max_width();
+  partial_sum.assign(chunks * w, 0.0);
+  partial_max.assign(chunks * mw, 0.0);
+  auto run_chunks = [&](const tbb::blocked_range<std::size_t>& r) {
+    for (std::size_t c = r.begin(); c != r.end(); ++c) {
+      double* s = partial_sum.data() + c * w;
+      double* m = partial_max.data() + c * mw;
+      const std::size_t end = std::min(n, (c + 1) * kChunk);
+      for (std::size_t i = c * kChunk; i < end; ++i) body(i, s, m);
+    }
+  };
+  // One chunk (small populations, e.g. the replications of an ensemble that already run in
+  // parallel): no task is spawned. Same chunks either way, so the same sums.
+  if (chunks <= 1) run_chunks(tbb::blocked_range<std::size_t>(0, chunks, 1));
+  else tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunks, 1), run_chunks);
+  sums.assign(w, 0.0);
+  maxima.assign(mw, 0.0);
+  for (std::size_t c = 0; c < chunks; ++c) {
+    const double* s = partial_sum.data() + c * w;
+    const double* m = partial_max.data() + c * mw;
+    for (std::size_t k = 0; k < w; ++k) sums[k] += s[k];
+    for (std::size_t k = 0; k < mw; ++k) maxima[k] = std::max(maxima[k], m[k]);
+  }
+}
+
+inline double lever(const ZoneState& zs, Lever l) { return zs.lever[static_cast<std::size_t>(l)]; }
+
+// Which claims on scarce land come first under the zone's `land_priority` rule (the same rule
+// for firms asking for more land and for new projects; each states its facts its own way).
+struct LandClaim {
+  bool high_tech;        // certified or in a high-tech sector (projects: or planned R&D >= 3 %)
+  double output_per_mu;  // expected; -inf when it holds no land yet
+  bool large;            // a large project (kLargeFirmOutput, kLargeProjectInvestment)
+};
+inline bool land_priority(LandPriority rule, const LandClaim& c, double output_per_mu_last) {
+  switch (rule) {
+    case LandPriority::pro_rata: return false;
+    case LandPriority::high_tech_first: return c.high_tech;
+    case LandPriority::output_per_mu: return c.output_per_mu >= output_per_mu_last;
+    case LandPriority::large_projects_first: return c.large;
+  }
+  return false;
+}
+inline constexpr double kLargeFirmOutput = 2e8;          // yuan of output a year
+inline constexpr double kLargeProjectInvestment = 1e9;   // yuan of investment
+inline constexpr double kHightechProjectRd = 0.03;       // planned R&D/sales of a high-tech project
+
+// Scratch kept between the years a thread simulates (allocations reused).
+struct YearScratch {
+  std::vector<double> partial_sum, partial_max, sums, maxima;
+  std::vector<double> grant_fraction;  // per zone x 2 classes
+  std::vector<double> spend_asked, spend_paid;  // per zone x kSpendCount
+  std::vector<double> entries, startups, relocations, arrived, entered, refused, lost;
+  std::vector<double> net_migration, project_fdi, moved_in, moved_out;
+};
+
+// The R&D user cost of a zone's firms this year, [certified]: P and P^eps (demand_rd.cpp).
+struct RdCost {
+  double user_cost[2], user_cost_pow[2];
+  double tax_saving_rate;  // max(0, standard - high-tech income tax rate)
+};
+
+// Per-zone values of the production pass and of the land grants (production.cpp).
+struct ZoneRates {
+  double fund, patents_last, researcher_cap, wage_researcher, institutes_pull;
+  double tech_science;     // kTechnicalInScienceStaff x technical share
+  double retro_rate, retro_threshold, payout_ratio;
+  double value_added_scale, wage_mix, subsidy_rate_paid, subsidy_rate, super_deduction;
+  double tax_certified, credit_rate, density_new;
+  double tax_floor, out_floor, energy_ceiling, enforcement, output_per_mu_last, tech_share;
+  LandPriority priority_rule;
+};
+
+struct SectorRates {
+  double k_ratio, value_added_ratio, growth_expected;
+  bool hightech;
+};
+
+// A project (external investment or relocation from the metropolis) that arrived this year.
+struct Project {
+  double invest, land, rho, energy, productivity;
+  std::size_t sector;
+  bool foreign, relocated, priority;
+};
+
+// What each zone's steps hand to the next (land.cpp, entry.cpp).
+struct ZoneEntry {
+  explicit ZoneEntry(Stream zone_events) : events(zone_events) {}
+  Stream events;                     // the zone's events: start-up births, then project arrivals
+  double usable_land = 0;            // supplied land within the zone's reach (land supply)
+  std::uint32_t births = 0;          // start-ups this year (carriers and venture fund)
+  std::vector<double> attract_w;     // sector weights of projects and start-ups
+  std::vector<Project> projects;     // projects that passed the entry rules
+  std::vector<std::uint8_t> admitted;
+};
+
+// The year being simulated and what its passes pass on to each other.
+struct YearStep {
+  YearStep(Run& r, YearScratch& scratch)
+      : run(r), ys(scratch), sc(r.sc), f(r.firms), t(r.year), Z(r.sc.zones.size()),
+        S(r.sc.sectors.size()), L{Z, S} {}
+
+  Run& run;
+  YearScratch& ys;
+  const Scenario& sc;
+  Firms& f;
+  const int t;
+  const std::size_t Z, S;
+  const Layout L;
+
+  // Demand and R&D (demand_rd.cpp).
+  std::vector<double> tech_share;   // per zone
+  std::vector<double> opw_scale;    // per zone x sector: output per worker x labour scale
+  std::vector<RdCost> rd_cost;      // per zone
+  std::vector<double> sector_rd;    // per sector: rd_sector_factor
+  // Production (production.cpp).
+  std::vector<ZoneRates> zone;      // per zone
+  std::vector<SectorRates> sector;  // per sector
+  std::vector<double> output_per_mu_last;  // per zone, last year's indicator
+  std::vector<double> sums;         // per zone (and zone-sector) sums of production
+  std::size_t first_new = 0;        // firms from here on entered this year
+  // Zone steps (land.cpp, entry.cpp).
+  std::vector<ZoneEntry> entry;     // per zone
+  // Budget (budget.cpp).
+  std::vector<double> revenue, shortfall, spent;  // per zone
+
+  double param(Param k) const { return run.param(k); }
+  double sector_field(std::size_t s, SectorField k) const { return run.sector(s, k); }
+  double* asked(std::size_t z) { return &ys.spend_asked[z * kSpendCount]; }
+  void ask(std::size_t z, Spend k, double v) { asked(z)[static_cast<std::size_t>(k)] += v; }
+};
+
+// The passes, in pipeline order (model/year.cpp).
+void read_levers(YearStep& y);               // year.cpp
+void demand_and_rd(YearStep& y);             // passes/demand_rd.cpp
+void talent_market(YearStep& y);             // passes/talent.cpp
+void production(YearStep& y);                // passes/production.cpp
+void open_zone_tallies(YearStep& y);         // year.cpp
+void supply_land(YearStep& y);               // passes/land.cpp
+void build_carriers(YearStep& y);            // passes/entry.cpp
+void draw_arrivals(YearStep& y);             // passes/entry.cpp
+void allocate_land(YearStep& y);             // passes/land.cpp
+void append_entrants(YearStep& y);           // passes/entry.cpp
+void labour_programmes(YearStep& y);         // passes/talent.cpp
+void claim_firm_spending(YearStep& y);       // passes/budget.cpp
+void relocate_firms(YearStep& y);            // passes/relocation.cpp
+void migrate_researchers(YearStep& y);       // passes/migration.cpp
+void settle_budget(YearStep& y);             // passes/budget.cpp
+void grants_and_exits(YearStep& y);          // passes/grants_exits.cpp
+void account_year(YearStep& y);              // passes/accounting.cpp
+
+// Indicators of year index yi from per-zone sums (passes/accounting.cpp).
+void record_indicators(Run& run, int yi, const Layout& L, const std::vector<double>& sums,
+                       const YearScratch& ys);
+
+}  // namespace zonesim::detail

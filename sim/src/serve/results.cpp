@@ -23,14 +23,25 @@ std::string display_number(double v) {
   return buf;
 }
 
+// The unit the page shows a lever in: its dimension's display unit, except money levers whose
+// range ends at or below 1 亿元 (per-person subsidies and bonuses), shown in 万元 — a 0.5 万元
+// subsidy reads "0.5 万元", not "5e-05 亿元".
+bool in_wan_yuan(const Setting& setting) { return setting.dim == Dim::money && setting.max <= 1e8; }
+std::string_view page_unit(const Setting& setting) {
+  return in_wan_yuan(setting) ? std::string_view("万元") : dim_display_unit(setting.dim);
+}
+double to_page(const Setting& setting, double canonical) {
+  return in_wan_yuan(setting) ? canonical / 1e4 : to_display(setting.dim, canonical);
+}
+
 std::string scalar_text(const Setting& setting, double canonical) {
   if (setting.dim == Dim::boolean) return canonical > 0.5 ? "true" : "false";
   if (setting.dim == Dim::choice) {
     auto i = static_cast<std::size_t>(canonical);
     return i < setting.choices.size() ? std::string(setting.choices[i]) : "?";
   }
-  std::string out = display_number(to_display(setting.dim, canonical));
-  auto unit = dim_display_unit(setting.dim);
+  std::string out = display_number(to_page(setting, canonical));
+  auto unit = page_unit(setting);
   if (!unit.empty()) out += " " + std::string(unit);
   return out;
 }
@@ -41,7 +52,7 @@ std::string schedule_points_json(const Setting& setting, const Schedule& s, int 
     int year = std::max(s.points[i].first, base_year);
     double v = s.points[i].second;
     out += (i ? "," : "") + std::string("{\"year\":") + std::to_string(year) + ",\"value\":" +
-           (setting.dim == Dim::choice || setting.dim == Dim::boolean ? jnum(v) : jnum(to_display(setting.dim, v))) +
+           (setting.dim == Dim::choice || setting.dim == Dim::boolean ? jnum(v) : jnum(to_page(setting, v))) +
            ",\"text\":" + jstr(scalar_text(setting, v)) + "}";
   }
   return out + "]";
@@ -64,7 +75,8 @@ std::string scenario_detail_json(const std::string& id, const Scenario& s) {
   std::string out = "{\"id\":" + jstr(id) + ",\"name\":" + jstr(s.name) + ",\"title\":{\"en\":" + jstr(s.title_en) +
                     ",\"zh\":" + jstr(s.title_zh) + "},\"base_year\":" + std::to_string(s.base_year) +
                     ",\"end_year\":" + std::to_string(s.end_year) + ",\"replications\":" +
-                    std::to_string(s.replications) + ",\"seed\":" + std::to_string(s.seed);
+                    std::to_string(s.replications) + ",\"seed\":" + std::to_string(s.seed) +
+                    ",\"seed_text\":" + jstr(std::to_string(s.seed));  // exact beyond 2^53
   out += ",\"zones\":[";
   for (std::size_t z = 0; z < s.zones.size(); ++z)
     out += (z ? "," : "") + std::string("{\"id\":") + jstr(s.zones[z].id) + ",\"en\":" + jstr(s.zones[z].name_en) +
@@ -75,11 +87,11 @@ std::string scenario_detail_json(const std::string& id, const Scenario& s) {
     const Setting& st = settings[l];
     const bool plain = st.dim != Dim::choice && st.dim != Dim::boolean;
     out += (l ? "," : "") + std::string("{\"key\":") + jstr(st.key) + ",\"dimension\":" + jstr(dim_name(st.dim)) +
-           ",\"unit\":" + jstr(plain ? dim_display_unit(st.dim) : "") +
-           ",\"min\":" + (plain && std::isfinite(st.min) ? jnum(to_display(st.dim, st.min)) : "null") +
-           ",\"max\":" + (plain && std::isfinite(st.max) ? jnum(to_display(st.dim, st.max)) : "null") +
+           ",\"unit\":" + jstr(plain ? page_unit(st) : "") +
+           ",\"min\":" + (plain && std::isfinite(st.min) ? jnum(to_page(st, st.min)) : "null") +
+           ",\"max\":" + (plain && std::isfinite(st.max) ? jnum(to_page(st, st.max)) : "null") +
            ",\"integer\":" + (st.dim == Dim::count ? "true" : "false") +
-           ",\"default\":" + (plain ? jnum(to_display(st.dim, st.default_value)) : jnum(st.default_value)) +
+           ",\"default\":" + (plain ? jnum(to_page(st, st.default_value)) : jnum(st.default_value)) +
            ",\"default_text\":" + jstr(scalar_text(st, st.default_value)) + ",\"choices\":[";
     if (st.dim == Dim::boolean) out += "\"false\",\"true\"";
     for (std::size_t i = 0; i < st.choices.size(); ++i) out += (i ? "," : "") + jstr(st.choices[i]);
@@ -113,7 +125,7 @@ std::string run_json(const Scenario& s, const Ensemble& e, const std::vector<Tar
   std::string out = "{\"id\":" + jstr(meta.id) + ",\"scenario\":" + jstr(meta.scenario_id) + ",\"name\":" + jstr(s.name) +
                     ",\"baseline\":" + (meta.baseline ? "true" : "false") + ",\"title\":{\"en\":" + jstr(s.title_en) +
                     ",\"zh\":" + jstr(s.title_zh) + "},\"replications\":" + std::to_string(s.replications) +
-                    ",\"seed\":" + std::to_string(s.seed) + ",\"threads\":" + std::to_string(meta.threads) +
+                    ",\"seed\":" + std::to_string(s.seed) + ",\"seed_text\":" + jstr(std::to_string(s.seed)) + ",\"threads\":" + std::to_string(meta.threads) +
                     ",\"seconds\":" + jnum(meta.seconds) + ",\"started_at\":" + jstr(meta.started_at) +
                     ",\"base_year\":" + std::to_string(s.base_year) + ",\"end_year\":" + std::to_string(s.end_year);
   out += ",\"overrides\":{";

@@ -13,10 +13,15 @@ const T = {
     open_report: 'HTML report', save_yaml: 'Save as scenario (YAML)', command: 'Same run from the command line:',
     running: 'running…', queued: 'server busy, retrying…', done: 'done in {s} s', failed: 'failed',
     invalid: 'The server refused the values:', range: 'range', default: 'default', reset: 'reset',
-    zone_note: 'zone values override this: {z}', total: 'Total', per_year: 'spending per year, 亿元',
+    total: 'Total', per_year: 'spending per year, 亿元',
     run_info: '{n} replications, seed {seed}, {y0}–{y1}, {t} s; change against the scenario as written (same seed).',
     no_change: 'no lever changed: this is the baseline', out_of_range: 'outside {min} … {max}',
-    not_number: 'not a number', schedule_hint: 'a number, or a schedule such as {2021: 10, 2023: 20}',
+    not_number: 'not a number', not_whole: 'not a whole number', no_unit: 'this lever takes a plain number',
+    schedule_hint: 'a number in {unit}, or a schedule such as {2021: 10, 2023: 20} (each value in {unit} unless it names its unit; it holds until the next year given)',
+    schedule_order: 'the years of a schedule must increase',
+    zone_note: 'zones with their own value (the region-wide box does not move them): {z}', zone_none: 'per zone',
+    zone_follows: 'region-wide value', zone_own: 'own value in the scenario: {v}', zone_region: 'follows the region-wide value',
+    seed_bad: 'the seed is a whole number from 0 to 18446744073709551615',
     groups: { innovation: 'R&D and innovation', land: 'Land', exit: 'Exit of low-efficiency firms',
       entry: 'Entry thresholds', talent: 'Talent and training', attraction: 'Investment attraction and finance',
       evaluation: 'Evaluation and ranking', other: 'Other' },
@@ -33,10 +38,15 @@ const T = {
     open_report: 'HTML 报告', save_yaml: '另存为情景 (YAML)', command: '对应的命令行:',
     running: '运行中…', queued: '服务器繁忙,稍后重试…', done: '用时 {s} 秒', failed: '失败',
     invalid: '服务器拒绝了以下取值:', range: '范围', default: '默认', reset: '恢复',
-    zone_note: '以下园区另有取值,不受此处影响:{z}', total: '合计', per_year: '每年支出(亿元)',
+    total: '合计', per_year: '每年支出(亿元)',
     run_info: '{n} 次重复,种子 {seed},{y0}–{y1} 年,用时 {t} 秒;变化相对于原情景(相同种子)。',
     no_change: '未修改任何政策杠杆:即基准情景', out_of_range: '超出范围 {min} … {max}',
-    not_number: '不是数字', schedule_hint: '一个数值,或按年设定,如 {2021: 10, 2023: 20}',
+    not_number: '不是数字', not_whole: '不是整数', no_unit: '此杠杆取纯数值,不带单位',
+    schedule_hint: '一个数值(单位 {unit}),或按年设定,如 {2021: 10, 2023: 20}(未写单位的值均以 {unit} 计;每个值保持到下一个年份)',
+    schedule_order: '按年设定的年份须递增',
+    zone_note: '以下园区另有取值(全区统一的取值对其不起作用):{z}', zone_none: '分园区设定',
+    zone_follows: '沿用全区取值', zone_own: '情景中本园区取值:{v}', zone_region: '沿用全区取值',
+    seed_bad: '随机种子须为 0 到 18446744073709551615 之间的整数',
     groups: { innovation: '研发与创新', land: '土地', exit: '低效企业退出', entry: '项目准入',
       talent: '人才与培训', attraction: '招商引资与金融', evaluation: '考核评价', other: '其他' },
     saved_title: '规划调整方案', years_word: '年',
@@ -56,7 +66,7 @@ const GROUPS = [
 const state = {
   lang: 'en',
   scenarios: [], scenario: null, values: {}, errors: {}, result: null, baseline: null,
-  controller: null, timer: null, lastSeconds: null, runSeq: 0,
+  controller: null, timer: null, lastSeconds: null, runSeq: 0, zoneValues: {}, openZones: new Set(),
 };
 state.lang = localStorage.getItem('zonesim.lang') || ((navigator.language || '').startsWith('zh') ? 'zh' : 'en');
 
@@ -77,6 +87,59 @@ const el = (tag, attrs = {}, ...children) => {
   for (const c of children) if (c !== null && c !== undefined) e.append(c);
   return e;
 };
+
+// The server's messages (diagnostics of the scenario loader, refusals of the request parser) are
+// English; the Chinese page translates the ones a planner meets by their form. A message not in
+// the table is shown as the server wrote it.
+const SERVER_ZH = [
+  [/^"(.*)" is out of range$/, (m) => `“${m[1]}”超出有效范围`],
+  [/^valid: (\d{4}) to (\d{4}) \(base_year (\d{4}), end_year (\d{4})\)$/, (m) => `有效年份:${m[1]} 至 ${m[2]}(基年 ${m[3]},末年 ${m[4]})`],
+  [/^valid: (.*) to (.*)$/, (m) => `有效范围:${m[1]} 至 ${m[2]}`],
+  [/^did you mean "(.*)"\? (.*)$/, (m) => `是否应为“${m[1]}”?${serverZh(m[2])}`],
+  [/^did you mean "(.*)"\?$/, (m) => `是否应为“${m[1]}”?`],
+  [/^valid: (.*)$/, (m) => `有效取值:${m[1]}`],
+  [/^year (\d+) is outside the horizon$/, (m) => `${m[1]} 年不在模拟期内`],
+  [/^"(.*)" is not a year$/, (m) => `“${m[1]}”不是年份`],
+  [/^"(.*)" is not a calendar year$/, (m) => `“${m[1]}”不是日历年份`],
+  [/^"(.*)" is not a valid choice$/, (m) => `“${m[1]}”不是可选的取值`],
+  [/^"(.*)" is not true or false$/, (m) => `“${m[1]}”不是 true 或 false`],
+  [/^unknown unit "(.*)"$/, (m) => `未知单位“${m[1]}”`],
+  [/^"(.*)" is a unit of (.*)$/, (m) => `“${m[1]}”是其他量纲的单位(${m[2]})`],
+  [/^unknown (lever|zone|parameter|key|field) "(.*)"$/, (m) => `未知的${{ lever: '政策杠杆', zone: '园区', parameter: '参数', key: '键', field: '字段' }[m[1]]}“${m[2]}”`],
+  [/^unknown field "(.*)"$/, (m) => `未知字段“${m[1]}”`],
+  [/^"(.*)": (.*)$/, (m) => `“${m[1]}”:${serverZh(m[2])}`],
+  [/^(\d+) replications is more than this server runs \((\d+)\)$/, (m) => `重复次数 ${m[1]} 超过本服务器的上限(${m[2]})`],
+  [/^"(.*)" cannot be changed from the page$/, (m) => `页面上不能修改“${m[1]}”`],
+  [/^the override "(.*)" is given twice$/, (m) => `“${m[1]}”重复给出`],
+  [/^the scenario spans more than (\d+) years$/, (m) => `情景跨度超过 ${m[1]} 年`],
+  [/^no scenario "(.*)"( in the scenarios directory)?$/, (m) => `没有情景“${m[1]}”`],
+];
+const SERVER_ZH_EXACT = {
+  'not a number': '不是数字', 'empty value': '空值', 'number out of range': '数值超出可计算的范围',
+  'must be a whole number': '须为整数', 'an amount of money needs a unit': '金额须带单位(元、万元、亿元)',
+  'a plain number for a share must be a fraction between -1 and 1': '不带单位的比例须为 -1 到 1 之间的小数(或写成“12 %”)',
+  'empty schedule': '按年设定为空', 'give at least one {year: value}': '至少给出一个 {年份: 取值}',
+  'invalid overrides': '修改的取值无效', 'the scenario file has errors': '情景文件有错误',
+  'use zonesim run for large ensembles, or start the server with --max-replications': '大规模运行请用 zonesim run,或以 --max-replications 启动服务器',
+  '"replications" must be a whole number of at least 1': '重复次数须为不小于 1 的整数',
+  'request too large': '请求过大', 'cancelled': '已取消', 'failed': '失败',
+  'write a year such as 2025': '写成年份,如 2025', 'write true or false': '写 true 或 false',
+  'write years as whole numbers, e.g. {2021: 10 %, 2023: 20 %}': '年份写成整数,如 {2021: 10 %, 2023: 20 %}',
+  'a schedule maps years to values, e.g. {2021: 10 %, 2023: 20 %}': '按年设定把年份对应到取值,如 {2021: 10 %, 2023: 20 %}',
+  'see `zonesim levers`': '见 `zonesim levers`',
+};
+function serverZh(text) {
+  const s = String(text ?? '');
+  if (SERVER_ZH_EXACT[s]) return SERVER_ZH_EXACT[s];
+  for (const [re, f] of SERVER_ZH) {
+    const m = s.match(re);
+    if (m) return f(m);
+  }
+  if (/^"seed" must be a whole number/.test(s)) return T.zh.seed_bad;
+  if (/^(an?|the) .* needs a unit$/.test(s)) return '须带单位';
+  return s;
+}
+const serverText = (text) => (state.lang === 'zh' ? serverZh(text) : String(text ?? ''));
 
 // Numbers as `zonesim run` prints them.
 function fmt(v) {
@@ -108,6 +171,7 @@ function applyLanguage() {
   document.title = t('app_title');
   if (state.status) setStatus(t(state.status.key, state.status.args), state.status.error, state.status.key, state.status.args);
   fillScenarioSelect();
+  if (state.errorBody) showErrors(state.errorBody);
   renderLevers();
   renderResults();
 }
@@ -138,12 +202,16 @@ async function loadScenario(id) {
   if (status !== 200) { showErrors(body); return; }
   state.scenario = body;
   state.values = {};
+  state.zoneValues = {};
   state.errors = {};
   state.result = null;
   state.baseline = null;
-  for (const l of body.levers) state.values[l.key] = l.value_text;
+  for (const l of body.levers) {
+    state.values[l.key] = l.value_text;
+    state.zoneValues[l.key] = { ...(l.zones || {}) };
+  }
   $('#replications').value = Math.min(body.replications, 200);
-  $('#seed').value = body.seed;
+  $('#seed').value = body.seed_text ?? String(body.seed);
   const url = new URL(location.href);
   url.searchParams.set('scenario', id);
   history.replaceState(null, '', url);
@@ -164,21 +232,46 @@ function rangeText(l) {
 }
 function fmt1(v) { return Number.isInteger(v) ? String(v) : String(+v.toPrecision(6)); }
 
-// The value a control holds, as the API (and a scenario file) takes it, or an error.
-function checkValue(l, text) {
+// One rule for a number and for each value of a schedule: a value written without a unit is in
+// the unit shown beside the box (10 on a % lever is 10 %, in `10` as in `{2021: 10, 2023: 20}`);
+// a value with a unit keeps it (the server converts 0.5 亿元 for a 万元 lever). Returns the text
+// the API (and a scenario file) takes, or an error.
+function checkScalar(l, text) {
   text = String(text).trim();
   if (l.choices.length) return l.choices.includes(text) ? { value: text } : { error: l.choices.join(' / ') };
-  if (text.startsWith('{')) return { value: text };  // a schedule: the server validates it
-  if (text === '' || Number.isNaN(Number(text))) {
-    const m = text.match(/^(-?[0-9.eE+]+)\s*(.*)$/);
-    if (m && m[2] === l.unit) return checkValue(l, m[1]);
-    return { error: t('not_number') };
+  const m = text.match(/^([-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)\s*(.*)$/);
+  if (!m) return { error: t('not_number') };
+  const v = Number(m[1]);
+  const unit = m[2].trim();
+  if (unit && unit !== l.unit) {
+    if (!l.unit) return { error: t('no_unit') };
+    return { value: `${m[1]} ${unit}` };  // another unit of the dimension: the server converts and checks
   }
-  const v = Number(text);
   if ((l.min !== null && v < l.min) || (l.max !== null && v > l.max))
     return { error: t('out_of_range', { min: fmt1(l.min), max: l.max === null ? '∞' : fmt1(l.max) }) };
-  if (l.integer && !Number.isInteger(v)) return { error: t('not_number') };
+  if (l.integer && !Number.isInteger(v)) return { error: t('not_whole') };
   return { value: l.unit ? `${v} ${l.unit}` : String(v) };
+}
+
+function checkValue(l, text) {
+  text = String(text ?? '').trim();
+  if (!text.startsWith('{')) return checkScalar(l, text);
+  if (!text.endsWith('}')) return { error: t('schedule_hint', { unit: l.unit || '' }) };
+  const inner = text.slice(1, -1).trim();
+  if (!inner) return { error: t('schedule_hint', { unit: l.unit || '' }) };
+  const parts = [];
+  let last = -Infinity;
+  for (const item of inner.split(',')) {
+    const m = item.trim().match(/^([0-9]{4})\s*:\s*(.+)$/);
+    if (!m) return { error: t('schedule_hint', { unit: l.unit || '' }) };
+    const year = Number(m[1]);
+    if (year <= last) return { error: t('schedule_order') };
+    last = year;
+    const c = checkScalar(l, m[2]);
+    if (c.error) return { error: `${year}: ${c.error}` };
+    parts.push(`${year}: ${c.value}`);
+  }
+  return { value: `{${parts.join(', ')}}` };
 }
 
 function normalized(l, text) {
@@ -186,23 +279,42 @@ function normalized(l, text) {
   return c.value !== undefined ? c.value.replace(/\s+/g, ' ') : String(text);
 }
 
+const zoneKey = (z, key) => `zones.${z}.levers.${key}`;
+const isChanged = (l, cur, orig) => normalized(l, cur) !== normalized(l, orig);
+
+// The overrides the page sends: region-wide levers and per-zone values that differ from the
+// scenario's. A zone box left empty keeps the scenario's setting for that zone.
 function changedLevers() {
   const out = {};
   if (!state.scenario) return out;
   for (const l of state.scenario.levers) {
     const cur = state.values[l.key];
-    if (normalized(l, cur) !== normalized(l, l.value_text)) {
+    if (isChanged(l, cur, l.value_text)) {
       const c = checkValue(l, cur);
       if (c.value !== undefined) out['levers.' + l.key] = c.value;
+    }
+    for (const z of state.scenario.zones) {
+      const v = (state.zoneValues[l.key] || {})[z.id];
+      const orig = (l.zones || {})[z.id];
+      if (v === undefined || String(v).trim() === '') continue;
+      if (orig !== undefined && !isChanged(l, v, orig)) continue;
+      const c = checkValue(l, v);
+      if (c.value !== undefined) out[zoneKey(z.id, l.key)] = c.value;
     }
   }
   return out;
 }
 
+// Re-renders the lever list keeping the focused box, its caret and the scroll position (a run's
+// answer may re-render while the planner types in another box).
 function renderLevers() {
   const box = $('#levers');
   const sc = state.scenario;
   if (!sc) { box.replaceChildren(); return; }
+  const active = document.activeElement;
+  const focusId = active && box.contains(active) ? active.dataset.focus : null;
+  const sel = focusId && typeof active.selectionStart === 'number' ? [active.selectionStart, active.selectionEnd] : null;
+  const scroll = $('#levers-panel').scrollTop;
   $('#scenario-title').textContent = title(sc.title) + ` (${sc.base_year}–${sc.end_year})`;
   const filter = ($('#lever-filter').value || '').toLowerCase();
   const groups = new Map();
@@ -220,65 +332,121 @@ function renderLevers() {
     for (const l of groups.get(g)) nodes.push(leverRow(l));
   }
   box.replaceChildren(...nodes);
+  $('#levers-panel').scrollTop = scroll;
+  if (focusId) {
+    const again = box.querySelector(`[data-focus="${CSS.escape(focusId)}"]`);
+    if (again) {
+      again.focus({ preventScroll: true });
+      if (sel && typeof again.setSelectionRange === 'function') try { again.setSelectionRange(sel[0], sel[1]); } catch (e) { /* select */ }
+    }
+  }
+}
+
+function zoneName(z) { return state.lang === 'zh' ? z.zh || z.en || z.id : z.en || z.zh || z.id; }
+
+// A value box: a select for a word list, else text (a number or a schedule). It updates its row
+// in place on every keystroke and on change: re-rendering the list on change (when the box loses
+// focus) would replace the box the planner has just clicked into.
+function valueBox(l, value, focusId, onValue, extra = {}) {
+  const schedule = String(value ?? '').trim().startsWith('{');
+  if (l.choices.length && !schedule && !extra.placeholder) {
+    const sel = el('select', { name: focusId, 'data-focus': focusId, onchange: (e) => onValue(e.target.value) },
+      ...l.choices.map((c) => el('option', { value: c, text: c })));
+    sel.value = value;
+    return sel;
+  }
+  const shown = schedule || !l.unit ? String(value ?? '') : String(value ?? '').replace(new RegExp('\\s*' + l.unit.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&') + '$'), '');
+  const input = el('input', { type: 'text', name: focusId, 'data-focus': focusId, value: shown, autocomplete: 'off',
+    title: t('schedule_hint', { unit: l.unit || '' }), class: schedule ? 'schedule' : 'number', placeholder: extra.placeholder,
+    oninput: (e) => { input.className = e.target.value.trim().startsWith('{') ? 'schedule' : 'number'; onValue(e.target.value); } });
+  return input;
 }
 
 function leverRow(l) {
   const cur = state.values[l.key];
-  const changed = normalized(l, cur) !== normalized(l, l.value_text);
+  const changed = isChanged(l, cur, l.value_text);
   const local = checkValue(l, cur);
-  const err = state.errors['levers.' + l.key] || local.error;
+  const err = errText(state.errors['levers.' + l.key]) || local.error;
   const row = el('div', { class: 'lever' + (changed ? ' changed' : '') + (err ? ' invalid' : ''), 'data-lever': l.key });
   row.append(el('div', { class: 'label', text: state.lang === 'zh' ? l.zh : l.en }));
   row.append(el('div', { class: 'key', text: l.key + ' · ' + (state.lang === 'zh' ? l.en : l.zh) }));
   const control = el('div', { class: 'control' });
-  const onInput = (value, rerender) => {
+  let slider = null;
+  const input = valueBox(l, cur, l.key, (value) => {
     state.values[l.key] = value;
     delete state.errors['levers.' + l.key];
-    if (rerender) renderLevers(); else updateRow(row, l);
+    if (slider && !Number.isNaN(Number(value))) slider.value = value;
+    updateRow(row, l);
     scheduleRun();
-  };
-  let input;
-  if (l.choices.length) {
-    input = el('select', { name: l.key, onchange: (e) => onInput(e.target.value, true) },
-      ...l.choices.map((c) => el('option', { value: c, text: c })));
-    input.value = cur;
-  } else {
-    // Text, so that a schedule ({2021: 10, 2023: 20}) can be typed as well as a number.
-    const schedule = String(cur).trim().startsWith('{');
-    const num = schedule ? String(cur) : String(cur).replace(l.unit, '').trim();
-    input = el('input', { type: 'text', inputmode: schedule ? undefined : 'decimal', name: l.key, value: num,
-      title: t('schedule_hint'), class: schedule ? 'schedule' : 'number',
-      oninput: (e) => { if (slider && !Number.isNaN(Number(e.target.value))) slider.value = e.target.value; onInput(e.target.value, false); },
-      onchange: () => renderLevers() });
-  }
+  });
   control.append(input);
-  let slider = null;
   if (l.dimension === 'share' && !l.choices.length && input.classList.contains('number')) {
     slider = el('input', { type: 'range', min: l.min, max: l.max, step: l.max > 10 ? 0.5 : 0.01, value: input.value,
-      'aria-label': l.key, oninput: (e) => { input.value = e.target.value; onInput(e.target.value, false); } });
+      'aria-label': l.key, tabindex: -1,
+      oninput: (e) => { input.value = e.target.value; state.values[l.key] = e.target.value; updateRow(row, l); scheduleRun(); } });
     control.append(slider);
   }
-  if (l.unit && !l.choices.length) control.append(el('span', { class: 'unit', text: l.unit }));
+  if (l.unit) control.append(el('span', { class: 'unit', text: l.unit }));
   control.append(el('span', { class: 'range', text: `${t('range')} ${rangeText(l)}; ${t('default')} ${l.default_text}` }));
-  const reset = el('button', { class: 'link reset', text: t('reset'), hidden: !changed,
-    onclick: () => { state.values[l.key] = l.value_text; delete state.errors['levers.' + l.key]; renderLevers(); scheduleRun(); } });
-  control.append(reset);
+  control.append(el('button', { class: 'link reset', text: t('reset'), hidden: !changed, tabindex: -1,
+    onclick: () => { state.values[l.key] = l.value_text; delete state.errors['levers.' + l.key]; renderLevers(); scheduleRun(); } }));
   row.append(control);
-  const zones = Object.entries(l.zones || {});
-  if (zones.length) row.append(el('div', { class: 'note', text: t('zone_note', { z: zones.map(([z, v]) => `${z} ${v}`).join(', ') }) }));
   row.append(el('div', { class: 'err', text: err || '' }));
+  row.append(zoneControls(l, row));
   return row;
+}
+
+// Per-zone values: a box per zone, empty where the zone follows the region-wide value. A zone
+// with its own value in the scenario overrides the region-wide box, which then does not move it:
+// the row says so.
+function zoneControls(l, row) {
+  const sc = state.scenario;
+  const own = Object.keys(l.zones || {});
+  const values = state.zoneValues[l.key] || (state.zoneValues[l.key] = {});
+  const edited = sc.zones.filter((z) => String(values[z.id] ?? '').trim() !== '' && isChanged(l, values[z.id], (l.zones || {})[z.id] ?? ''));
+  const details = el('details', { class: 'zones' + (own.length ? ' overridden' : '') });
+  if (state.openZones.has(l.key) || edited.length) details.open = true;
+  details.addEventListener('toggle', () => { if (details.open) state.openZones.add(l.key); else state.openZones.delete(l.key); });
+  const summary = own.length
+    ? t('zone_note', { z: own.map((z) => zoneName(sc.zones.find((x) => x.id === z) || { id: z })).join(', ') })
+    : t('zone_none');
+  details.append(el('summary', { text: summary }));
+  for (const z of sc.zones) {
+    const orig = (l.zones || {})[z.id];
+    const v = values[z.id] ?? '';
+    const key = zoneKey(z.id, l.key);
+    const zChanged = String(v).trim() !== '' && isChanged(l, v, orig ?? '');
+    const zErr = errText(state.errors[key]) || (String(v).trim() === '' ? null : checkValue(l, v).error);
+    const zrow = el('div', { class: 'zone' + (orig !== undefined ? ' own' : '') + (zChanged ? ' changed' : '') + (zErr ? ' invalid' : ''), 'data-zone': z.id });
+    zrow.append(el('span', { class: 'zname', text: zoneName(z) }));
+    const box = valueBox(l, v, key, (value) => {
+      values[z.id] = value;
+      delete state.errors[key];
+      const ch = String(value).trim() !== '' && isChanged(l, value, orig ?? '');
+      const e2 = String(value).trim() === '' ? null : checkValue(l, value).error;
+      zrow.classList.toggle('changed', ch);
+      zrow.classList.toggle('invalid', !!e2);
+      zrow.querySelector('.err').textContent = e2 || '';
+      scheduleRun();
+    }, { placeholder: orig === undefined ? t('zone_follows') : orig });
+    zrow.append(box);
+    if (l.unit) zrow.append(el('span', { class: 'unit', text: l.unit }));
+    zrow.append(el('span', { class: 'tag', text: orig !== undefined ? t('zone_own', { v: orig }) : t('zone_region') }));
+    zrow.append(el('div', { class: 'err', text: zErr || '' }));
+    details.append(zrow);
+  }
+  return details;
 }
 
 function updateRow(row, l) {
   const cur = state.values[l.key];
-  const changed = normalized(l, cur) !== normalized(l, l.value_text);
+  const changed = isChanged(l, cur, l.value_text);
   const local = checkValue(l, cur);
-  const err = state.errors['levers.' + l.key] || local.error;
+  const err = errText(state.errors['levers.' + l.key]) || local.error;
   row.classList.toggle('changed', changed);
   row.classList.toggle('invalid', !!err);
-  row.querySelector('.err').textContent = err || '';
-  row.querySelector('.reset').hidden = !changed;
+  row.querySelector(':scope > .err').textContent = err || '';
+  row.querySelector(':scope > .control .reset').hidden = !changed;
 }
 
 // ---- runs ------------------------------------------------------------------------------------
@@ -301,8 +469,12 @@ async function run() {
   if (!sc) return;
   clearTimeout(state.timer);
   // Refuse locally what is certainly wrong (the server checks everything again).
-  const bad = sc.levers.filter((l) => checkValue(l, state.values[l.key]).error);
+  const bad = sc.levers.filter((l) => checkValue(l, state.values[l.key]).error ||
+    sc.zones.some((z) => String((state.zoneValues[l.key] || {})[z.id] ?? '').trim() !== '' &&
+      checkValue(l, state.zoneValues[l.key][z.id]).error));
   if (bad.length) { setStatus(t('failed') + ': ' + bad.map((l) => l.key).join(', '), true); return; }
+  const seed = $('#seed').value.trim();
+  if (seed !== '' && !/^[0-9]{1,20}$/.test(seed)) { setStatus(t('seed_bad'), true); return; }
   if (state.controller) state.controller.abort();  // the server cancels the abandoned run
   const controller = new AbortController();
   state.controller = controller;
@@ -310,15 +482,16 @@ async function run() {
   const payload = { scenario: sc.id, overrides: changedLevers() };
   const reps = Number($('#replications').value);
   if (reps) payload.replications = reps;
-  const seed = $('#seed').value;
-  if (seed !== '') payload.seed = Number(seed);
+  // The seed spans the unsigned 64-bit range: written into the JSON as its digits, never through
+  // a JS Number (exact only up to 2^53).
+  const body = JSON.stringify(payload).slice(0, -1) + (seed !== '' ? `,"seed":${seed.replace(/^0+(?=[0-9])/, '')}` : '') + '}';
   $('#run').disabled = true;
   $('#results-panel').classList.add('busy');
   setStatus(t('running'));
   try {
     for (let attempt = 0; ; ++attempt) {
       const r = await api('/api/run', { method: 'POST', headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(payload), signal: controller.signal });
+        body, signal: controller.signal });
       if (seq !== state.runSeq) return;
       if ((r.status === 429 || r.status === 503) && attempt < 20) {
         setStatus(t('queued'));
@@ -330,9 +503,11 @@ async function run() {
         state.errors = {};
         for (const d of r.body.diagnostics || []) {
           // "levers.rd_subsidy_rate.2021" belongs to the lever rd_subsidy_rate.
+          // "zones.qingyuan.levers.land_quota_mu.2022" belongs to that zone's box.
           const p = (d.key_path || '').split('.');
-          const key = p[0] === 'levers' && p.length > 1 ? 'levers.' + p[1] : d.key_path;
-          state.errors[key] = (p.length > 2 ? p.slice(2).join('.') + ': ' : '') + d.message + (d.hint ? ' — ' + d.hint : '');
+          const n = p[0] === 'levers' ? 2 : p[0] === 'zones' && p[2] === 'levers' ? 4 : p.length;
+          const key = p.slice(0, n).join('.');
+          state.errors[key] = { prefix: p.length > n ? p.slice(n).join('.') + ': ' : '', message: d.message, hint: d.hint };
         }
         showErrors(r.body);
         renderLevers();
@@ -361,12 +536,16 @@ async function run() {
   }
 }
 
+const errText = (e) => (!e ? '' : typeof e === 'string' ? e : e.prefix + serverText(e.message) + (e.hint ? ' — ' + serverText(e.hint) : ''));
+
 function showErrors(body) {
+  state.errorBody = body;
   const box = $('#errors');
   if (!body) { box.hidden = true; box.replaceChildren(); return; }
   const items = (body.diagnostics || []).map((d) => el('li', {},
-    el('code', { text: d.key_path || d.file }), ' ', d.message, d.hint ? el('span', { class: 'muted', text: ' — ' + d.hint }) : null));
-  box.replaceChildren(el('strong', { text: items.length ? t('invalid') : (body.error || t('failed')) }),
+    el('code', { text: d.key_path || d.file }), ' ', serverText(d.message),
+    d.hint ? el('span', { class: 'muted', text: ' — ' + serverText(d.hint) }) : null));
+  box.replaceChildren(el('strong', { text: items.length ? t('invalid') : (body.error ? serverText(body.error) : t('failed')) }),
     items.length ? el('ul', {}, ...items) : null);
   box.hidden = false;
 }
@@ -374,6 +553,16 @@ function showErrors(body) {
 // ---- results ---------------------------------------------------------------------------------
 
 function probClass(p) { return p >= 0.8 ? 'p-hi' : p >= 0.4 ? 'p-mid' : 'p-lo'; }
+// P(met) coloured continuously from red (0 %) through amber (50 %) to green (100 %); the reports
+// use the same scale (zonesim_analysis/html_page.py, p_colour).
+function probColour(p) {
+  const stops = [[0, [207, 34, 46]], [0.5, [154, 103, 0]], [1, [26, 127, 55]]];
+  const x = Math.min(1, Math.max(0, Number(p) || 0));
+  const k = x <= 0.5 ? 0 : 1;
+  const [x0, c0] = stops[k], [x1, c1] = stops[k + 1];
+  const f = (x - x0) / (x1 - x0);
+  return 'rgb(' + c0.map((c, i) => Math.round(c + (c1[i] - c) * f)).join(',') + ')';
+}
 
 function renderResults() {
   const r = state.result, b = state.baseline;
@@ -388,7 +577,7 @@ function renderResults() {
     return;
   }
   const overrides = Object.keys(r.overrides).length;
-  $('#run-info').textContent = t('run_info', { n: r.replications, seed: r.seed, y0: r.base_year, y1: r.end_year,
+  $('#run-info').textContent = t('run_info', { n: r.replications, seed: r.seed_text ?? r.seed, y0: r.base_year, y1: r.end_year,
     t: r.seconds.toFixed(2) }) + (overrides ? '' : ' ' + t('no_change'));
   tbody.replaceChildren(...r.targets.map((tg, i) => {
     const bt = b && b.targets[i];
@@ -401,7 +590,7 @@ function renderResults() {
       el('td', { class: 'goal', text: `${tg.op} ${withUnit(tg.goal, tg.unit)}` }),
       el('td', { class: 'mean', text: withUnit(tg.mean, tg.unit) }),
       el('td', { class: 'band', text: `${fmt(tg.p05)} – ${fmt(tg.p95)}` }),
-      el('td', { class: 'prob ' + probClass(tg.probability), text: pct(tg.probability) }),
+      el('td', { class: 'prob ' + probClass(tg.probability), style: `color:${probColour(tg.probability)}`, text: pct(tg.probability) }),
       el('td', { class: 'base-prob', text: bt ? pct(bt.probability) : '–' }),
       el('td', { class: 'delta ' + (dp > 0 ? 'up' : dp < 0 ? 'down' : '') },
         el('div', { text: bt ? signed(100 * dp) + ' pp' : '–' }),

@@ -16,6 +16,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
+from .labels import unit_text  # noqa: E402
 from .reader import Run  # noqa: E402
 
 CJK_FAMILIES = ["Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Noto Sans CJK KR",
@@ -80,8 +81,14 @@ def band_table(years, arr: np.ndarray, **columns) -> pd.DataFrame:
     return df
 
 
-def _unit_text(unit: str) -> str:
-    return "" if unit in ("", "1", "count") else unit
+def _unit_text(unit: str, lang: str = "en") -> str:
+    return unit_text(unit, lang)
+
+
+def draw_observed(ax, run: Run, target) -> None:
+    """Observed values of a target's quantity, where the file holds them (a hook for the
+    observed series: nothing to draw yet)."""
+    return None
 
 
 BAND_COLOR = "#2b6cb0"
@@ -89,10 +96,20 @@ ALT_COLOR = "#c05621"
 
 
 def draw_fan(ax, years, arr: np.ndarray, color: str = BAND_COLOR, label: Optional[str] = None,
-             bands: Sequence[int] = (90, 50)) -> None:
+             bands: Sequence[int] = (90, 50), outline: bool = False) -> None:
     """Median line and central bands (90 % = 5th to 95th percentile, 50 % = quartiles) of
-    arr [year, replication]."""
+    arr [year, replication]. `outline` draws the bands without fill (90 %: thin dashed edges,
+    50 %: hatched), so that a second run laid over a filled one stays readable and the two never
+    mix into grey."""
     q = np.nanpercentile(arr, [5, 25, 50, 75, 95], axis=1)
+    if outline:
+        if 90 in bands:
+            ax.plot(years, q[0], color=color, linewidth=1, linestyle="--")
+            ax.plot(years, q[4], color=color, linewidth=1, linestyle="--")
+        if 50 in bands:
+            ax.fill_between(years, q[1], q[3], facecolor="none", edgecolor=color, hatch="///", linewidth=0.8)
+        ax.plot(years, q[2], color=color, linewidth=2.2, label=label)
+        return
     if 90 in bands:
         ax.fill_between(years, q[0], q[4], color=color, alpha=0.15, linewidth=0)
     if 50 in bands:
@@ -108,7 +125,7 @@ def fan_chart(run: Run, target, lang: str = "en", alt: Optional[Run] = None,
     zh = lang == "zh"
     fig, ax = plt.subplots(figsize=(6.4, 3.6))
     arr = run.target_series(target)
-    unit = _unit_text(target["unit"])
+    unit = unit_text(target["unit"], lang)
     tables = []
     if arr is not None:
         draw_fan(ax, run.years, arr, label=base_name or None)
@@ -116,17 +133,19 @@ def fan_chart(run: Run, target, lang: str = "en", alt: Optional[Run] = None,
     if alt is not None:
         alt_arr = alt.target_series(target)
         if alt_arr is not None:
-            draw_fan(ax, alt.years, alt_arr, color=ALT_COLOR, label=alt_name or None)
+            draw_fan(ax, alt.years, alt_arr, color=ALT_COLOR, label=alt_name or None, outline=True)
             tables.append(band_table(alt.years, alt_arr, run=alt_name or "alternative"))
     ax.axhline(target["value"], color="#c53030", linestyle="--", linewidth=1.2,
                label=("目标 " if zh else "target ") + f"{target['comparison']} {target['value']:g} {unit}".rstrip())
+    draw_observed(ax, run, target)
     ax.axvline(target["year"], color="#718096", linestyle=":", linewidth=1.2)
     ax.plot([target["year"]], [target["value"]], marker="D", color="#c53030", markersize=7, zorder=5)
     label = target["label_zh"] if zh else target["label_en"]
-    ax.set_title(f"{target['id']}: {label}", fontsize=10)
+    ax.set_title(label if zh else f"{target['id']}: {label}", fontsize=10)
     ax.set_xlabel("年份" if zh else "year")
     ax.set_ylabel(unit)
     ax.set_xticks(run.years)
+    ax.tick_params(axis="x", labelsize=8)
     ax.grid(alpha=0.3)
     handles, labels = ax.get_legend_handles_labels()
     note = "中位数,50% 与 90% 区间" if zh else "median, 50 % and 90 % bands"
@@ -192,7 +211,7 @@ def zones_chart(run: Run, indicators: Sequence[str], lang: str = "en", ncols: in
                      label=run.zone_name(z, lang), bands=(90,))
             tables.append(band_table(run.years, arr[:, run.zones.index(z), :], zone=z, indicator=ind)
                           .assign(unit=run.unit(ind)))
-        unit = _unit_text(run.unit(ind))
+        unit = _unit_text(run.unit(ind), lang)
         ax.set_title(run.label(ind, lang) + (f" ({unit})" if unit else ""), fontsize=9)
         ax.tick_params(labelsize=8)
         ax.set_xticks(run.years[:: max(1, len(run.years) // 6)])
@@ -217,8 +236,8 @@ def comparison_chart(base: Run, alt: Run, indicator: str, lang: str = "en",
     fig, ax = plt.subplots(figsize=(4.6, 3.0))
     draw_fan(ax, base.years, base.indicator_array(indicator)[:, base.zones.index(zone), :], label=base_name)
     draw_fan(ax, alt.years, alt.indicator_array(indicator)[:, alt.zones.index(zone), :], color=ALT_COLOR,
-             label=alt_name)
-    unit = _unit_text(base.unit(indicator))
+             label=alt_name, outline=True)
+    unit = _unit_text(base.unit(indicator), lang)
     ax.set_title(base.label(indicator, lang) + (f" ({unit})" if unit else ""), fontsize=9)
     ax.set_xticks(base.years)
     ax.tick_params(labelsize=8)

@@ -15,6 +15,17 @@ def fail(prog: str, message: str, code: int = EXIT_BAD_INPUT) -> int:
     return code
 
 
+def default_lang() -> str:
+    """The language of reports and comparisons when --lang is not given: Chinese when the
+    locale is Chinese (LC_ALL, LC_MESSAGES or LANG starting with zh), else English — the rule of
+    the planner's page, which follows the browser's language."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
 def fmt(v, digits: int = 3) -> str:
     """A number with about `digits` significant figures, never in scientific notation for
     ordinary magnitudes (683.5, 3.82, 0.0412, 12345)."""

@@ -1,5 +1,6 @@
-"""`zonesim compare BASE.h5 ALT.h5`: an alternative against a baseline, indicator by indicator
-(key indicators of the all-zones row in the last year) and target by target.
+"""`zonesim compare BASE.h5 ALT.h5 [--year YEAR]`: an alternative against a baseline: what its
+policy changes (lever by lever and zone), indicator by indicator (key indicators of the all-zones
+row in the last year, or --year) with their differences year by year, and target by target.
 
 Pairing: when both files have the same seed and the same replications, replication r of the
 alternative used the same random numbers as replication r of the baseline (common random
@@ -19,8 +20,10 @@ from typing import List, Optional, Sequence
 import numpy as np
 import pandas as pd
 
-from .common import (EXIT_FAILED, EXIT_OK, OutputError, check_output, fail, fmt, signed, text_table, with_unit,
+from .common import (EXIT_FAILED, EXIT_OK, OutputError, check_output, default_lang, fail, fmt, signed, text_table,
                      write_output)
+from .labels import unit_text
+from .policy import differences
 from .reader import KEY_INDICATORS, Run, ZonesimFileError, load_run
 
 BOOTSTRAP_SEED = 20240601
@@ -40,6 +43,8 @@ class Comparison:
     only_in_base: List[str]
     only_in_alt: List[str]
     note: str
+    per_year: pd.DataFrame = None  # indicator, unit, year, base_mean, alt_mean, diff
+    changes: List[str] = None      # what the alternative's policy changes (policy.differences)
 
 
 def is_paired(base: Run, alt: Run) -> bool:
@@ -72,7 +77,7 @@ def probability_interval(mb: np.ndarray, ma: np.ndarray, paired: bool, rng: np.r
 
 
 def compare_runs(base: Run, alt: Run, indicators: Optional[Sequence[str]] = None,
-                 zone: str = "all") -> Comparison:
+                 zone: str = "all", year: Optional[int] = None, lang: str = "en") -> Comparison:
     if base.years != alt.years:
         raise CompareError(
             f"the runs cover different years ({base.years[0]}-{base.years[-1]} and "
@@ -94,11 +99,22 @@ def compare_runs(base: Run, alt: Run, indicators: Optional[Sequence[str]] = None
     missing = [k for k in keys if k not in base.indicator_keys or k not in alt.indicator_keys]
     if missing:
         raise CompareError(f"indicator(s) not in both files: {', '.join(missing)}")
-    year = base.years[-1]
-    rows = []
+    if year is None:
+        year = base.years[-1]
+    if year not in base.years:
+        raise CompareError(f"--year {year} is not a year of the runs ({base.years[0]}-{base.years[-1]})")
+    yi = base.years.index(year)
+    rows, per_year = [], []
     for k in keys:
-        b = base.indicator_array(k)[-1, base.zones.index(zone), :]
-        a = alt.indicator_array(k)[-1, alt.zones.index(zone), :]
+        ball = base.indicator_array(k)[:, base.zones.index(zone), :]
+        aall = alt.indicator_array(k)[:, alt.zones.index(zone), :]
+        for i, y in enumerate(base.years):
+            bm, am = float(ball[i].mean()), float(aall[i].mean())
+            per_year.append({"indicator": k, "label_en": base.label(k, "en"), "label_zh": base.label(k, "zh"),
+                             "unit": base.unit(k), "year": int(y), "zone": zone, "base_mean": bm, "alt_mean": am,
+                             "diff": am - bm})
+        b = ball[yi]
+        a = aall[yi]
         d, lo, hi = diff_interval(b, a, paired, rng)
         bm = float(b.mean())
         rows.append({
@@ -132,7 +148,10 @@ def compare_runs(base: Run, alt: Run, indicators: Optional[Sequence[str]] = None
     tgt = pd.DataFrame(trows)
     return Comparison(paired, year, ind, tgt,
                       [t for t in bt["id"] if t not in set(at["id"])],
-                      [t for t in at["id"] if t not in set(bt["id"])], note)
+                      [t for t in at["id"] if t not in set(bt["id"])], note,
+                      pd.DataFrame(per_year, columns=["indicator", "label_en", "label_zh", "unit", "year", "zone",
+                                                      "base_mean", "alt_mean", "diff"]),
+                      differences(base, alt, lang))
 
 
 def pct(p: float) -> str:
@@ -145,11 +164,28 @@ def pp(p: float) -> str:
     return "0.0" if s in ("+0.0", "-0.0") else s
 
 
+def run_names(c: Comparison, base: Run, alt: Run, lang: str = "en"):
+    """Short names of the two runs for tables and legends: the scenario's name, and for the
+    alternative the policy change when it is one lever (else "alternative")."""
+    zh = lang == "zh"
+    b = ("基准" if zh else "baseline")
+    if base.scenario_name != alt.scenario_name:
+        return b + f" ({base.scenario_name})", ("备选" if zh else "alternative") + f" ({alt.scenario_name})"
+    if c.changes and len(c.changes) == 1:
+        return b, c.changes[0].split(": ", 1)[0] + ": " + c.changes[0].split(" → ")[-1]
+    return b, "备选" if zh else "alternative"
+
+
 def format_comparison(c: Comparison, base: Run, alt: Run, lang: str = "en") -> str:
     zh = lang == "zh"
-    out = [f"{'备选' if zh else 'alternative'}: {alt.path} ({alt.scenario_name})",
-           f"{'基准' if zh else 'baseline'}:    {base.path} ({base.scenario_name})",
-           c.note, ""]
+    out = [f"{'基准' if zh else 'baseline'}:    {base.path} ({base.scenario_name})",
+           f"{'备选' if zh else 'alternative'}: {alt.path} ({alt.scenario_name})"]
+    if c.changes:
+        out.append("备选方案的政策变化:" if zh else "what the alternative changes:")
+        out += ["  " + line for line in c.changes]
+    else:
+        out.append("两次运行的政策杠杆相同" if zh else "the two runs set the same levers")
+    out += [c.note, ""]
     zone_text = base.zone_name(c.indicators["zone"].iloc[0], lang) if len(c.indicators) else ""
     out.append((f"指标({zone_text},{c.year}年,各次模拟平均)" if zh
                 else f"indicators ({zone_text}, {c.year}, mean over replications)"))
@@ -157,12 +193,22 @@ def format_comparison(c: Comparison, base: Run, alt: Run, lang: str = "en") -> s
               ["indicator", "unit", "base", "alt", "diff", "90 % interval of diff", "rel. diff"])
     rows = []
     for _, r in c.indicators.iterrows():
-        unit = "" if r["unit"] in ("1", "count") else r["unit"]
         rel = "-" if r["diff_relative"] != r["diff_relative"] else f"{100 * r['diff_relative']:+.1f} %"
-        rows.append([r["indicator"], unit, fmt(r["base_mean"]), fmt(r["alt_mean"]), signed(r["diff"]),
-                     f"[{fmt(r['diff_p05'])}, {fmt(r['diff_p95'])}]", rel])
+        rows.append([r["label_zh"] if zh else r["indicator"], unit_text(r["unit"], lang), fmt(r["base_mean"]),
+                     fmt(r["alt_mean"]), signed(r["diff"]), f"[{fmt(r['diff_p05'])}, {fmt(r['diff_p95'])}]", rel])
     out.append(text_table(header, rows, right_from=2))
     out.append("")
+    if c.per_year is not None and len(c.per_year):
+        years = sorted(set(c.per_year["year"]))
+        out.append("逐年差值(备选 − 基准,各次模拟平均)" if zh else "difference by year (alt - base, mean over replications)")
+        rows = []
+        for k, g in c.per_year.groupby("indicator", sort=False):
+            r0 = g.iloc[0]
+            rows.append([r0["label_zh"] if zh else k, unit_text(r0["unit"], lang)]
+                        + [signed(v) for v in g.sort_values("year")["diff"]])
+        out.append(text_table((["指标", "单位"] if zh else ["indicator", "unit"]) + [str(y) for y in years], rows,
+                              right_from=2))
+        out.append("")
     if len(c.targets):
         out.append("目标(达标概率与目标年的值)" if zh else "targets (probability of meeting them, value in the target year)")
         header = (["目标", "年份", "目标值", "P(基准)", "P(备选)", "概率差(百分点)", "90% 区间",
@@ -171,12 +217,14 @@ def format_comparison(c: Comparison, base: Run, alt: Run, lang: str = "en") -> s
                    "mean base", "mean alt", "diff", "90 % interval of diff"])
         rows = []
         for _, r in c.targets.iterrows():
-            goal = f"{r['comparison']} {with_unit(r['value'], r['unit'])}"
+            u = unit_text(r["unit"], lang)
+            goal = f"{r['comparison']} {fmt(r['value'])}" + (f" {u}" if u else "")
             if r["alt_value"] != r["value"]:
                 goal += f" / {fmt(r['alt_value'])}"
-            rows.append([r["id"], str(r["year"]), goal, pct(r["base_probability"]), pct(r["alt_probability"]),
-                         pp(r["probability_diff"]), f"[{pp(r['probability_diff_p05'])}, {pp(r['probability_diff_p95'])}]",
-                         with_unit(r["base_mean"], r["unit"]), with_unit(r["alt_mean"], r["unit"]),
+            rows.append([r["label_zh"] if zh else r["id"], str(r["year"]), goal, pct(r["base_probability"]),
+                         pct(r["alt_probability"]), pp(r["probability_diff"]),
+                         f"[{pp(r['probability_diff_p05'])}, {pp(r['probability_diff_p95'])}]",
+                         fmt(r["base_mean"]) + (f" {u}" if u else ""), fmt(r["alt_mean"]) + (f" {u}" if u else ""),
                          signed(r["diff"]), f"[{fmt(r['diff_p05'])}, {fmt(r['diff_p95'])}]"])
         out.append(text_table(header, rows, right_from=1))
     else:
@@ -195,7 +243,9 @@ def main(argv=None) -> int:
         "target by target, paired by replication when seeds and replication counts match.")
     ap.add_argument("base", metavar="BASE.h5", help="baseline output file")
     ap.add_argument("alt", metavar="ALT.h5", help="alternative output file")
-    ap.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the headings (default en)")
+    ap.add_argument("--lang", choices=["en", "zh"], default=default_lang(),
+                    help="language (default: zh when the locale is Chinese, else en)")
+    ap.add_argument("--year", type=int, help="year of the indicator table (default: the last year)")
     ap.add_argument("--indicators", help="comma-separated indicator keys (default: the key indicators)")
     ap.add_argument("--zone", default="all", help="zone id whose row is compared (default: all zones)")
     ap.add_argument("--csv", metavar="FILE", help="also write the indicator and target tables as CSV (UTF-8 with BOM)")
@@ -206,14 +256,14 @@ def main(argv=None) -> int:
             check_output(args.csv, args.force, inputs=(args.base, args.alt))
         with load_run(args.base, prog) as base, load_run(args.alt, prog) as alt:
             inds = [s.strip() for s in args.indicators.split(",") if s.strip()] if args.indicators else None
-            c = compare_runs(base, alt, inds, zone=args.zone)
+            c = compare_runs(base, alt, inds, zone=args.zone, year=args.year, lang=args.lang)
             text = format_comparison(c, base, alt, args.lang)
     except (ZonesimFileError, CompareError, OutputError) as exc:
         return fail(prog, str(exc))
     sys.stdout.write(text)
     if args.csv:
-        table = pd.concat([c.indicators.assign(section="indicator"), c.targets.assign(section="target")],
-                          ignore_index=True)
+        table = pd.concat([c.indicators.assign(section="indicator"), c.per_year.assign(section="per_year"),
+                           c.targets.assign(section="target")], ignore_index=True)
         try:
             write_output(args.csv, table.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"), args.force)
         except OutputError as exc:

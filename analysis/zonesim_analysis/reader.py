@@ -768,6 +768,11 @@ class Run(ZonesimFile):
     def scenario_text(self) -> str:
         return self._string("scenario/text")
 
+    def source_texts(self) -> List[str]:
+        """The scenario files' texts as written: the top-level file first, then the bases it
+        extends (the root scenario last)."""
+        return self._strings("scenario/source_texts") if "scenario/source_texts" in self._present else []
+
     def resolved_scenario(self) -> dict:
         text = self._string("scenario/resolved")
         try:
@@ -1095,6 +1100,16 @@ class Sweep(ZonesimFile):
     def discovery(self) -> List[str]:
         return self._strings("discovery/text")
 
+    def discovery_boxes(self) -> Optional[dict]:
+        """The PRIM boxes of /discovery (target, low, high, restricted, density, coverage, mass,
+        overall_probability), or None when the file has none."""
+        if "discovery/low" not in self._present:
+            return None
+        d = {k: self._array(f"discovery/{k}") for k in ("low", "high", "restricted", "density", "coverage", "mass",
+                                                          "overall_probability")}
+        d["target"] = self._strings("discovery/target")
+        return d
+
     def factor_value_text(self, i: int, v: float) -> str:
         """A factor value as the user wrote it: a word for word lists, else number and unit."""
         from .common import fmt
@@ -1110,7 +1125,7 @@ class Sweep(ZonesimFile):
         if self.factor_words[i]:
             return self.factor_words[i][int(round(v))]
         unit = self.factor_units[i]
-        return repr(float(v)) + ("" if unit in ("", "1", "count") else unit)
+        return repr(float(v)) + ("" if unit in ("", "1", "count") else " " + unit)
 
     def scenario_file(self) -> str:
         return self.attrs_of["scenario"].get("file") or self.meta["scenario_name"] + ".yaml"
@@ -1212,7 +1227,7 @@ class Sweep(ZonesimFile):
 
 # ---- opening files ----------------------------------------------------------------------------
 
-def _kind_of(path: str) -> str:
+def kind_of(path: str) -> str:
     """The root attribute kind of the HDF5 file at `path` ("" when absent), with the errors of
     opening it as ZonesimFileError."""
     f = _open_h5(path)
@@ -1236,7 +1251,7 @@ def load(path: str, probe: bool = True):
     if probe:
         _check_file(path)
         _probe(path)
-    return Sweep(path, probe=False) if _kind_of(path) == "sweep" else Run(path, probe=False)
+    return Sweep(path, probe=False) if kind_of(path) == "sweep" else Run(path, probe=False)
 
 
 def load_run(path: str, purpose: str = "this command") -> Run:

@@ -24,6 +24,12 @@ TEST_CASE("the shipped JSON Schema is the one the registry generates") {
   CHECK(slurp(source_path("scenarios/zonesim.schema.json")) == json_schema());
 }
 
+TEST_CASE("the reports' copy of the settings is the one the registry generates") {
+  // zonesim_analysis labels lever values, sweep factors and calibration items with it.
+  INFO("run scripts/regen after changing the registry");
+  CHECK(slurp(source_path("analysis/zonesim_analysis/settings.json")) == settings_listing(ListingFormat::json));
+}
+
 // The text of `doc` between "<!-- BEGIN GENERATED: zonesim levers --format FORMAT -->" and the
 // next end marker.
 std::string generated_section(const std::string& doc, const std::string& format) {

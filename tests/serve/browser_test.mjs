@@ -1,7 +1,12 @@
 // End-to-end test of the planner's page in headless Debian Chromium (playwright-core, no
 // downloaded browser): open the page, change a lever, run, compare the target table with what
-// `zonesim run` prints for the same overrides and seed, save as scenario, check a refused value,
-// take screenshots (English and Chinese). Bounded in time; the server is killed at the end.
+// `zonesim run` prints for the same overrides and seed, save as scenario; edit a lever and click
+// straight into another box and type (the value must arrive); set one zone's land quota on the
+// Qingyuan scenario (the table must equal `zonesim run --set zones.qingyuan.levers...`); a
+// schedule without units on a % lever; a refused value (its message in Chinese on the Chinese
+// page); a seed above 2^53. Then the reports (run, compare, sweep; English and Chinese) are
+// opened in the same browser. Screenshots of all of it in SCREENSHOT_DIR. Bounded in time; the
+// server is killed at the end.
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,7 +24,7 @@ const REPS = 30;
 const RD = '30';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zonesim-browser-'));
-const killer = setTimeout(() => { console.error('browser test: timed out'); cleanup(); process.exit(1); }, 150000);
+const killer = setTimeout(() => { console.error('browser test: timed out'); cleanup(); process.exit(1); }, 330000);
 let server = null, context = null;
 
 function cleanup() {
@@ -123,6 +128,49 @@ try {
   const fromFile = cliTable(saved, []);
   for (const [id, row] of Object.entries(cli)) assert.equal(fromFile[id].prob, row.prob, `saved scenario: ${id}`);
 
+  // An edit, then a click straight into another lever's box: what is typed there arrives (the
+  // first box's change event must not re-render the box the planner clicked into).
+  await page.fill('[data-lever=rd_subsidy_rate] input[data-focus]', '25');
+  await page.click('[data-lever=land_quota_mu] input[data-focus]');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('900');
+  assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.dataset.focus), 'land_quota_mu',
+    'the click into the second box keeps the focus');
+  assert.equal(await page.inputValue('[data-lever=land_quota_mu] input[data-focus]'), '900');
+  await page.waitForFunction(() => {
+    const c = document.querySelector('#command').textContent;
+    return c.includes('rd_subsidy_rate=25 %') && c.includes('land_quota_mu=900 mu');
+  }, null, { timeout: 30000 });
+
+  // A schedule without units on a % lever: the values are in the unit shown (%), as a plain number.
+  assert.equal(await page.textContent('[data-lever=rd_subsidy_rate] .control .unit'), '%');
+  await page.click('#reset-all');
+  const schedRun = page.waitForResponse((r) => r.url().endsWith('/api/run') && r.status() === 200 &&
+    (r.request().postData() || '').includes('{2021: 10 %, 2023: 20 %}'));
+  await page.fill('[data-lever=rd_subsidy_rate] input[data-focus]', '{2021: 10, 2023: 20}');
+  await schedRun;
+  await page.waitForFunction(() => document.querySelector('#command').textContent.includes('{2021: 10 %, 2023: 20 %}'));
+  assert.equal(await page.locator('[data-lever=rd_subsidy_rate] > .err').textContent(), '');
+  const schedShown = await pageTable(page);
+  const schedCli = cliTable('scenarios/demo.yaml', ['levers.rd_subsidy_rate={2021: 10 %, 2023: 20 %}']);
+  for (const [id, row] of Object.entries(schedCli)) assert.equal(schedShown[id].prob, row.prob, `schedule: P(met) of ${id}`);
+  // A lever of small amounts of money is shown in 万元, not as a fraction of 亿元.
+  const talent = page.locator('[data-lever=talent_subsidy_per_person] .control .unit');
+  if (await talent.count()) assert.equal(await talent.textContent(), '万元');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(SHOTS, 'planner-schedule.png'), fullPage: false });
+
+  // A seed above 2^53 reaches the server exactly.
+  const bigSeed = '18446744073709551615';
+  await page.fill('#seed', bigSeed);
+  await page.dispatchEvent('#seed', 'change');
+  await page.waitForFunction((s) => document.querySelector('#command').textContent.includes('--seed ' + s), bigSeed,
+    { timeout: 30000 });
+  assert.match(await page.textContent('#run-info'), new RegExp('seed ' + bigSeed));
+  await page.fill('#seed', '20201');
+  await page.dispatchEvent('#seed', 'change');
+  await page.waitForFunction(() => document.querySelector('#command').textContent.includes('--seed 20201'));
+
   // Chinese.
   await page.click('#lang-zh');
   await page.waitForFunction(() => document.querySelector('#levers').textContent.includes('研发财政补助比例'));
@@ -130,25 +178,99 @@ try {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(SHOTS, 'planner-zh.png'), fullPage: false });
 
-  // A value the server refuses: the diagnostic appears at the lever, with its key path.
-  await page.click('#lang-en');
+  // A value the server refuses (a schedule year outside the horizon): the diagnostic appears at
+  // the lever, with its key path, in the page's language.
   const refused = page.waitForResponse((r) => r.url().endsWith('/api/run') && r.status() === 400);
   refused.catch(() => {});
-  await page.fill('[data-lever=land_quota_mu] input.number', '-5');  // refused locally (range)
-  assert.ok((await page.locator('[data-lever=land_quota_mu] .err').textContent()).length > 0);
-  await page.fill('[data-lever=land_quota_mu] input.number', '800');
-  await page.fill('[data-lever=rd_subsidy_rate] input.number', '{2021: 130 %}');
-  await page.dispatchEvent('[data-lever=rd_subsidy_rate] input.number', 'change');
+  await page.fill('[data-lever=land_quota_mu] input[data-focus]', '-5');  // refused locally (range)
+  assert.ok((await page.locator('[data-lever=land_quota_mu] > .err').textContent()).length > 0);
+  await page.fill('[data-lever=land_quota_mu] input[data-focus]', '800');
+  await page.fill('[data-lever=rd_subsidy_rate] input[data-focus]', '{2021: 10, 2040: 20}');
   await page.click('#run');
   await refused;
   await page.waitForSelector('#errors:not([hidden])');
   assert.match(await page.locator('#errors').textContent(), /levers\.rd_subsidy_rate/);
-  assert.ok((await page.locator('[data-lever=rd_subsidy_rate] .err').textContent()).length > 0);
+  assert.match(await page.locator('#errors').textContent(), /2040 年不在模拟期内/);
+  assert.match(await page.locator('[data-lever=rd_subsidy_rate] > .err').textContent(), /不在模拟期内/);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(SHOTS, 'planner-error-zh.png'), fullPage: false });
+  await page.click('#lang-en');
+  assert.match(await page.locator('#errors').textContent(), /year 2040 is outside the horizon/);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(SHOTS, 'planner-error.png'), fullPage: false });
 
+  // Per zone: Qingyuan's zones set their own land quota, so the region-wide box does not move
+  // them; the zone's box does, to the figures of `zonesim run --set zones.qingyuan.levers...`.
+  await page.goto(`${origin}/?scenario=qingyuan-hightech-2025&lang=en`);
+  await page.waitForSelector('#targets tbody tr');
+  await page.fill('#replications', String(REPS));
+  await page.dispatchEvent('#replications', 'change');
+  await page.waitForFunction((n) => document.querySelector('#run-info').textContent.startsWith(n + ' '), REPS,
+    { timeout: 60000 });
+  const qBase = await pageTable(page);
+  const summary = await page.textContent('[data-lever=land_quota_mu] details.zones summary');
+  assert.match(summary, /Qingyuan|qingyuan/i, 'the row says which zones override the region-wide value');
+  await page.click('[data-lever=land_quota_mu] details.zones summary');
+  const zoneBox = '[data-lever=land_quota_mu] [data-zone=qingyuan] input[data-focus]';
+  assert.equal(await page.inputValue(zoneBox), '{2020: 600 mu, 2022: 900 mu}');
+  const ZQ = '{2020: 600, 2022: 3000}';
+  const zoneRun = page.waitForResponse((r) => r.url().endsWith('/api/run') && r.status() === 200 &&
+    (r.request().postData() || '').includes('zones.qingyuan.levers.land_quota_mu'), { timeout: 60000 });
+  await page.fill(zoneBox, ZQ);
+  await zoneRun;
+  await page.waitForFunction(() => document.querySelector('#command').textContent.includes('zones.qingyuan.levers.land_quota_mu'));
+  const zShown = await pageTable(page);
+  const zCli = cliTable('scenarios/qingyuan-hightech-2025.yaml', ['zones.qingyuan.levers.land_quota_mu={2020: 600 mu, 2022: 3000 mu}']);
+  let moved = 0;
+  for (const [id, row] of Object.entries(zCli)) {
+    assert.equal(zShown[id].mean, row.mean, `zone quota: mean of ${id}`);
+    assert.equal(zShown[id].prob, row.prob, `zone quota: P(met) of ${id}`);
+    if (zShown[id].mean !== qBase[id].mean) moved += 1;
+  }
+  assert.ok(moved > 0, 'the zone\'s land quota moves the targets');
+  await page.locator('[data-lever=land_quota_mu]').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SHOTS, 'planner-zones.png'), fullPage: false });
+  await page.click('#lang-zh');
+  await page.locator('[data-lever=land_quota_mu]').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SHOTS, 'planner-zones-zh.png'), fullPage: false });
+
+  // The reports, in the same browser: run, compare and sweep, English and Chinese.
+  const rdir = path.join(tmp, 'reports');
+  fs.mkdirSync(rdir);
+  const h5 = (name, args) => { execFileSync(ZONESIM, [...args, '-o', path.join(rdir, name), '--quiet'], { cwd: SOURCE }); return path.join(rdir, name); };
+  const baseH5 = h5('base.h5', ['run', 'scenarios/qingyuan-hightech-2025.yaml', '-r', String(REPS), '--seed', '20201']);
+  const altH5 = h5('alt.h5', ['run', 'scenarios/qingyuan-hightech-2025-rd30.yaml', '-r', String(REPS), '--seed', '20201',
+    '--set', 'levers.talent_subsidy_per_person=0.5 万元']);
+  const sweepH5 = h5('sweep.h5', ['sweep', 'scenarios/demo-sweep.yaml']);
+  const reports = [
+    ['report-run', [altH5]], ['report-compare', [baseH5, '--compare', altH5]], ['report-sweep', [sweepH5]]];
+  for (const [name, args] of reports) {
+    for (const lang of ['en', 'zh']) {
+      const html = path.join(rdir, `${name}-${lang}.html`);
+      execFileSync(ZONESIM, ['report', ...args, '--lang', lang, '-o', html], { cwd: SOURCE });
+      await page.goto('file://' + html);
+      await page.waitForFunction(() => document.documentElement.dataset.reportReady === 'yes', null, { timeout: 30000 });
+      await page.screenshot({ path: path.join(SHOTS, `${name}-${lang}.png`), fullPage: true });
+      // Outside the file texts (<details>) and the command lines of the provenance, the Chinese
+      // report writes units in Chinese.
+      const text = await page.evaluate(() => {
+        const body = document.body.cloneNode(true);
+        body.querySelectorAll('details, #provenance, code').forEach((e) => e.remove());
+        return body.textContent;
+      });
+      if (lang === 'zh') assert.ok(!/\bmu\b/.test(text), `${name}: the Chinese report writes 亩, not mu`);
+    }
+  }
+  // The run report names the policy: the alternative's R&D subsidy differs from the root scenario.
+  await page.goto('file://' + path.join(rdir, 'report-run-en.html'));
+  assert.ok(await page.locator('#levers tr[data-lever=rd_subsidy_rate] td.changed').count() > 0);
+  assert.match(await page.textContent('#levers tr[data-lever=talent_subsidy_per_person][data-zone=all]'), /0\.5 万元/);
+  assert.match(await page.textContent('#budget-total'), /亿元/);
+  await page.goto('file://' + path.join(rdir, 'report-compare-en.html'));
+  assert.match(await page.textContent('#changes'), /R&D|rd_subsidy/);
+
   if (DOCS_IMG) {
-    for (const f of ['planner-en.png', 'planner-zh.png', 'planner-error.png']) fs.copyFileSync(path.join(SHOTS, f), path.join(DOCS_IMG, f));
+    for (const f of ['planner-en.png', 'planner-zh.png', 'planner-error.png', 'planner-zones.png']) fs.copyFileSync(path.join(SHOTS, f), path.join(DOCS_IMG, f));
   }
   assert.deepEqual(foreign, [], 'the page must work offline');
   assert.deepEqual(pageErrors, []);

@@ -730,12 +730,22 @@ function scenarioYaml() {
     `  zh: ${yamlString((sc.title.zh || sc.name) + '(' + T.zh.saved_title + ')')}`,
   ];
   const keys = Object.keys(changed);
-  if (keys.length) {
-    lines.push('levers:');
-    for (const k of keys) lines.push(`  ${k.slice('levers.'.length)}: ${changed[k]}`);
-  } else {
-    lines.push('# (no lever changed: this is the base scenario)');
+  const region = keys.filter((k) => k.startsWith('levers.'));
+  const zones = {};
+  for (const k of keys.filter((k) => k.startsWith('zones.'))) {
+    const [, z, , lever] = k.split('.');
+    (zones[z] = zones[z] || []).push(`      ${lever}: ${changed[k]}`);
   }
+  if (region.length) {
+    lines.push('levers:');
+    for (const k of region) lines.push(`  ${k.slice('levers.'.length)}: ${changed[k]}`);
+  }
+  if (Object.keys(zones).length) {
+    // Mappings merge key by key with the base file: only these zone levers change.
+    lines.push('zones:');
+    for (const [z, ls] of Object.entries(zones)) lines.push(`  ${z}:`, '    levers:', ...ls);
+  }
+  if (!keys.length) lines.push('# (no lever changed: this is the base scenario)');
   return lines.join('\n') + '\n';
 }
 

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 import h5py
 
 import support
+from zonesim_analysis.labels import unit_text
 
 CHROMIUM = os.environ.get("ZONESIM_CHROMIUM", "/usr/bin/chromium")
 TMP = None
@@ -111,8 +112,8 @@ class BrowserTest(unittest.TestCase):
                 self.assertEqual(int(row["year"]["value"]), int(f["targets/year"][k]))
                 # the shown numbers carry the unit of the target and round the stored value
                 shown = row["mean"]["text"]
-                if units[k] not in ("1", "count"):
-                    self.assertTrue(shown.endswith(" " + units[k]), shown)
+                if units[k] not in ("1", "count"):  # in the report's language: 亩 for mu
+                    self.assertTrue(shown.endswith(" " + unit_text(units[k], "zh")), shown)
                 number = float(shown.split(" ")[0].replace(",", ""))
                 self.assertAlmostEqual(number, float(f["targets/mean"][k]), delta=abs(number) * 0.01 + 0.01)
                 prob = float(row["probability"]["text"].rstrip(" %"))

@@ -5,6 +5,7 @@ import base64
 import csv
 import io
 import os
+import shlex
 import subprocess
 import unittest
 from html.parser import HTMLParser
@@ -179,7 +180,7 @@ class SweepReportTest(unittest.TestCase):
         self.assertEqual(int(page.ids["best-point"]["data-point"]), best)
         self.assertEqual([int(r["data-point"]) for r in page.rows["frontier"]], frontier)
         self.assertGreaterEqual(best, 0, "the policy search should find a feasible point")
-        command = page.code["best-set"].split()
+        command = shlex.split(page.code["best-set"])
         self.assertEqual(command[:2], ["zonesim", "run"])
         self.assertIn("-r", command)
         self.assertEqual(command[command.index("-r") + 1], str(reps))

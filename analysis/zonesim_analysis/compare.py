@@ -86,7 +86,14 @@ def compare_runs(base: Run, alt: Run, indicators: Optional[Sequence[str]] = None
         raise CompareError(f"zone {zone!r} is not in both files (base: {', '.join(base.zones)}; "
                            f"alt: {', '.join(alt.zones)})")
     paired = is_paired(base, alt)
-    if paired:
+    if lang == "zh":
+        if paired:
+            note = f"按重复配对(共同随机数:种子 {base.seed},两次运行均为 {len(base.replications)} 次重复)"
+        else:
+            why = "种子不同" if base.seed != alt.seed else "重复次数不同"
+            note = (f"未配对({why}:种子 {base.seed}/{alt.seed},重复 {len(base.replications)}/"
+                    f"{len(alt.replications)} 次);区间来自 {BOOTSTRAP_DRAWS} 次 bootstrap 抽样,种子 {BOOTSTRAP_SEED}")
+    elif paired:
         note = (f"paired by replication (common random numbers: seed {base.seed}, "
                 f"{len(base.replications)} replications in both)")
     else:

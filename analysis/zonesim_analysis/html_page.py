@@ -16,7 +16,7 @@ h3{font-size:1.05em}
 table{border-collapse:collapse;margin:.6em 0;font-size:.92em}
 th,td{border:1px solid #e2e8f0;padding:.25em .6em;text-align:left;vertical-align:top}
 th{background:#edf2f7} td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.prob{font-weight:700}
+td.prob{font-weight:700} td.zone{white-space:nowrap}
 td.changed{background:#fff8c5;font-weight:600} .legend-changed{background:#fff8c5;padding:0 .4em}
 .id{font-family:ui-monospace,monospace;font-size:.8em;color:#4a5568;display:block}
 .note{color:#4a5568;font-size:.9em} .sub{color:#4a5568}
@@ -75,11 +75,17 @@ def td_num(value, text: str, field: str, cls: str = "") -> str:
 _P_STOPS = ((0.0, (207, 34, 46)), (0.5, (154, 103, 0)), (1.0, (26, 127, 55)))
 
 
-def p_colour(p: float) -> str:
+def p_rgb(p: float):
+    """The colour of a probability as (r, g, b) in 0..255."""
     x = min(1.0, max(0.0, float(p) if p == p else 0.0))
     (x0, c0), (x1, c1) = (_P_STOPS[0], _P_STOPS[1]) if x <= 0.5 else (_P_STOPS[1], _P_STOPS[2])
     f = (x - x0) / (x1 - x0)
-    return "rgb(" + ",".join(str(round(a + (b - a) * f)) for a, b in zip(c0, c1)) + ")"
+    return tuple(round(a + (b - a) * f) for a, b in zip(c0, c1))
+
+
+def p_colour(p: float) -> str:
+    """The colour of a probability for CSS: "rgb(r,g,b)"."""
+    return "rgb(" + ",".join(str(c) for c in p_rgb(p)) + ")"
 
 
 def td_prob(p: float, field: str = "probability") -> str:

@@ -67,7 +67,9 @@ def _expand(points, years: List[int]) -> List[float]:
     return out
 
 
-def _resolved_schedule(sched: dict, years: List[int]) -> List[float]:
+def _resolved_schedule(sched, years: List[int]) -> List[float]:
+    if not isinstance(sched, dict):
+        return [float(sched)] * len(years)  # a constant
     points = [(years[0] if k == "start" else int(k), float(v)) for k, v in sched.items()]
     return _expand(sorted(points), years)
 

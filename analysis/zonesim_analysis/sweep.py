@@ -180,7 +180,7 @@ def factor_chart(sw: Sweep, lang: str = "en"):
     of replications meeting every target, or the required ones of a policy search), so that
     the reader sees at which values of a factor the targets become likely."""
     from . import charts
-    from .html_page import p_colour
+    from .html_page import p_rgb
     charts._ensure_fonts()
     plt = charts.plt
     zh = lang == "zh"
@@ -200,7 +200,7 @@ def factor_chart(sw: Sweep, lang: str = "en"):
         ax = axes[i // ncols][i % ncols]
         x = sw.matrix[points, i]
         y = prob[points]
-        ax.scatter(x, y, s=16, c=[p_colour(v) for v in y], edgecolors="none")
+        ax.scatter(x, y, s=16, c=[tuple(c / 255 for c in p_rgb(v)) for v in y], edgecolors="none")
         if sw.factor_words[i]:
             ax.set_xticks(range(len(sw.factor_words[i])))
             ax.set_xticklabels(sw.factor_words[i], fontsize=8, rotation=20)

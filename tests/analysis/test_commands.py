@@ -90,6 +90,56 @@ class CompareTest(unittest.TestCase):
             self.assertRegex(out, re.escape(r["id"]) + r"\s+2025\s+" + re.escape(r["comparison"]))
             self.assertIn(f"{100 * r['probability']:.1f} %", out)
 
+    def test_compare_says_what_the_alternative_changes(self):
+        with load(BASE) as a:
+            rd = a.resolved_scenario()["levers"]["rd_subsidy_rate"]
+        before = "{" + ", ".join(f"{2020 if k == 'start' else k}: {100 * v:g} %" for k, v in rd.items()) + "}" \
+            if len(rd) > 1 else f"{100 * rd['start']:g} %"
+        out = support.zonesim("compare", BASE, ALT).stdout
+        self.assertIn("what the alternative changes:\n  R&D", out)
+        self.assertRegex(out, re.escape(before) + " → 60 %")
+        same = support.zonesim("compare", BASE, OTHER).stdout
+        self.assertIn("the two runs set the same levers", same)
+
+    def test_compare_year_and_per_year_table(self):
+        with load(BASE) as a, load(ALT) as b:
+            year = a.years[2]
+            c = compare_runs(a, b, ["gross_output"], year=year)
+            d = b.indicator_array("gross_output")[2, -1, :] - a.indicator_array("gross_output")[2, -1, :]
+            self.assertEqual(c.year, year)
+            self.assertAlmostEqual(c.indicators.iloc[0]["diff"], d.mean(), places=9)
+            per = c.per_year[c.per_year["year"] == year].iloc[0]
+            self.assertAlmostEqual(per["diff"], d.mean(), places=9)
+            self.assertEqual(len(c.per_year), len(a.years))
+        out = support.zonesim("compare", BASE, ALT, "--year", str(year)).stdout
+        self.assertIn(f"indicators (all zones, {year}, mean over replications)", out)
+        self.assertIn("difference by year", out)
+        p = support.zonesim("compare", BASE, ALT, "--year", "1999", check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--year 1999 is not a year of the runs", p.stderr)
+
+    def test_run_report_names_the_policy_and_its_cost(self):
+        out = path("policy.html")
+        support.zonesim("report", ALT, "-o", out, "--lang", "en", "--force")
+        page = open(out, encoding="utf-8").read()
+        row = re.search(r'<tr data-lever="rd_subsidy_rate" data-zone="all">(.*?)</tr>', page).group(1)
+        changed = re.findall(r'class="num changed"[^>]*>([^<]*)<', row)
+        self.assertGreater(len(changed), 0, "the --set value differs from the root scenario")
+        self.assertEqual(set(changed), {"60 %"})
+        self.assertIn("60 %", row)
+        with load(ALT) as r:
+            expected = sum(r.spending_array(k)[:, r.zones.index("all"), :].mean(axis=1).sum() for k in r.spending_keys)
+        total = float(re.search(r'id="budget-total" data-value="([^"]+)"', page).group(1))
+        self.assertAlmostEqual(total, expected, places=6)
+        # P(met) coloured on the page's continuous scale: 0 % red, 100 % green.
+        from zonesim_analysis.html_page import p_colour
+        self.assertEqual(p_colour(0), "rgb(207,34,46)")
+        self.assertEqual(p_colour(1), "rgb(26,127,55)")
+        self.assertEqual(p_colour(0.5), "rgb(154,103,0)")
+        base_page = path("policy-base.html")
+        support.zonesim("report", BASE, "-o", base_page, "--lang", "en", "--force")
+        self.assertNotIn('class="num changed"', open(base_page, encoding="utf-8").read())
+
     def test_bad_input_exits_2(self):
         p = support.zonesim("compare", BASE, path("missing.h5"), check=False)
         self.assertEqual(p.returncode, 2)

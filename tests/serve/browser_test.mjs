@@ -24,7 +24,7 @@ const REPS = 30;
 const RD = '30';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zonesim-browser-'));
-const killer = setTimeout(() => { console.error('browser test: timed out'); cleanup(); process.exit(1); }, 330000);
+const killer = setTimeout(() => { console.error('browser test: timed out'); cleanup(); process.exit(1); }, 540000);
 let server = null, context = null;
 
 function cleanup() {
@@ -56,8 +56,8 @@ function fmt(v) {
 }
 
 // The table `zonesim run` prints: {id: {mean, prob}}.
-function cliTable(scenario, sets, cwd = SOURCE) {
-  const args = ['run', scenario, '-o', path.join(tmp, `cli-${Date.now()}.h5`), '-r', String(REPS), '--seed', '20201', '--quiet'];
+function cliTable(scenario, sets, cwd = SOURCE, seed = '20201') {
+  const args = ['run', scenario, '-o', path.join(tmp, `cli-${Date.now()}.h5`), '-r', String(REPS), '--seed', seed, '--quiet'];
   for (const s of sets) args.push('--set', s);
   const out = execFileSync(ZONESIM, args, { cwd, encoding: 'utf8' });
   const lines = out.split('\n');
@@ -89,7 +89,8 @@ try {
   const page = await context.newPage();
   const foreign = [];
   const pageErrors = [];
-  page.on('request', (r) => { const u = r.url(); if (!u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:')) foreign.push(u); });
+  // The page and the reports (opened as files of the test's directory) load nothing else.
+  page.on('request', (r) => { const u = r.url(); if (!u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:') && !u.startsWith('file://' + tmp + '/reports/')) foreign.push(u); });
   page.on('pageerror', (e) => pageErrors.push(e.message));
 
   await page.goto(`${origin}/?scenario=demo&lang=en`);
@@ -201,10 +202,12 @@ try {
 
   // Per zone: Qingyuan's zones set their own land quota, so the region-wide box does not move
   // them; the zone's box does, to the figures of `zonesim run --set zones.qingyuan.levers...`.
+  // Its 200 replications take over 3 s, so the page stops re-running on change: press Run
+  // (which also abandons the first run of 200).
   await page.goto(`${origin}/?scenario=qingyuan-hightech-2025&lang=en`);
-  await page.waitForSelector('#targets tbody tr');
+  await page.waitForSelector('[data-lever=land_quota_mu]');
   await page.fill('#replications', String(REPS));
-  await page.dispatchEvent('#replications', 'change');
+  await page.click('#run');
   await page.waitForFunction((n) => document.querySelector('#run-info').textContent.startsWith(n + ' '), REPS,
     { timeout: 60000 });
   const qBase = await pageTable(page);
@@ -217,10 +220,14 @@ try {
   const zoneRun = page.waitForResponse((r) => r.url().endsWith('/api/run') && r.status() === 200 &&
     (r.request().postData() || '').includes('zones.qingyuan.levers.land_quota_mu'), { timeout: 60000 });
   await page.fill(zoneBox, ZQ);
+  await page.click('#run');
   await zoneRun;
   await page.waitForFunction(() => document.querySelector('#command').textContent.includes('zones.qingyuan.levers.land_quota_mu'));
   const zShown = await pageTable(page);
-  const zCli = cliTable('scenarios/qingyuan-hightech-2025.yaml', ['zones.qingyuan.levers.land_quota_mu={2020: 600 mu, 2022: 3000 mu}']);
+  const qSeed = await page.inputValue('#seed');
+  assert.match(await page.textContent('#command'), new RegExp('--seed ' + qSeed + '$'));
+  const zCli = cliTable('scenarios/qingyuan-hightech-2025.yaml', ['zones.qingyuan.levers.land_quota_mu={2020: 600 mu, 2022: 3000 mu}'],
+    SOURCE, qSeed);
   let moved = 0;
   for (const [id, row] of Object.entries(zCli)) {
     assert.equal(zShown[id].mean, row.mean, `zone quota: mean of ${id}`);

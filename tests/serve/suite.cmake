@@ -26,7 +26,7 @@ add_test(NAME serve.browser
   WORKING_DIRECTORY ${CMAKE_CURRENT_LIST_DIR})
 set_tests_properties(serve.browser PROPERTIES
   ENVIRONMENT "${ZONESIM_SERVE_ENV};SCREENSHOT_DIR=${CMAKE_BINARY_DIR}/tests/serve/screenshots"
-  LABELS serve TIMEOUT 400 SKIP_RETURN_CODE 77)
+  LABELS serve TIMEOUT 600 SKIP_RETURN_CODE 77)
 
 add_test(NAME serve.load
   COMMAND ${ZONESIM_PYTHON} load_test.py --clients 1,4,16 --seconds 5

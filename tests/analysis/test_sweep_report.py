@@ -139,7 +139,8 @@ class SweepReportTest(unittest.TestCase):
         tornados = [fig["data-quantity"] for fig in page.figures if "data-quantity" in fig]
         self.assertEqual(tornados, [quantities[q] for q in varying])
         # each tornado's data downloads as CSV: the file's indices of that quantity
-        self.assertEqual(sorted(page.data), sorted(f"sobol-{q}" for q in varying))
+        self.assertEqual(sorted(d for d in page.data if d.startswith("sobol-")), sorted(f"sobol-{q}" for q in varying))
+        self.assertIn("p-by-factor", page.data)  # P(met) against each factor
         for q in varying:
             rows = page.data[f"sobol-{q}"]
             self.assertEqual([r["quantity"] for r in rows], [quantities[q]] * S1.shape[1])

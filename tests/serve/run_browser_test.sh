@@ -9,6 +9,10 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null || [ ! -x "$chrom
   exit 77
 fi
 if [ ! -d node_modules/playwright-core ]; then
-  npm ci --no-audit --no-fund --loglevel=error
+  # The two parts (serve.browser, serve.browser_reports) may start together: one installs.
+  (
+    flock 9
+    [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --loglevel=error
+  ) 9>"${TMPDIR:-/tmp}/zonesim-browser-npm.lock"
 fi
 exec node browser_test.mjs

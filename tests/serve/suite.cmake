@@ -7,6 +7,8 @@
 #                  overrides, units, names, HTTP): always a 4xx JSON error, never 5xx or a crash
 #   serve.browser  the page in headless Debian Chromium (playwright-core, npm ci from
 #                  package-lock.json when node_modules is missing); screenshots in the build dir
+#   serve.browser_reports  the run, compare and sweep reports (en, zh) in the same browser, with
+#                  screenshots (the same browser_test.mjs, BROWSER_PART=reports)
 #   serve.load     1, 4 and 16 concurrent planners from a second process (about 20 s)
 set(ZONESIM_SERVE_ENV
   "ZONESIM=$<TARGET_FILE:zonesim>;ZONESIM_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
@@ -21,12 +23,18 @@ add_test(NAME serve.api_properties
   WORKING_DIRECTORY ${CMAKE_CURRENT_LIST_DIR})
 set_tests_properties(serve.api_properties PROPERTIES ENVIRONMENT "${ZONESIM_SERVE_ENV}" LABELS serve TIMEOUT 240)
 
-add_test(NAME serve.browser
-  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/run_browser_test.sh
-  WORKING_DIRECTORY ${CMAKE_CURRENT_LIST_DIR})
-set_tests_properties(serve.browser PROPERTIES
-  ENVIRONMENT "${ZONESIM_SERVE_ENV};SCREENSHOT_DIR=${CMAKE_BINARY_DIR}/tests/serve/screenshots"
-  LABELS serve TIMEOUT 600 SKIP_RETURN_CODE 77)
+foreach(part page reports)
+  set(name serve.browser)
+  if(part STREQUAL "reports")
+    set(name serve.browser_reports)
+  endif()
+  add_test(NAME ${name}
+    COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/run_browser_test.sh
+    WORKING_DIRECTORY ${CMAKE_CURRENT_LIST_DIR})
+  set_tests_properties(${name} PROPERTIES
+    ENVIRONMENT "${ZONESIM_SERVE_ENV};SCREENSHOT_DIR=${CMAKE_BINARY_DIR}/tests/serve/screenshots;BROWSER_PART=${part};LC_ALL=C.UTF-8"
+    LABELS serve TIMEOUT 600 SKIP_RETURN_CODE 77)
+endforeach()
 
 add_test(NAME serve.load
   COMMAND ${ZONESIM_PYTHON} load_test.py --clients 1,4,16 --seconds 5

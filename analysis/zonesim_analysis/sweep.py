@@ -49,7 +49,12 @@ def quantity_label(sw: Sweep, name: str, lang: str = "en") -> str:
     if name in sw.outputs:
         o = sw.outputs.index(name)
         unit = labels.unit_text(sw.output_units[o], lang)
-        return sw.output_labels(lang)[o] + (f"({unit})" if zh and unit else f" ({unit})" if unit else "")
+        parts = name.split("@")  # indicator@zone@year
+        where = ", ".join(p for p in parts[1:] if p) if len(parts) > 1 else ""
+        if zh:
+            where = where.replace("all", "全部园区").replace(", ", ",") + ("年" if where else "")
+        extra = ", ".join(x for x in (where, unit) if x)
+        return sw.output_labels(lang)[o] + (f"({extra})" if zh and extra else f" ({extra})" if extra else "")
     return name
 
 

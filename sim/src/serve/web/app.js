@@ -408,7 +408,7 @@ function zoneControls(l, row) {
   if (state.openZones.has(l.key) || edited.length) details.open = true;
   details.addEventListener('toggle', () => { if (details.open) state.openZones.add(l.key); else state.openZones.delete(l.key); });
   const summary = own.length
-    ? t('zone_note', { z: own.map((z) => zoneName(sc.zones.find((x) => x.id === z) || { id: z })).join(', ') })
+    ? t('zone_note', { z: own.map((z) => zoneName(sc.zones.find((x) => x.id === z) || { id: z })).join(state.lang === 'zh' ? '、' : ', ') })
     : t('zone_none');
   details.append(el('summary', { text: summary }));
   for (const z of sc.zones) {

@@ -46,4 +46,34 @@ std::string format_target_table(const Scenario& s, const std::vector<TargetResul
 double target_display(const TargetSpec& t, double canonical);
 std::string_view target_unit(const TargetSpec& t);
 
+// ---- fit to observed series (engine/fit.cpp, docs/validation.md) ---------------------------
+// One observation against the replications: the simulated indicator's mean and 90 % band
+// (5 % and 95 % quantiles over replications), the log error ln(mean / observed) and whether the
+// observation lies inside the band. Values in the canonical unit of the indicator.
+struct FitRow {
+  const ObservedSeries* series = nullptr;
+  int year = 0;
+  double observed = 0, mean = 0, p05 = 0, p50 = 0, p95 = 0;
+  double log_error = 0;  // ln(mean / observed); NaN when the mean is not positive
+  bool inside_band = false;
+  bool within_10 = false;  // |log_error| <= 0.1
+  bool beyond_25 = false;  // |log_error| > 0.25 (or not finite)
+};
+struct FitSummary {
+  int observations = 0;
+  int within_10 = 0, inside_band = 0, within_10_or_band = 0, beyond_25 = 0;
+  double mean_abs_log_error = 0;
+  double mean_band_width = 0;  // mean of (p95 - p05) / observed
+  // The goals (docs/validation.md): >= 80 % within ±10 % or inside the band, none beyond
+  // ±25 %, the band covering 70-100 % of the observations.
+  bool goals_met() const;
+};
+std::vector<FitRow> evaluate_fit(const Scenario& s, const std::vector<ReplicationResult>& reps);
+FitSummary summarise_fit(const std::vector<FitRow>& rows);
+// Root mean square of ln(sim / obs) over every observation, for one replication (the ABC
+// distance of `zonesim calibrate`); a non-positive simulated value counts as ln 1e-6.
+double fit_distance(const std::vector<double>& simulated, const std::vector<double>& observed);
+// The fit table printed by `zonesim run` after the target table (empty without observations).
+std::string format_fit_table(const Scenario& s, const std::vector<FitRow>& rows);
+
 }  // namespace zonesim

@@ -78,6 +78,31 @@ struct TargetSpec {
   std::string source;              // citation of the clause
 };
 
+// An observed series (`observed:`, docs/scenarios.md): published values of an indicator of a zone
+// (or of all zones) by year, each with its source. `zonesim run` compares the simulated
+// indicator with them (engine/fit.cpp); `zonesim calibrate` fits parameters to them.
+struct ObservedSeries {
+  std::string id;
+  Ind indicator = Ind::gross_output;
+  int zone = -1;  // -1: all zones
+  std::string unit;  // display unit of the indicator's dimension (亿元, %, ...)
+  std::string label_en, label_zh;
+  std::vector<int> years;            // increasing, within base_year .. end_year
+  std::vector<double> values;        // canonical unit, > 0
+  std::vector<std::string> sources;  // per value (the series' source where a value gives none)
+};
+
+// Accepted parameter vectors of a calibration (`parameters: {from_posterior: FILE}`): each
+// replication draws one of them by its weight; they override the scenario's own values and
+// distributions of these parameters.
+struct PosteriorDraws {
+  std::string file;                    // as written in the scenario
+  std::vector<Param> params;           // the calibrated parameters
+  std::vector<double> values;          // draws x params, canonical units
+  std::vector<double> cumulative;      // cumulative normalised weights, one per draw (last = 1)
+  std::size_t draws() const { return cumulative.size(); }
+};
+
 struct Scenario {
   std::string name;
   std::string title_en, title_zh;
@@ -95,6 +120,8 @@ struct Scenario {
   std::array<Schedule, kLeverCount> levers;  // region-wide; zones may override
   std::array<ParamSpec, kParamCount> params;
   std::vector<TargetSpec> targets;
+  std::vector<ObservedSeries> observed;
+  std::optional<PosteriorDraws> posterior;
 
   int years() const { return end_year - base_year; }  // simulated years after the base year
   const Schedule& lever(std::size_t zone, Lever l) const {

@@ -20,6 +20,10 @@ namespace zonesim::sweep {
 enum class DesignKind { grid, lhs, sobol, morris, optimize };
 std::string_view design_name(DesignKind d);
 
+// The value at probability u of a parameter's distribution (its quantile function), clamped to
+// [low, high] as draws of a replication are (model/replication.cpp); a fixed value is itself.
+double prior_quantile(const ParamSpec& p, double u, double low, double high);
+
 struct Factor {
   std::string key;    // a --set path, e.g. levers.rd_subsidy_rate or zones.north.levers.land_quota_mu
   Dim dim = Dim::number;
@@ -29,6 +33,9 @@ struct Factor {
   std::vector<std::string> values;  // `values:` as written
   int levels = 0;                   // grid levels (0: use the design's default)
   int line = 0, column = 0;
+  // A calibrated parameter (`zonesim calibrate`): u is mapped through the quantile function of
+  // this prior (clamped to low .. high, the parameter's valid range) instead of linearly.
+  std::optional<ParamSpec> prior;
   // Value of the factor at unit coordinate u in [0, 1]: canonical for a range, index for values.
   double at(double u) const;
   // The override text "key=value unit" for unit coordinate u (full precision).
@@ -236,8 +243,9 @@ class SweepStore {
   // A finished point: journal (durable), then the HDF5 rows.
   void write_point(int point, const std::vector<double>& unit, const std::vector<double>& rows);
   // Analysis (sensitivity, policy search, discovery) into the file, then the atomic rename.
-  // Returns a human summary; throws on failure.
-  std::string finish(const std::string& started_at);
+  // `extra`, when given, writes more groups into the open file (an hid_t) before the rename
+  // (`zonesim calibrate`: /posterior). Returns a human summary; throws on failure.
+  std::string finish(const std::string& started_at, const std::function<void(std::int64_t file)>& extra = {});
   // True once writing the file or the journal failed (a full disk): the partial file is then
   // removed when the store is destroyed, and the journal kept for --resume.
   bool failed() const;
@@ -248,12 +256,53 @@ class SweepStore {
 
  private:
   explicit SweepStore(std::unique_ptr<Impl> impl);
-  std::string finish_file(const std::string& started_at);
+  std::string finish_file(const std::string& started_at, const std::function<void(std::int64_t)>& extra);
   std::unique_ptr<Impl> impl_;
 };
 
 // Journal and partial-file paths of an output path.
 std::string journal_path_for(const std::string& out);
 std::string partial_path_for(const std::string& out);
+
+}  // namespace zonesim::sweep
+
+// ---- calibration: approximate Bayesian computation (sweep/calibrate.cpp, docs/validation.md) --
+namespace zonesim::sweep {
+
+// A calibration file (`zonesim calibrate CALIB.yaml`): the proposals are a sweep of the base
+// scenario whose factors are the calibrated parameters (drawn from their priors by a Latin
+// hypercube in the unit cube) and whose outputs are the observations of the scenario's
+// `observed:` series; the distance of a proposal is the root mean square of ln(sim/obs) over the
+// observations, sim being the mean over the proposal's replications.
+struct CalibrationSpec {
+  SweepSpec sweep;
+  std::vector<Param> params;      // calibrated, in registry order
+  std::vector<double> observed;   // per output, in the output's display unit
+  std::vector<std::string> observation_series;  // per output: the series id
+  double accept_quantile = 0.01;  // accept this share of the proposals, those nearest ...
+  double tolerance = -1;          // ... or (when >= 0) every proposal within this distance
+  int last_observed_year = 0;     // the latest year of any observation used
+};
+struct CalibrationLoadResult {
+  std::optional<CalibrationSpec> spec;
+  Diagnostics diagnostics;
+};
+CalibrationLoadResult load_calibration_file(const std::string& path);
+
+struct AbcResult {
+  std::vector<double> distance;  // per proposal (point order)
+  std::vector<int> accepted;     // accepted proposals, by increasing distance (ties: point order)
+  std::vector<double> weight;    // per accepted proposal, sums to 1 (rejection ABC: equal)
+  std::vector<double> values;    // accepted x params, canonical units
+  double tolerance = 0;          // the largest accepted distance (the tolerance used)
+  // Per parameter: prior and posterior summaries (canonical units).
+  std::vector<double> prior_mean, prior_sd, post_mean, post_sd, post_p05, post_p50, post_p95;
+};
+// `rows` per proposal as evaluate_point returns them; `units` its unit coordinates.
+AbcResult abc_rejection(const CalibrationSpec& c, const Matrix& units, const std::vector<std::vector<double>>& rows);
+// Writes /posterior into an open HDF5 file (docs/validation.md).
+void write_calibration_group(std::int64_t file, const CalibrationSpec& c, const AbcResult& r);
+// The table `zonesim calibrate` prints: per parameter prior and posterior.
+std::string format_posterior(const CalibrationSpec& c, const AbcResult& r);
 
 }  // namespace zonesim::sweep

@@ -38,6 +38,7 @@ int cmd_schema(const std::vector<std::string>& args);
 int cmd_effects(const std::vector<std::string>& args);
 int cmd_sweep(const std::vector<std::string>& args);
 int cmd_optimize(const std::vector<std::string>& args);
+int cmd_calibrate(const std::vector<std::string>& args);
 int cmd_serve(const std::vector<std::string>& args);
 // report, compare and export are implemented by the Python analysis package.
 int run_python(const std::string& module, const std::vector<std::string>& args);

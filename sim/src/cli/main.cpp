@@ -27,6 +27,7 @@ const std::vector<Command>& commands() {
       {"validate", "FILE...        check scenario files; every error with file:line:column", cmd_validate},
       {"sweep", "SWEEP.yaml        run a design of scenarios (grid, lhs, sobol, morris); mpirun-able", cmd_sweep},
       {"optimize", "SWEEP.yaml     cheapest lever settings meeting the targets with probability p", cmd_optimize},
+      {"calibrate", "CALIB.yaml    fit uncertain parameters to observed series (ABC); mpirun-able", cmd_calibrate},
       {"effects", "SCENARIO.yaml   what each lever does here: channel indicator, target probabilities, cost", cmd_effects},
       {"levers", "                 list every lever and parameter (unit, default, range)", cmd_levers},
       {"schema", "                 print the JSON Schema of scenario files", cmd_schema},

@@ -125,6 +125,7 @@ int cmd_run(const std::vector<std::string>& args) {
   std::cout << seconds << " s\n\n";
   std::cout.unsetf(std::ios::fixed);
   std::cout << format_target_table(sc, targets) << "\n";
+  if (!sc.observed.empty()) std::cout << format_fit_table(sc, evaluate_fit(sc, ens.replications)) << "\n";
   // Calibration fit: the generated base year against the stated values, worst item per zone.
   std::cout << "calibration of the " << sc.base_year << " population (mean over replications, worst item):\n";
   for (std::size_t z = 0; z < sc.zones.size(); ++z) {

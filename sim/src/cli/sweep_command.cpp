@@ -294,10 +294,16 @@ class ProgressBar {
   std::chrono::steady_clock::time_point t0_ = std::chrono::steady_clock::now(), last_{};
 };
 
-int sweep_main(const std::vector<std::string>& args, bool optimize_command) {
-  const char* name = optimize_command ? "optimize" : "sweep";
+enum class Mode { sweep, optimize, calibrate };
+
+int sweep_main(const std::vector<std::string>& args, Mode mode) {
+  const bool optimize_command = mode == Mode::optimize;
+  const bool calibrate = mode == Mode::calibrate;
+  const char* name = calibrate ? "calibrate" : optimize_command ? "optimize" : "sweep";
   po::options_description opts(
-      optimize_command
+      calibrate
+          ? "zonesim calibrate CALIB.yaml -o OUT.h5 [options]\n\nFits the uncertain behavioural parameters of a scenario to its observed series by\napproximate Bayesian computation (rejection); the proposals run as a sweep (threads,\nmpirun, --resume). A scenario uses the result with parameters: {from_posterior: OUT.h5}.\nSee docs/validation.md.\n\nOptions"
+      : optimize_command
           ? "zonesim optimize SWEEP.yaml -o OUT.h5 [options]\n\nPolicy search: finds the cheapest lever settings (budget cost) that meet every target\nwith probability >= p, and the cost-probability frontier (docs/sweeps.md).\n\nOptions"
           : "zonesim sweep SWEEP.yaml -o OUT.h5 [options]\n\nRuns a design of scenarios (grid, lhs, sobol, morris, optimize) made from a base scenario;\nunder `mpirun -np N` the points are shared among ranks. See docs/sweeps.md.\n\nOptions");
   opts.add_options()
@@ -307,14 +313,18 @@ int sweep_main(const std::vector<std::string>& args, bool optimize_command) {
       ("resume", "continue an interrupted sweep from its journal (<out>.journal)")
       ("force,f", "overwrite the output file and discard an interrupted sweep's journal")
       ("validate", "check the sweep file and print the design size, then exit")
+      ("proposals", po::value<int>(), "calibrate: number of ABC proposals (overrides the calibration file)")
       ("quiet,q", "no progress display");
   po::options_description hidden;
-  hidden.add_options()("sweep", po::value<std::string>(), "sweep file");
+  hidden.add_options()("sweep", po::value<std::string>(), calibrate ? "calibration file" : "sweep file");
   po::positional_options_description pos;
   pos.add("sweep", 1);
   auto vm = parse(args, opts, pos, hidden);
   if (vm.count("help")) {
-    if (optimize_command)
+    if (calibrate)
+      std::cout << opts << "\nExamples:\n  zonesim calibrate scenarios/backtest/hightech-calibration.yaml -o out/hightech-posterior.h5\n"
+                           "  mpirun -np 2 zonesim calibrate scenarios/backtest/hightech-calibration.yaml -o out/hightech-posterior.h5 --threads 1\n";
+    else if (optimize_command)
       std::cout << opts << "\nExamples:\n  zonesim optimize scenarios/qingyuan-sobol.yaml -o out/optimize.h5\n"
                            "  mpirun -np 4 zonesim optimize scenarios/qingyuan-sobol.yaml -o out/optimize.h5 --threads 1\n"
                            "  zonesim optimize scenarios/demo-sweep.yaml --validate\n";
@@ -323,7 +333,8 @@ int sweep_main(const std::vector<std::string>& args, bool optimize_command) {
                            "  mpirun -np 4 zonesim sweep scenarios/qingyuan-sobol.yaml -o out/sobol.h5 --threads 1\n";
     return kOk;
   }
-  if (!vm.count("sweep")) throw UsageError(std::string("missing SWEEP.yaml (see zonesim ") + name + " --help)");
+  if (!vm.count("sweep"))
+    throw UsageError(std::string(calibrate ? "missing CALIB.yaml" : "missing SWEEP.yaml") + " (see zonesim " + name + " --help)");
   const int threads_opt = vm["threads"].as<int>();
   if (threads_opt < 0) throw UsageError("--threads must be 0 (all cores) or more");
   const int threads = threads_opt > 0 ? threads_opt : tbb::info::default_concurrency();
@@ -348,12 +359,39 @@ int sweep_main(const std::vector<std::string>& args, bool optimize_command) {
   const bool root = mpi.rank == 0;
 
   // Every rank reads the sweep (a shared file system is assumed, as for the scenario).
-  SweepLoadResult loaded = load_sweep_file(vm["sweep"].as<std::string>());
+  SweepLoadResult loaded;
+  CalibrationLoadResult calibration;  // `zonesim calibrate`: the proposals are a sweep
+  if (calibrate) {
+    calibration = load_calibration_file(vm["sweep"].as<std::string>());
+    if (calibration.spec) loaded.spec = calibration.spec->sweep;
+    loaded.diagnostics = calibration.diagnostics;
+  } else {
+    loaded = load_sweep_file(vm["sweep"].as<std::string>());
+  }
   if (!loaded.spec) {
     if (root) print_diagnostics(loaded.diagnostics);
     return kBadInput;
   }
   SweepSpec& s = *loaded.spec;
+  if (vm.count("proposals")) {
+    if (!calibrate) throw UsageError("--proposals is an option of zonesim calibrate");
+    const int n = vm["proposals"].as<int>();
+    if (n < 10 || n > 10000000) throw UsageError("--proposals must be 10 to 10000000");
+    s.points = n;
+    calibration.spec->sweep.points = n;
+  }
+  // Every point's design row and rows, also those replayed from the journal on resume.
+  Matrix point_units;
+  std::vector<std::vector<double>> point_rows;
+  auto keep = [&](int p, const std::vector<double>& unit, const std::vector<double>& rows) {
+    if (!calibrate) return;
+    if (point_units.empty()) {
+      point_units.resize(static_cast<std::size_t>(s.points));
+      point_rows.resize(static_cast<std::size_t>(s.points));
+    }
+    point_units[static_cast<std::size_t>(p)] = unit;
+    point_rows[static_cast<std::size_t>(p)] = rows;
+  };
   if (optimize_command) s.design = DesignKind::optimize;
   std::string summary;
   if (std::string problem = check_runnable(s, s.design, summary); !problem.empty()) {
@@ -383,7 +421,10 @@ int sweep_main(const std::vector<std::string>& args, bool optimize_command) {
 
   SweepStore::OpenError error;
   auto store = SweepStore::open(out, s, P, so, error,
-                                [&](int p, const auto& unit, const auto& rows) { plan.record(p, unit, rows); });
+                                [&](int p, const auto& unit, const auto& rows) {
+                                  plan.record(p, unit, rows);
+                                  keep(p, unit, rows);
+                                });
   if (!store) {
     std::cerr << "zonesim " << name << ": " << error.message << "\n";
     mpi.stop_workers();
@@ -407,6 +448,7 @@ int sweep_main(const std::vector<std::string>& args, bool optimize_command) {
   Sink sink = [&](Result&& r) {
     store->write_point(r.point, r.unit, r.rows);
     plan.record(r.point, r.unit, r.rows);
+    keep(r.point, r.unit, r.rows);
     runs += s.replications;
     bar.step();
   };
@@ -442,15 +484,28 @@ int sweep_main(const std::vector<std::string>& args, bool optimize_command) {
   }
   std::string report;
   try {
-    report = store->finish(started);
+    std::function<void(std::int64_t)> extra;
+    if (calibrate)
+      extra = [&](std::int64_t file) {
+        const AbcResult abc = abc_rejection(*calibration.spec, point_units, point_rows);
+        write_calibration_group(file, *calibration.spec, abc);
+        report += format_posterior(*calibration.spec, abc) + "\n";
+      };
+    std::string analysis = store->finish(started, extra);
+    report = calibrate ? report : analysis;
   } catch (const std::exception& e) {
     std::cerr << "zonesim " << name << ": writing " << out << " failed: " << e.what() << "\n";
     if (store->failed()) print_resume_hint();
     return kRunFailed;
   }
-  std::cout << "zonesim " << zonesim_version() << ": sweep " << s.name << " of " << s.base.name << ", design "
-            << design_name(s.design) << ", " << k << " factors, " << P << " points x " << s.replications
-            << " replications, seed " << s.seed << "\n";
+  if (calibrate)
+    std::cout << "zonesim " << zonesim_version() << ": calibration " << s.name << " of " << s.base.name << ", ABC rejection, "
+              << k << " parameters, " << P << " proposals x " << s.replications << " replications, seed " << s.seed
+              << "\n";
+  else
+    std::cout << "zonesim " << zonesim_version() << ": sweep " << s.name << " of " << s.base.name << ", design "
+              << design_name(s.design) << ", " << k << " factors, " << P << " points x " << s.replications
+              << " replications, seed " << s.seed << "\n";
   char buf[200];
   std::snprintf(buf, sizeof buf, "%lld runs in %.2f s (%.1f runs/s; %d rank%s x %d threads)%s\n\n", runs, seconds,
                 seconds > 0 ? runs / seconds : 0.0, mpi.size, mpi.size == 1 ? "" : "s", threads,
@@ -461,7 +516,8 @@ int sweep_main(const std::vector<std::string>& args, bool optimize_command) {
 
 }  // namespace
 
-int cmd_sweep(const std::vector<std::string>& args) { return sweep_main(args, false); }
-int cmd_optimize(const std::vector<std::string>& args) { return sweep_main(args, true); }
+int cmd_sweep(const std::vector<std::string>& args) { return sweep_main(args, Mode::sweep); }
+int cmd_optimize(const std::vector<std::string>& args) { return sweep_main(args, Mode::optimize); }
+int cmd_calibrate(const std::vector<std::string>& args) { return sweep_main(args, Mode::calibrate); }
 
 }  // namespace zonesim::cli

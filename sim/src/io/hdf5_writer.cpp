@@ -11,6 +11,7 @@
 #include <initializer_list>
 #include <stdexcept>
 
+#include "hdf5_fit.hpp"
 #include "hdf5_util.hpp"
 #include "zonesim/output.hpp"
 #include "zonesim_build_info.hpp"
@@ -445,6 +446,7 @@ std::string write_run_file(const std::string& path, const Scenario& s, const Ens
     {
       Hid file(raw, H5Fclose);
       write_contents(file, s, e, targets, prov, options);
+      write_fit_group(file, s, e);  // hdf5_fit.cpp
       check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush");
       check(file.close(), "close");
     }

@@ -4,6 +4,7 @@
 #include <boost/math/distributions/triangular.hpp>
 #include <boost/math/distributions/uniform.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <limits>
@@ -78,6 +79,9 @@ double calibration_stated(const ZoneSpec& z, CalibrationItem c) {
   return 0;
 }
 
+// Stream entity of the choice of a posterior draw (the parameters' own draws use entity k).
+constexpr std::uint32_t kPosteriorEntity = 0xFFFFFF00u;
+
 ParamValues draw_parameters(const Scenario& s, std::uint32_t replication) {
   ParamValues out{};
   for (std::size_t k = 0; k < kParamCount; ++k) {
@@ -107,6 +111,15 @@ ParamValues draw_parameters(const Scenario& s, std::uint32_t replication) {
     }
     // A draw outside the parameter's valid range is clamped to it (documented in docs/model.md).
     out[k] = std::clamp(v, st.min, st.max);
+  }
+  if (s.posterior && s.posterior->draws() > 0) {  // one accepted draw of a calibration, by weight
+    const PosteriorDraws& post = *s.posterior;
+    Stream rng(s.seed, replication, kPosteriorEntity, 0, Purpose::parameter_draw);
+    const double u = rng.uniform();
+    const auto it = std::lower_bound(post.cumulative.begin(), post.cumulative.end(), u);
+    const auto d = std::min(static_cast<std::size_t>(it - post.cumulative.begin()), post.draws() - 1);
+    for (std::size_t j = 0; j < post.params.size(); ++j)
+      out[static_cast<std::size_t>(post.params[j])] = post.values[d * post.params.size() + j];
   }
   return out;
 }

@@ -171,6 +171,12 @@ std::string json_schema() {
       "\"value\":{\"type\":[\"number\",\"string\"]},\"year\":{\"type\":\"integer\"},"
       "\"source\":{\"type\":\"string\"},\"note\":{\"type\":\"string\"},\"label_en\":{\"type\":\"string\"},"
       "\"label_zh\":{\"type\":\"string\"},\"cluster_threshold\":{\"type\":\"string\"},\"top\":{\"type\":\"integer\"}}}";
+  std::string observed =
+      "{\"type\":\"object\",\"additionalProperties\":false,\"required\":[\"indicator\",\"values\"],"
+      "\"properties\":{\"indicator\":{\"enum\":" + indicators + "},\"zone\":{\"type\":\"string\"},"
+      "\"source\":{\"type\":\"string\"},\"note\":{\"type\":\"string\"},\"label_en\":{\"type\":\"string\"},"
+      "\"label_zh\":{\"type\":\"string\"},\"values\":{\"type\":\"object\",\"patternProperties\":{\"^[0-9]{4}$\":{}},"
+      "\"additionalProperties\":false}}}";
   std::string distribution =
       "{\"type\":\"object\",\"required\":[\"distribution\"],\"properties\":{\"distribution\":{\"enum\":"
       "[\"normal\",\"lognormal\",\"uniform\",\"triangular\"]}}}";
@@ -181,7 +187,8 @@ std::string json_schema() {
     params_any += (k ? "," : "") + std::string("\"") + std::string(s.key) + "\":{\"anyOf\":[" +
                   value_schema(s, false) + "," + distribution + "]}";
   }
-  params_any += "}}";
+  params_any += ",\"from_posterior\":{\"type\":\"string\",\"description\":\"A zonesim calibrate output: each "
+                "replication draws one accepted parameter vector by its weight\"}}}";
   std::string out =
       "{\n\"$schema\":\"http://json-schema.org/draft-07/schema#\",\n"
       "\"$id\":\"https://zonesim.invalid/zonesim.schema.json\",\n"
@@ -198,7 +205,9 @@ std::string json_schema() {
       "\"zones\":{\"type\":\"object\",\"additionalProperties\":" + zone + "},\n"
       "\"levers\":" + levers + ",\n"
       "\"parameters\":" + params_any + ",\n"
-      "\"targets\":{\"type\":\"object\",\"additionalProperties\":" + target + "}\n"
+      "\"targets\":{\"type\":\"object\",\"additionalProperties\":" + target + "},\n"
+      "\"observed\":{\"anyOf\":[{\"type\":\"string\",\"description\":\"a YAML file holding observed:\"},"
+      "{\"type\":\"object\",\"additionalProperties\":" + observed + "}]}\n"
       "}\n}\n";
   return out;
 }

@@ -17,6 +17,7 @@
 #include <set>
 #include <sstream>
 
+#include "observed.hpp"
 #include "tree.hpp"
 #include "yaml_document.hpp"
 #include "zonesim/scenario.hpp"
@@ -985,7 +986,7 @@ struct Validator {
     }
     static const std::vector<std::string> kTop = {
         "zonesim", "name", "title", "source", "notes", "base_year", "end_year", "replications",
-        "seed", "region", "sectors", "zones", "levers", "parameters", "targets"};
+        "seed", "region", "sectors", "zones", "levers", "parameters", "targets", "observed"};
     for (const auto& [k, c] : root.map)
       if (std::find(kTop.begin(), kTop.end(), k) == kTop.end())
         unknown_key(c, k, k, kTop, "top-level key");
@@ -1134,6 +1135,10 @@ struct Validator {
       } else {
         auto keys = keys_of(parameter_settings());
         for (const auto& [k, c] : p->map) {
+          if (k == "from_posterior") {  // observed.cpp
+            detail::read_posterior(c, sc, diags);
+            continue;
+          }
           const Setting* s = find_setting(parameter_settings(), k);
           if (!s) {
             unknown_key(c, "parameters." + k, k, keys, "parameter");
@@ -1219,6 +1224,7 @@ struct Validator {
         for (const auto& [id, body] : t->map) target("targets." + id, id, body);
       }
     }
+    if (const Node* o = root.find("observed")) detail::read_observed(*o, sc, horizon_valid, diags);  // observed.cpp
   }
 
   void check_zone(const Node& at, const std::string& path, ZoneSpec& z) {

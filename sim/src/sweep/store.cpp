@@ -565,11 +565,11 @@ std::string fmt(double v, int prec = 3) {
 
 }  // namespace
 
-std::string SweepStore::finish(const std::string& started_at) {
-  return impl_->guarded([&] { return finish_file(started_at); });
+std::string SweepStore::finish(const std::string& started_at, const std::function<void(std::int64_t)>& extra) {
+  return impl_->guarded([&] { return finish_file(started_at, extra); });
 }
 
-std::string SweepStore::finish_file(const std::string& started_at) {
+std::string SweepStore::finish_file(const std::string& started_at, const std::function<void(std::int64_t)>& extra) {
   Impl& m = *impl_;
   // Checked again at the end of a sweep that may have run for hours: the rename replaces only a
   // regular file. Not a write failure: the partial file and the journal stay for --resume.
@@ -808,6 +808,7 @@ std::string SweepStore::finish_file(const std::string& started_at) {
     attr_string(g, "method", "PRIM (Friedman and Fisher 1999): peeling alpha = 0.05, minimum mass 0.1, pasting");
   }
 
+  if (extra) extra(m.file);
   attr_string(m.file, "started_at", started_at);
   attr_string(m.file, "finished_at", iso_time_now());
   check(H5Fflush(m.file, H5F_SCOPE_GLOBAL), "flush");

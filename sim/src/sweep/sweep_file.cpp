@@ -333,6 +333,7 @@ void check_combinations(Parser& P, const YAML::Node& design, const SweepSpec& s,
 // ---- Factor ----------------------------------------------------------------------------------
 
 double Factor::at(double u) const {
+  if (prior) return prior_quantile(*prior, u, low, high);
   if (discrete) {
     const int n = static_cast<int>(values.size());
     return std::min(static_cast<int>(std::floor(u * n)), n - 1);

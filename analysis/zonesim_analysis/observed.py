@@ -47,9 +47,11 @@ def observed_chart(run, rows: pd.DataFrame, lang: str = "en"):
     charts.draw_fan(ax, run.years, arr)
     inside = rows[rows["inside_band"]]
     outside = rows[~rows["inside_band"]]
-    ax.plot(inside["year"], inside["observed"], "o", color="#c53030", markersize=6, label=T["obs"], zorder=5)
-    ax.plot(outside["year"], outside["observed"], "o", markerfacecolor="white", color="#c53030", markersize=6,
-            zorder=5, label=None if len(inside) else T["obs"])
+    if len(inside):
+        ax.plot(inside["year"], inside["observed"], "o", color="#c53030", markersize=6, label=T["obs"], zorder=5)
+    if len(outside):
+        ax.plot(outside["year"], outside["observed"], "o", markerfacecolor="white", color="#c53030", markersize=6,
+                zorder=5, label=None if len(inside) else T["obs"])
     for _, r in rows.iterrows():
         ax.annotate(f"{r['log_error']:+.2f}", (r["year"], r["observed"]), textcoords="offset points",
                     xytext=(4, 4), fontsize=7, color="#c53030")

@@ -8,6 +8,6 @@ bin=${1:-build-bench/sim/zonesim}
 n=${PROPOSALS:-10000}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-/usr/bin/time -f "wall_s=%e max_rss_KiB=%M" -o "$out/time" \
+/usr/bin/time -f "wall_s=%e user_s=%U sys_s=%S max_rss_KiB=%M" -o "$out/time" \
   "$bin" calibrate benchmarks/calibration/qingyuan-calibration.yaml --proposals "$n" -q -t 0 -o "$out/post.h5" | tail -3
 echo "calibration, $n proposals x 1 replication (Qingyuan 2020-2025, $(nproc) cores): $(cat "$out/time")"

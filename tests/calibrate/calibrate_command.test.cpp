@@ -38,8 +38,9 @@ void synthetic_case(const TempDir& dir, double truth, int runs) {
     for (int y = 1; y <= 3; ++y) firms[y] += rep.ind(y, 1, zonesim::Ind::firms) / runs;
   }
   dir.write("observed.yaml", "observed:\n  firms:\n    indicator: firms\n    zone: z\n    source: synthetic\n"
-                             "    values: {2021: " + std::to_string(firms[1]) + ", 2022: " + std::to_string(firms[2]) +
-                             ", 2023: " + std::to_string(firms[3]) + "}\n");
+                             "    values: {2021: " + std::to_string(std::lround(firms[1])) + ", 2022: " +
+                             std::to_string(std::lround(firms[2])) + ", 2023: " + std::to_string(std::lround(firms[3])) +
+                             "}\n");
 }
 
 }  // namespace
@@ -115,6 +116,7 @@ TEST_CASE("the back-tests' calibrations never read the back-test years") {
     REQUIRE_FALSE(backtest.observed.empty());
     for (const auto& o : backtest.observed)
       for (int y : o.years) CHECK(y > backtest.base_year);
-    for (const auto& text : c.spec->sweep.base.source_texts) CHECK(text.find("observed-2019-2022") == std::string::npos);
+    for (const auto& text : c.spec->sweep.base.source_texts)
+      CHECK(text.find("\nobserved: " + prefix + "-observed-2019-2022") == std::string::npos);
   }
 }

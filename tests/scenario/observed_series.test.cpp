@@ -66,14 +66,14 @@ TEST_CASE("an observed series in a file the scenario names is read, and its erro
   dir.write("later.yaml", "observed:\n  firms:\n    indicator: firms\n    source: census\n    values: {2021: 900, 2030: 950}\n");
   r = zonesim::load_scenario_file(dir.file("obs.yaml"));
   REQUIRE(r.diagnostics.size() == 1);
-  CHECK(where(r.diagnostics.items()[0]) == "later.yaml:5:28");
+  CHECK(where(r.diagnostics.items()[0]) == "later.yaml:5:25");
   CHECK(r.diagnostics.items()[0].message == "year 2030 is outside the run");
 }
 
 TEST_CASE("an unknown indicator in an observed series is located, with the nearest indicator") {
   const Diagnostic d = only_error(scenario_with(
       "observed:\n  gdp:\n    indicator: value_add\n    source: s\n    values: {2021: 40 亿元}\n"));
-  CHECK(where(d) == "obs.yaml:9:16");
+  CHECK(where(d) == "obs.yaml:14:16");
   CHECK(d.key_path == "observed.gdp.indicator");
   CHECK(d.message == "unknown indicator \"value_add\"");
   CHECK(d.hint == "did you mean \"value_added\"?");
@@ -82,7 +82,7 @@ TEST_CASE("an unknown indicator in an observed series is located, with the neare
 TEST_CASE("an unknown zone in an observed series is located") {
   const Diagnostic d = only_error(scenario_with(
       "observed:\n  gdp:\n    indicator: value_added\n    zone: nort\n    source: s\n    values: {2021: 40 亿元}\n"));
-  CHECK(where(d) == "obs.yaml:10:11");
+  CHECK(where(d) == "obs.yaml:15:11");
   CHECK(d.message == "unknown zone \"nort\"");
   CHECK(d.hint == "did you mean \"north\"?");
 }
@@ -90,7 +90,7 @@ TEST_CASE("an unknown zone in an observed series is located") {
 TEST_CASE("an observation in a year outside the run is located at its year") {
   const Diagnostic d = only_error(scenario_with(
       "observed:\n  gdp:\n    indicator: value_added\n    source: s\n    values: {2019: 30 亿元}\n"));
-  CHECK(where(d) == "obs.yaml:12:14");
+  CHECK(where(d) == "obs.yaml:16:14");
   CHECK(d.key_path == "observed.gdp.values.2019");
   CHECK(d.message == "year 2019 is outside the run");
 }
@@ -98,7 +98,7 @@ TEST_CASE("an observation in a year outside the run is located at its year") {
 TEST_CASE("an observation with a unit of the wrong dimension is located at its value") {
   const Diagnostic d = only_error(scenario_with(
       "observed:\n  gdp:\n    indicator: value_added\n    source: s\n    values: {2021: 300 mu}\n"));
-  CHECK(where(d) == "obs.yaml:12:20");
+  CHECK(where(d) == "obs.yaml:16:20");
   CHECK(d.message.find("value_added is money") != std::string::npos);
 }
 
@@ -107,5 +107,5 @@ TEST_CASE("an observation without a source is an error") {
       "observed:\n  gdp:\n    indicator: value_added\n    values: {2021: 40 亿元}\n"));
   CHECK(d.key_path == "observed.gdp.values.2021");
   CHECK(d.message == "observation without a source");
-  CHECK(where(d) == "obs.yaml:11:14");
+  CHECK(where(d) == "obs.yaml:15:14");
 }

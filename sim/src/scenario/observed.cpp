@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <memory>
 #include <numeric>
 
@@ -358,9 +360,30 @@ void read_posterior(const Node& node, Scenario& sc, Diagnostics& diags) {
     return;
   }
   PosteriorDraws post;
-  post.file = node.scalar;
   const auto [path, shown] = named_path(node);
-  if (std::string problem = read_posterior_file(path, post); !problem.empty()) {
+  // Read once per process and file version: a sweep loads its scenario for every point on worker
+  // threads, and the HDF5 library is not thread-safe (the first load, on the main thread before
+  // any worker starts, fills the cache).
+  static std::mutex mutex;
+  static std::map<std::string, std::pair<std::string, PosteriorDraws>> cache;
+  std::error_code ec;
+  const std::string key = fs::weakly_canonical(path, ec).string() + "|" +
+                          std::to_string(fs::exists(path, ec) ? fs::last_write_time(path, ec).time_since_epoch().count() : 0) +
+                          "|" + std::to_string(fs::is_regular_file(path, ec) ? fs::file_size(path, ec) : 0);
+  std::string problem;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = cache.find(key);
+    if (it == cache.end()) {
+      PosteriorDraws read;
+      std::string p = read_posterior_file(path, read);
+      it = cache.emplace(key, std::make_pair(std::move(p), std::move(read))).first;
+    }
+    problem = it->second.first;
+    post = it->second.second;
+  }
+  post.file = node.scalar;
+  if (!problem.empty()) {
     r.error(node, "parameters.from_posterior", "cannot use posterior \"" + node.scalar + "\" (" + path + "): " + problem,
             "run `zonesim calibrate CALIB.yaml -o FILE` first; the path is relative to the scenario file");
     return;

@@ -1,3 +1,5 @@
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "commands.hpp"
@@ -11,6 +13,17 @@ namespace zonesim::cli {
 
 namespace {
 std::string count(std::size_t n, const std::string& noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); }
+
+// A calibration file starts a line with `zonesim_calibrate:` (its first key by convention).
+bool is_calibration_file(const std::string& path) {
+  std::error_code ec;  // only regular files are read (a FIFO or a device would block or never end)
+  if (!std::filesystem::is_regular_file(path, ec)) return false;
+  std::ifstream in(path);
+  std::string line;
+  for (int i = 0; i < 200 && std::getline(in, line); ++i)
+    if (line.rfind("zonesim_calibrate:", 0) == 0) return true;
+  return false;
+}
 }  // namespace
 
 int cmd_validate(const std::vector<std::string>& args) {
@@ -48,6 +61,21 @@ int cmd_validate(const std::vector<std::string>& args) {
       ++bad;
       all.append(r.diagnostics);
       if (!vm.count("json")) std::cerr << r.diagnostics.format();
+      continue;
+    }
+    if (is_calibration_file(f)) {  // `zonesim calibrate` input (docs/validation.md)
+      sweep::CalibrationLoadResult c = sweep::load_calibration_file(f);
+      if (c.spec) {
+        if (!vm.count("json"))
+          std::cout << f << ": ok (calibration of " << c.spec->sweep.base_path << ": "
+                    << count(c.spec->params.size(), "parameter") << ", " << c.spec->sweep.points << " proposals x "
+                    << c.spec->sweep.replications << ", " << count(c.spec->observed.size(), "observation")
+                    << " up to " << c.spec->last_observed_year << ")\n";
+        continue;
+      }
+      ++bad;
+      all.append(c.diagnostics);
+      if (!vm.count("json")) std::cerr << c.diagnostics.format();
       continue;
     }
     LoadResult r = load_scenario_file(f, lo);

@@ -291,7 +291,9 @@ def build_report(run: Run, lang: str = "en", alt: Optional[Run] = None, year: Op
     if alt is not None:
         parts.append(f'<h2 id="sec-comparison">{esc(T["comparison"])}</h2>')
         parts.append(comparison_section(run, alt, T, lang, charts, year))
-    parts.append(observed_section(run, lang))  # observed.py (issue 18)
+    observed = observed_section(run, lang)  # observed.py (issue 18): "" without observed series
+    if observed:
+        parts.append(observed)
     parts.append(f'<h2 id="sec-spending">{esc(T["spending"])}</h2><p class="note">{esc(T["spending_note"])}</p>')
     parts.append(chart(charts.spending_chart(run, lang), T["spending"], "spending", lang))
     parts.append(f'<h2 id="sec-zones">{esc(T["zones"])}</h2><p class="note">{esc(T["zones_note"])}</p>')

@@ -97,7 +97,8 @@ try {
   page.on('pageerror', (e) => pageErrors.push(e.message));
 
   if (PART !== 'reports') {
-    await page.goto(`${origin}/?scenario=demo&lang=en`);
+    // slow=600: on a loaded machine a run may take more than 3 s; re-run on change stays on.
+    await page.goto(`${origin}/?scenario=demo&lang=en&slow=600`);
     await page.waitForSelector('#targets tbody tr[data-target=output]');
     // The baseline run of the page's own size, then the lever.
     await page.fill('#replications', String(REPS));

@@ -23,6 +23,7 @@ td.changed{background:#fff8c5;font-weight:600} .legend-changed{background:#fff8c
 .grid{display:flex;flex-wrap:wrap;gap:1em} .grid figure{margin:0;flex:1 1 480px;max-width:540px}
 img{max-width:100%;height:auto} a.data{display:block;font-size:.8em;margin:.2em 0 .8em} pre{background:#f7fafc;padding:1em;overflow:auto;font-size:.85em}
 details{margin:1em 0} .scroll{overflow-x:auto}
+#levers{font-size:.85em} #levers td.num{white-space:normal;min-width:4.5em}
 """
 
 # Sets data attributes on <html> once every image has decoded, so a headless browser (or a

@@ -45,13 +45,6 @@ std::vector<std::size_t> cell_starts(const std::string& line) {
   return starts;
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 }  // namespace
 
 TEST_CASE("validate checks the shipped sweep files in scenarios/ with the scenario each varies and exits 0") {
@@ -80,7 +73,7 @@ TEST_CASE("validate reports a sweep file's errors as sweep --validate does and e
   CHECK(s.err == error + "1 error; nothing was written.\n");
 
   // A policy search needs targets: the base scenario here has none.
-  std::string demo = read_text(source_path("scenarios/demo.yaml"));
+  std::string demo = read_file_text(source_path("scenarios/demo.yaml"));
   REQUIRE(demo.find("\ntargets:") != std::string::npos);  // the last section of demo.yaml
   const std::string base = tmp.write("no-targets.yaml", demo.substr(0, demo.find("\ntargets:") + 1));
   const std::string search = tmp.write("search.yaml", "zonesim_sweep: 1\nbase: no-targets.yaml\nfactors:\n"

@@ -18,12 +18,6 @@ using namespace zonesim::test;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 const std::string& demo() {
   static const std::string p = source_path("scenarios/demo.yaml");
@@ -56,7 +50,7 @@ std::string raised(const Setting& s) {
 }  // namespace
 
 TEST_CASE("every lever's `where it acts` cites sections of docs/model.md that exist") {
-  const std::string model = slurp(source_path("docs/model.md"));
+  const std::string model = read_file_text(source_path("docs/model.md"));
   const std::regex section(R"((\d+\.\d+))");
   for (std::size_t l = 0; l < kLeverCount; ++l) {
     const LeverChannel& c = lever_channel(static_cast<Lever>(l));
@@ -168,7 +162,7 @@ TEST_CASE("the bytes of state per firm are those of the firm arrays a run holds"
 TEST_CASE("the docs quote the bytes of state per firm that the firm fields add up to") {
   const std::regex figure(R"((\d+) bytes of state per firm)");
   for (const char* doc : {"docs/performance.md", "docs/architecture.md"}) {
-    const std::string text = slurp(source_path(doc));
+    const std::string text = read_file_text(source_path(doc));
     int quoted = 0;
     for (std::sregex_iterator m(text.begin(), text.end(), figure), end; m != end; ++m, ++quoted) {
       INFO(doc << ": \"" << m->str(0) << "\"");

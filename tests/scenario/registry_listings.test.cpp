@@ -10,24 +10,16 @@
 using namespace zonesim;
 using namespace zonesim::test;
 
-namespace {
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-}  // namespace
 
 TEST_CASE("the shipped JSON Schema is the one the registry generates") {
   INFO("run scripts/regen after changing the registry");
-  CHECK(slurp(source_path("scenarios/zonesim.schema.json")) == json_schema());
+  CHECK(read_file_text(source_path("scenarios/zonesim.schema.json")) == json_schema());
 }
 
 TEST_CASE("the reports' copy of the settings is the one the registry generates") {
   // zonesim_analysis labels lever values, sweep factors and calibration items with it.
   INFO("run scripts/regen after changing the registry");
-  CHECK(slurp(source_path("analysis/zonesim_analysis/settings.json")) == settings_listing(ListingFormat::json));
+  CHECK(read_file_text(source_path("analysis/zonesim_analysis/settings.json")) == settings_listing(ListingFormat::json));
 }
 
 // The text of `doc` between "<!-- BEGIN GENERATED: zonesim levers --format FORMAT -->" and the
@@ -42,13 +34,13 @@ std::string generated_section(const std::string& doc, const std::string& format)
 }
 
 TEST_CASE("docs/scenarios.md lists exactly the registry's keys") {
-  const std::string doc = slurp(source_path("docs/scenarios.md"));
+  const std::string doc = read_file_text(source_path("docs/scenarios.md"));
   INFO("run scripts/regen after changing the registry");
   CHECK(generated_section(doc, "markdown") == settings_listing(ListingFormat::markdown));
 }
 
 TEST_CASE("docs/model.md's channel table is the registry's, as `zonesim levers --format channels` prints it") {
-  const std::string doc = slurp(source_path("docs/model.md"));
+  const std::string doc = read_file_text(source_path("docs/model.md"));
   INFO("run scripts/regen after changing the registry");
   const std::string table = generated_section(doc, "channels");
   CHECK(table == settings_listing(ListingFormat::channels));

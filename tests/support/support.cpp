@@ -15,7 +15,7 @@ namespace zonesim::test {
 
 namespace fs = std::filesystem;
 
-static std::string slurp(const fs::path& p) {
+std::string read_file_text(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream ss;
   ss << in.rdbuf();
@@ -28,8 +28,8 @@ CommandResult run_command(const std::string& command) {
   int status = std::system(full.c_str());
   CommandResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = slurp(tmp.file("out"));
-  r.err = slurp(tmp.file("err"));
+  r.out = read_file_text(tmp.file("out"));
+  r.err = read_file_text(tmp.file("err"));
   return r;
 }
 

@@ -21,6 +21,8 @@ CommandResult run_zonesim(const std::string& args);
 CommandResult run_command(const std::string& command);
 
 std::string source_path(const std::string& relative);  // path inside the repository
+// The whole file as bytes; empty when it cannot be read.
+std::string read_file_text(const std::filesystem::path& path);
 
 // A fresh empty directory, removed at scope exit.
 class TempDir {

@@ -32,6 +32,9 @@ struct ParamSpec {
   double b = 0.0;  // normal: sd; lognormal: sigma of log; uniform/triangular: high
   double c = 0.0;  // triangular: mode
   bool uncertain() const { return kind != Kind::fixed; }
+  // The distribution's quantile at u in (0, 1): how a uniform draw becomes a parameter value, for
+  // replications' parameter draws and calibration's Latin hypercube alike. Not clamped to a range.
+  double quantile(double u) const;
 };
 
 struct SectorSpec {

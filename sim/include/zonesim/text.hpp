@@ -19,5 +19,8 @@ std::string pad_to_width(std::string_view text, std::size_t columns, bool right 
 // separated by `gap` spaces, trailing spaces removed; `right[c]` right-aligns column c.
 std::string format_columns(const std::vector<std::vector<std::string>>& rows, std::size_t gap = 2,
                            const std::vector<bool>& right = {});
+// A number for a table cell with three or four significant figures: 1234, 123.4, 12.34, 0.123;
+// "n/a" when it is not finite.
+std::string short_number(double value);
 
 }  // namespace zonesim

@@ -78,18 +78,6 @@ double fit_distance(const std::vector<double>& simulated, const std::vector<doub
   return std::sqrt(ss / static_cast<double>(observed.size()));
 }
 
-namespace {
-std::string num(double v) {
-  char buf[64];
-  const double a = std::fabs(v);
-  if (!std::isfinite(v)) return "n/a";
-  if (a >= 1000) std::snprintf(buf, sizeof buf, "%.0f", v);
-  else if (a >= 100) std::snprintf(buf, sizeof buf, "%.1f", v);
-  else if (a >= 1) std::snprintf(buf, sizeof buf, "%.2f", v);
-  else std::snprintf(buf, sizeof buf, "%.3f", v);
-  return buf;
-}
-}  // namespace
 
 std::string format_fit_table(const Scenario& s, const std::vector<FitRow>& rows) {
   if (rows.empty()) return {};
@@ -101,8 +89,8 @@ std::string format_fit_table(const Scenario& s, const std::vector<FitRow>& rows)
     char le[32];
     std::snprintf(le, sizeof le, "%+.3f", r.log_error);
     t.push_back({r.series->id, r.series->zone < 0 ? "all" : s.zones[static_cast<std::size_t>(r.series->zone)].id,
-                 std::to_string(r.year), num(to_display(d, r.observed)) + unit, num(to_display(d, r.mean)) + unit,
-                 num(to_display(d, r.p05)), num(to_display(d, r.p95)), std::isfinite(r.log_error) ? le : "n/a",
+                 std::to_string(r.year), short_number(to_display(d, r.observed)) + unit, short_number(to_display(d, r.mean)) + unit,
+                 short_number(to_display(d, r.p05)), short_number(to_display(d, r.p95)), std::isfinite(r.log_error) ? le : "n/a",
                  r.inside_band ? "yes" : "no"});
   }
   std::string out = format_columns(t, 2, {false, false, false, true, true, true, true, true, false});

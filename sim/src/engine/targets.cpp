@@ -109,17 +109,6 @@ std::string target_label(const Scenario& s, const TargetSpec& t, bool chinese) {
   return what + ", " + zone;
 }
 
-namespace {
-std::string fmt(double v) {
-  char buf[64];
-  double a = std::fabs(v);
-  if (a >= 1000) std::snprintf(buf, sizeof buf, "%.0f", v);
-  else if (a >= 100) std::snprintf(buf, sizeof buf, "%.1f", v);
-  else if (a >= 1) std::snprintf(buf, sizeof buf, "%.2f", v);
-  else std::snprintf(buf, sizeof buf, "%.3f", v);
-  return buf;
-}
-}  // namespace
 
 std::string format_target_table(const Scenario& s, const std::vector<TargetResult>& results) {
   std::vector<std::array<std::string, 7>> rows;
@@ -129,10 +118,10 @@ std::string format_target_table(const Scenario& s, const std::vector<TargetResul
     std::string unit(target_unit(t));
     std::string u = unit.empty() ? "" : " " + unit;
     rows.push_back({t.id, std::to_string(t.year),
-                    std::string(comparison_text(t.op)) + " " + fmt(target_display(t, t.value)) + u,
-                    fmt(target_display(t, r.mean)) + u, fmt(target_display(t, r.p05)),
-                    fmt(target_display(t, r.p95)),
-                    fmt(100.0 * r.probability) + " %"});
+                    std::string(comparison_text(t.op)) + " " + short_number(target_display(t, t.value)) + u,
+                    short_number(target_display(t, r.mean)) + u, short_number(target_display(t, r.p05)),
+                    short_number(target_display(t, r.p95)),
+                    short_number(100.0 * r.probability) + " %"});
   }
   std::array<std::size_t, 7> w{};
   for (const auto& row : rows)

@@ -1,8 +1,4 @@
 // One replication from the base year to the end year, and the pieces it is made of.
-#include <boost/math/distributions/lognormal.hpp>
-#include <boost/math/distributions/normal.hpp>
-#include <boost/math/distributions/triangular.hpp>
-#include <boost/math/distributions/uniform.hpp>
 
 #include <algorithm>
 #include <array>
@@ -93,22 +89,7 @@ ParamValues draw_parameters(const Scenario& s, std::uint32_t replication) {
     }
     Stream rng(s.seed, replication, static_cast<std::uint32_t>(k), 0, Purpose::parameter_draw);
     const double u = rng.uniform();
-    double v = p.a;
-    switch (p.kind) {
-      case ParamSpec::Kind::normal:
-        v = p.b > 0 ? boost::math::quantile(boost::math::normal_distribution<>(p.a, p.b), u) : p.a;
-        break;
-      case ParamSpec::Kind::lognormal:
-        v = p.b > 0 ? boost::math::quantile(boost::math::lognormal_distribution<>(std::log(p.a), p.b), u) : p.a;
-        break;
-      case ParamSpec::Kind::uniform:
-        v = boost::math::quantile(boost::math::uniform_distribution<>(p.a, p.b), u);
-        break;
-      case ParamSpec::Kind::triangular:
-        v = boost::math::quantile(boost::math::triangular_distribution<>(p.a, p.c, p.b), u);
-        break;
-      case ParamSpec::Kind::fixed: break;
-    }
+    const double v = p.quantile(u);
     // A draw outside the parameter's valid range is clamped to it (documented in docs/model.md).
     out[k] = std::clamp(v, st.min, st.max);
   }

@@ -7,10 +7,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <boost/math/distributions/lognormal.hpp>
-#include <boost/math/distributions/normal.hpp>
-#include <boost/math/distributions/triangular.hpp>
-#include <boost/math/distributions/uniform.hpp>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -27,22 +23,7 @@ namespace zonesim::sweep {
 namespace fs = std::filesystem;
 
 double prior_quantile(const ParamSpec& p, double u, double low, double high) {
-  u = std::clamp(u, 1e-12, 1.0 - 1e-12);
-  double v = p.a;
-  switch (p.kind) {
-    case ParamSpec::Kind::normal:
-      v = p.b > 0 ? boost::math::quantile(boost::math::normal_distribution<>(p.a, p.b), u) : p.a;
-      break;
-    case ParamSpec::Kind::lognormal:
-      v = p.b > 0 ? boost::math::quantile(boost::math::lognormal_distribution<>(std::log(p.a), p.b), u) : p.a;
-      break;
-    case ParamSpec::Kind::uniform: v = boost::math::quantile(boost::math::uniform_distribution<>(p.a, p.b), u); break;
-    case ParamSpec::Kind::triangular:
-      v = boost::math::quantile(boost::math::triangular_distribution<>(p.a, p.c, p.b), u);
-      break;
-    case ParamSpec::Kind::fixed: break;
-  }
-  return std::clamp(v, low, high);
+  return std::clamp(p.quantile(std::clamp(u, 1e-12, 1.0 - 1e-12)), low, high);
 }
 
 namespace {

@@ -1,6 +1,8 @@
 #include "zonesim/text.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 
 namespace zonesim {
 
@@ -70,6 +72,15 @@ std::string format_columns(const std::vector<std::vector<std::string>>& rows, st
     out += line + "\n";
   }
   return out;
+}
+
+std::string short_number(double value) {
+  if (!std::isfinite(value)) return "n/a";
+  const double a = std::fabs(value);
+  const char* format = a >= 1000 ? "%.0f" : a >= 100 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, value);
+  return buf;
 }
 
 }  // namespace zonesim

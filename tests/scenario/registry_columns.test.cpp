@@ -11,6 +11,7 @@
 
 #include "support.hpp"
 #include "zonesim/engine.hpp"
+#include "zonesim/listing.hpp"
 #include "zonesim/model.hpp"
 
 using namespace zonesim;
@@ -75,6 +76,22 @@ TEST_CASE("every budget item is charged by some lever, and every lever's channel
   for (std::size_t k = 0; k < kSpendCount; ++k) {
     INFO("budget item " << spend_infos()[k].key);
     CHECK(charged.count(static_cast<Spend>(k)) == 1);
+  }
+}
+
+TEST_CASE("the JSON listing of levers carries each lever's channel indicator and budget item") {
+  const std::string json = settings_listing(ListingFormat::json);
+  for (std::size_t l = 0; l < kLeverCount; ++l) {
+    const LeverChannel& c = lever_channel(static_cast<Lever>(l));
+    const std::string key = "{\"key\":\"" + std::string(lever_settings()[l].key) + "\"";
+    const std::size_t at = json.find(key);
+    REQUIRE(at != std::string::npos);
+    const std::string row = json.substr(at, json.find('\n', at) - at);
+    INFO(row);
+    CHECK_THAT(row, Catch::Contains("\"channel_indicator\":\"" + std::string(indicator_info(c.indicator).key) + "\""));
+    CHECK_THAT(row, Catch::Contains(c.budget_item ? "\"budget_item\":\"" +
+                                                       std::string(spend_infos()[static_cast<std::size_t>(*c.budget_item)].key) + "\""
+                                                 : std::string("\"budget_item\":null")));
   }
 }
 

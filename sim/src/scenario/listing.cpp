@@ -61,6 +61,19 @@ std::string channel_table() {
   return out;
 }
 
+// A lever's channel columns for the JSON listing, as docs/model.md section 4 shows them.
+std::string lever_channel_json(std::string_view key) {
+  for (std::size_t l = 0; l < kLeverCount; ++l) {
+    if (lever_settings()[l].key != key) continue;
+    const LeverChannel& c = lever_channel(static_cast<Lever>(l));
+    const std::string item =
+        c.budget_item ? "\"" + std::string(spend_infos()[static_cast<std::size_t>(*c.budget_item)].key) + "\"" : "null";
+    return ",\"where\":\"" + json_escape(std::string(c.where)) + "\",\"channel_indicator\":\"" +
+           std::string(indicator_info(c.indicator).key) + "\",\"budget_item\":" + item;
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string settings_listing(ListingFormat format) {
@@ -82,7 +95,9 @@ std::string settings_listing(ListingFormat format) {
                ",\"max\":" + (std::isfinite(s.max) ? std::to_string(s.max) : "null") + ",\"choices\":[";
         for (std::size_t i = 0; i < s.choices.size(); ++i)
           out += (i ? ",\"" : "\"") + std::string(s.choices[i]) + "\"";
-        out += "],\"en\":\"" + json_escape(std::string(s.en)) + "\",\"zh\":\"" + json_escape(std::string(s.zh)) + "\"}";
+        out += "],\"en\":\"" + json_escape(std::string(s.en)) + "\",\"zh\":\"" + json_escape(std::string(s.zh)) + "\"";
+        if (s.group == SettingGroup::lever) out += lever_channel_json(s.key);
+        out += "}";
       }
     return out + "\n]\n";
   }

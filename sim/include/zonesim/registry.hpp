@@ -195,9 +195,9 @@ ZONESIM_CHOICES(ZONESIM_CHOICE_ENUM)
     "考核排名靠前的用地指标奖励", \
     land_supplied, land_development, "extra quota for the top-ranked zone (3.12)") \
   X(demotion_bottom_years, count, 0.0, 0.0, 10.0, \
-    "A national zone ranked last this many years running is demoted to provincial (0 = never)", \
+    "A national zone in the national bottom five this many years running is demoted to provincial (0 = never)", \
     "连续末位降级年数", \
-    national_level, none, "demotes a national zone ranked last, which cuts its quota (3.12)") \
+    national_level, none, "demotes a national zone in the national bottom five, which cuts its quota (3.12)") \
   X(upper_level_transfer, money, 0.0, 0.0, 1e12, \
     "Transfers from the city or province into the zone budget per year", "上级财政转移支付", \
     budget_shortfall, none, "budget revenue (3.11)")
@@ -317,7 +317,10 @@ ZONESIM_CHOICES(ZONESIM_CHOICE_ENUM)
     "Share of firms denied most of their land that move to a zone with land to spare, per year",  \
     "用地不足企业迁往其他园区的比例")                                                             \
   X(rank_consequence_quota_cut, share, 0.3, 0.0, 1.0,                                             \
-    "Cut in land quota of a zone demoted to provincial level", "降级后用地指标削减比例")
+    "Cut in land quota of a zone demoted to provincial level", "降级后用地指标削减比例")          \
+  X(venture_fund_per_startup, money, 1e7, 1e5, 1e12,                                              \
+    "Venture funding that brings one more start-up a year (assumption: 1000 万元)",              \
+    "每新增一家初创企业所需创投资金")
 
 // ---------------------------------------------------------------------------------------------
 // Zone descriptions and base-year values (calibration targets of the starting population).

@@ -26,7 +26,8 @@ void build_carriers(YearStep& y) {
     const double venture = lever(zs, Lever::venture_fund) * q_ratio;
     y.ask(z, Spend::venture_fund, venture);
     y.entry[z].births =
-        y.entry[z].events.poisson(y.param(Param::births_per_carrier) * zs.carriers + venture / 1e7);
+        y.entry[z].events.poisson(y.param(Param::births_per_carrier) * zs.carriers +
+                                          venture / y.param(Param::venture_fund_per_startup));
   }
 }
 

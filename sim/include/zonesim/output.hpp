@@ -25,6 +25,10 @@ struct WriteOptions {
   const std::atomic<bool>* cancel = nullptr;  // abandon (and remove the temporary file) when set
 };
 
+// The unit a result file states for a dimension: "count" for counts, "1" for none, else the
+// display unit (hdf5_writer.cpp; also the sweep store and the Python module).
+std::string dim_unit_text(Dim d);
+
 // Returns an empty string on success, otherwise a message for the user (nothing is left behind).
 std::string write_run_file(const std::string& path, const Scenario& s, const Ensemble& e,
                            const std::vector<TargetResult>& targets, const Provenance& prov,

@@ -12,7 +12,9 @@
 #include <limits>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "zonesim/indicators.hpp"
 #include "zonesim/units.hpp"
@@ -453,6 +455,10 @@ std::span<const Setting> region_settings();
 std::span<const Setting> sector_settings();
 std::span<const Setting> run_settings();
 std::string_view group_name(SettingGroup g);
+// The keys of a group of settings (for "valid: ..." hints), and the setting named `key` in it
+// (nullptr when there is none).
+std::vector<std::string> keys_of(std::span<const Setting> settings);
+const Setting* find_setting(std::span<const Setting> settings, std::string_view key);
 
 const Setting& setting(Lever l);
 const Setting& setting(Param p);

@@ -29,6 +29,11 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
                         const po::positional_options_description& positional,
                         const po::options_description& hidden = po::options_description());
 void print_diagnostics(const Diagnostics& d);
+// --threads (0: all cores), refused when negative.
+int threads_option(const po::variables_map& vm);
+// The scenario overrides given by --set, --replications and --seed (each when the command has
+// it), in that order; a bad --replications or --seed is a UsageError.
+std::vector<std::string> scenario_overrides(const po::variables_map& vm);
 
 // One function per subcommand; each handles --help itself.
 int cmd_run(const std::vector<std::string>& args);

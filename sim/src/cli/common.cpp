@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "zonesim/scenario.hpp"
 
 namespace zonesim::cli {
 
@@ -30,6 +31,30 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
     throw UsageError(e.what());
   }
   return vm;
+}
+
+int threads_option(const po::variables_map& vm) {
+  const int threads = vm["threads"].as<int>();
+  if (threads < 0) throw UsageError("--threads must be 0 (all cores) or more");
+  return threads;
+}
+
+std::vector<std::string> scenario_overrides(const po::variables_map& vm) {
+  std::vector<std::string> overrides;
+  if (vm.count("set")) overrides = vm["set"].as<std::vector<std::string>>();
+  if (vm.count("replications")) {
+    int r = vm["replications"].as<int>();
+    if (r < 1) throw UsageError("--replications must be at least 1");
+    overrides.push_back("replications=" + std::to_string(r));
+  }
+  if (vm.count("seed")) {
+    // Read as text: program_options would turn "-1" into 2^64-1 and a double would round.
+    const std::string text = vm["seed"].as<std::string>();
+    const auto seed = parse_seed(text);
+    if (!seed) throw UsageError("--seed \"" + text + "\" is not a seed; " + seed_range_hint());
+    overrides.push_back("seed=" + std::to_string(*seed));
+  }
+  return overrides;
 }
 
 void print_diagnostics(const Diagnostics& d) {

@@ -84,8 +84,7 @@ int cmd_effects(const std::vector<std::string>& args) {
   }
   if (!vm.count("scenario")) throw UsageError("missing SCENARIO.yaml (see zonesim effects --help)");
   LoadOptions lo;
-  if (vm.count("set")) lo.overrides = vm["set"].as<std::vector<std::string>>();
-  if (vm.count("replications")) lo.overrides.push_back("replications=" + std::to_string(vm["replications"].as<int>()));
+  lo.overrides = scenario_overrides(vm);
   const std::string path = vm["scenario"].as<std::string>();
   LoadResult base = load_scenario_file(path, lo);
   if (!base.scenario) {
@@ -102,7 +101,7 @@ int cmd_effects(const std::vector<std::string>& args) {
     }
   }
   EnsembleOptions eo;
-  eo.threads = vm["threads"].as<int>();
+  eo.threads = threads_option(vm);
   eo.cancel = &g_cancel;
   install_signal_handlers();
   const Scenario& sc = *base.scenario;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <sstream>
 
@@ -18,7 +19,9 @@ namespace fs = std::filesystem;
 
 // ---- run ---------------------------------------------------------------------------------
 
-int cmd_run(const std::vector<std::string>& args) {
+namespace {
+
+po::options_description run_options() {
   po::options_description opts("zonesim run SCENARIO.yaml [options]\n\nSimulates a scenario, prints the target table and writes one HDF5 file.\n\nOptions");
   opts.add_options()
       ("help,h", "show this help")
@@ -30,103 +33,42 @@ int cmd_run(const std::vector<std::string>& args) {
       ("force,f", "overwrite the output file if it exists")
       ("firm-panel", po::value<std::string>()->implicit_value("0"), "store the firm-level panel of these replications (e.g. 0 or 0,3,7)")
       ("quiet,q", "no progress display");
-  po::options_description hidden;
-  hidden.add_options()("scenario", po::value<std::string>(), "scenario");
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
-  auto vm = parse(args, opts, pos, hidden);
-  if (vm.count("help")) {
-    std::cout << opts << "\nExample:\n  zonesim run scenarios/qingyuan-hightech-2025.yaml --set levers.rd_subsidy_rate=30% -o out/rd30.h5\n";
-    return kOk;
-  }
-  if (!vm.count("scenario")) throw UsageError("missing SCENARIO.yaml (see zonesim run --help)");
-  const std::string path = vm["scenario"].as<std::string>();
+  return opts;
+}
 
-  LoadOptions lo;
-  if (vm.count("set")) lo.overrides = vm["set"].as<std::vector<std::string>>();
-  if (vm.count("replications")) {
-    int r = vm["replications"].as<int>();
-    if (r < 1) throw UsageError("--replications must be at least 1");
-    lo.overrides.push_back("replications=" + std::to_string(r));
-  }
-  if (vm.count("seed")) {
-    // Read as text: program_options would turn "-1" into 2^64-1 and a double would round.
-    const std::string text = vm["seed"].as<std::string>();
-    const auto seed = parse_seed(text);
-    if (!seed) throw UsageError("--seed \"" + text + "\" is not a seed; " + seed_range_hint());
-    lo.overrides.push_back("seed=" + std::to_string(*seed));
-  }
-  LoadResult loaded = load_scenario_file(path, lo);
-  if (!loaded.scenario) {
-    print_diagnostics(loaded.diagnostics);
-    return kBadInput;
-  }
-  const Scenario& sc = *loaded.scenario;
-
-  std::string out = vm.count("output") ? vm["output"].as<std::string>() : "out/" + sc.name + ".h5";
-  const bool force = vm.count("force") > 0;
-  create_default_output_dir(out);
-  if (std::string problem = check_output_path(out, force); !problem.empty()) {
-    std::cerr << "zonesim run: " << problem << "\n";
-    return kBadInput;
-  }
-
-  EnsembleOptions eo;
-  eo.threads = vm["threads"].as<int>();
-  if (eo.threads < 0) throw UsageError("--threads must be 0 (all cores) or more");
-  if (vm.count("firm-panel")) {
-    std::stringstream ss(vm["firm-panel"].as<std::string>());
-    std::string item;
-    while (std::getline(ss, item, ',')) {
-      int r = -1;
-      try {
-        r = std::stoi(item);
-      } catch (const std::logic_error&) {  // invalid_argument, out_of_range
-        throw UsageError("--firm-panel takes replication numbers such as 0 or 0,3");
-      }
-      if (r < 0 || r >= sc.replications)
-        throw UsageError("--firm-panel replication " + item + " is outside 0.." + std::to_string(sc.replications - 1));
-      eo.panel_replications.push_back(r);
+// --firm-panel 0,3,7: the replications whose firms are stored.
+std::vector<int> panel_replications(const std::string& list, int replications) {
+  std::vector<int> out;
+  std::stringstream ss(list);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    int r = -1;
+    try {
+      r = std::stoi(item);
+    } catch (const std::logic_error&) {  // invalid_argument, out_of_range
+      throw UsageError("--firm-panel takes replication numbers such as 0 or 0,3");
     }
+    if (r < 0 || r >= replications)
+      throw UsageError("--firm-panel replication " + item + " is outside 0.." + std::to_string(replications - 1));
+    out.push_back(r);
   }
-  const bool show_progress = !vm.count("quiet") && isatty(STDERR_FILENO);
-  auto t0 = std::chrono::steady_clock::now();
-  if (show_progress) {
-    eo.progress = [t0](int done, int total) {
-      double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      double eta = done > 0 ? el * (total - done) / done : 0;
-      int width = 30, filled = total ? width * done / total : width;
-      std::fprintf(stderr, "\r[%s%s] %d/%d replications, %.1f s, ETA %.1f s ", std::string(filled, '#').c_str(),
-                   std::string(width - filled, '.').c_str(), done, total, el, eta);
-      if (done == total) std::fprintf(stderr, "\n");
-    };
-  }
-  eo.cancel = &g_cancel;
-  install_signal_handlers();
+  return out;
+}
 
-  Provenance prov;
-  prov.command_line = g_command_line;
-  prov.started_at = iso_time_now();
-  Ensemble ens = run_ensemble(sc, eo);
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (ens.cancelled || g_cancel.load()) {
-    std::cerr << "\nzonesim run: interrupted; no output written (" << out << " untouched)\n";
-    return kRunFailed;
-  }
-  prov.finished_at = iso_time_now();
-  prov.threads = ens.threads_used;
-  auto targets = evaluate_targets(sc, ens.replications);
+// A progress bar of replications on stderr.
+std::function<void(int, int)> progress_bar(std::chrono::steady_clock::time_point t0) {
+  return [t0](int done, int total) {
+    double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    double eta = done > 0 ? el * (total - done) / done : 0;
+    int width = 30, filled = total ? width * done / total : width;
+    std::fprintf(stderr, "\r[%s%s] %d/%d replications, %.1f s, ETA %.1f s ", std::string(filled, '#').c_str(),
+                 std::string(width - filled, '.').c_str(), done, total, el, eta);
+    if (done == total) std::fprintf(stderr, "\n");
+  };
+}
 
-  std::cout << "zonesim " << zonesim_version() << ": " << sc.name;
-  if (!sc.title_en.empty()) std::cout << " (" << sc.title_en << ")";
-  std::cout << "\n" << sc.replications << " replications, " << sc.base_year << "-" << sc.end_year << ", seed "
-            << sc.seed << ", " << ens.threads_used << " threads, " << std::fixed;
-  std::cout.precision(2);
-  std::cout << seconds << " s\n\n";
-  std::cout.unsetf(std::ios::fixed);
-  std::cout << format_target_table(sc, targets) << "\n";
-  if (!sc.observed.empty()) std::cout << format_fit_table(sc, evaluate_fit(sc, ens.replications)) << "\n";
-  // Calibration fit: the generated base year against the stated values, worst item per zone.
+// Calibration fit: the generated base year against the stated values, worst item per zone.
+void print_calibration(const Scenario& sc, const Ensemble& ens) {
   std::cout << "calibration of the " << sc.base_year << " population (mean over replications, worst item):\n";
   for (std::size_t z = 0; z < sc.zones.size(); ++z) {
     double worst = 0;
@@ -149,6 +91,76 @@ int cmd_run(const std::vector<std::string>& args) {
     std::cout << buf;
   }
   std::cout << "\n";
+}
+
+// What ran, the target table, the fit to observed series and the calibration.
+void print_run(const Scenario& sc, const Ensemble& ens, const std::vector<TargetResult>& targets, double seconds) {
+  std::cout << "zonesim " << zonesim_version() << ": " << sc.name;
+  if (!sc.title_en.empty()) std::cout << " (" << sc.title_en << ")";
+  std::cout << "\n" << sc.replications << " replications, " << sc.base_year << "-" << sc.end_year << ", seed "
+            << sc.seed << ", " << ens.threads_used << " threads, " << std::fixed;
+  std::cout.precision(2);
+  std::cout << seconds << " s\n\n";
+  std::cout.unsetf(std::ios::fixed);
+  std::cout << format_target_table(sc, targets) << "\n";
+  if (!sc.observed.empty()) std::cout << format_fit_table(sc, evaluate_fit(sc, ens.replications)) << "\n";
+  print_calibration(sc, ens);
+}
+
+}  // namespace
+
+int cmd_run(const std::vector<std::string>& args) {
+  po::options_description opts = run_options();
+  po::options_description hidden;
+  hidden.add_options()("scenario", po::value<std::string>(), "scenario");
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  auto vm = parse(args, opts, pos, hidden);
+  if (vm.count("help")) {
+    std::cout << opts << "\nExample:\n  zonesim run scenarios/qingyuan-hightech-2025.yaml --set levers.rd_subsidy_rate=30% -o out/rd30.h5\n";
+    return kOk;
+  }
+  if (!vm.count("scenario")) throw UsageError("missing SCENARIO.yaml (see zonesim run --help)");
+  const std::string path = vm["scenario"].as<std::string>();
+
+  LoadOptions lo;
+  lo.overrides = scenario_overrides(vm);
+  LoadResult loaded = load_scenario_file(path, lo);
+  if (!loaded.scenario) {
+    print_diagnostics(loaded.diagnostics);
+    return kBadInput;
+  }
+  const Scenario& sc = *loaded.scenario;
+
+  std::string out = vm.count("output") ? vm["output"].as<std::string>() : "out/" + sc.name + ".h5";
+  const bool force = vm.count("force") > 0;
+  create_default_output_dir(out);
+  if (std::string problem = check_output_path(out, force); !problem.empty()) {
+    std::cerr << "zonesim run: " << problem << "\n";
+    return kBadInput;
+  }
+
+  EnsembleOptions eo;
+  eo.threads = threads_option(vm);
+  if (vm.count("firm-panel")) eo.panel_replications = panel_replications(vm["firm-panel"].as<std::string>(), sc.replications);
+  auto t0 = std::chrono::steady_clock::now();
+  if (!vm.count("quiet") && isatty(STDERR_FILENO)) eo.progress = progress_bar(t0);
+  eo.cancel = &g_cancel;
+  install_signal_handlers();
+
+  Provenance prov;
+  prov.command_line = g_command_line;
+  prov.started_at = iso_time_now();
+  Ensemble ens = run_ensemble(sc, eo);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (ens.cancelled || g_cancel.load()) {
+    std::cerr << "\nzonesim run: interrupted; no output written (" << out << " untouched)\n";
+    return kRunFailed;
+  }
+  prov.finished_at = iso_time_now();
+  prov.threads = ens.threads_used;
+  auto targets = evaluate_targets(sc, ens.replications);
+  print_run(sc, ens, targets, seconds);
 
   WriteOptions wo;
   wo.force = force;

@@ -296,14 +296,15 @@ class ProgressBar {
 
 enum class Mode { sweep, optimize, calibrate };
 
-int sweep_main(const std::vector<std::string>& args, Mode mode) {
-  const bool optimize_command = mode == Mode::optimize;
-  const bool calibrate = mode == Mode::calibrate;
-  const char* name = calibrate ? "calibrate" : optimize_command ? "optimize" : "sweep";
+const char* command_name(Mode mode) {
+  return mode == Mode::calibrate ? "calibrate" : mode == Mode::optimize ? "optimize" : "sweep";
+}
+
+po::options_description sweep_options(Mode mode) {
   po::options_description opts(
-      calibrate
+      mode == Mode::calibrate
           ? "zonesim calibrate CALIB.yaml -o OUT.h5 [options]\n\nFits the uncertain behavioural parameters of a scenario to its observed series by\napproximate Bayesian computation (rejection); the proposals run as a sweep (threads,\nmpirun, --resume). A scenario uses the result with parameters: {from_posterior: OUT.h5}.\nSee docs/validation.md.\n\nOptions"
-      : optimize_command
+      : mode == Mode::optimize
           ? "zonesim optimize SWEEP.yaml -o OUT.h5 [options]\n\nPolicy search: finds the cheapest lever settings (budget cost) that meet every target\nwith probability >= p, and the cost-probability frontier (docs/sweeps.md).\n\nOptions"
           : "zonesim sweep SWEEP.yaml -o OUT.h5 [options]\n\nRuns a design of scenarios (grid, lhs, sobol, morris, optimize) made from a base scenario;\nunder `mpirun -np N` the points are shared among ranks. See docs/sweeps.md.\n\nOptions");
   opts.add_options()
@@ -315,43 +316,237 @@ int sweep_main(const std::vector<std::string>& args, Mode mode) {
       ("validate", "check the sweep file and print the design size, then exit")
       ("proposals", po::value<int>(), "calibrate: number of ABC proposals (overrides the calibration file)")
       ("quiet,q", "no progress display");
+  return opts;
+}
+
+void print_sweep_help(Mode mode, const po::options_description& opts) {
+  if (mode == Mode::calibrate)
+    std::cout << opts << "\nExamples:\n  zonesim calibrate scenarios/backtest/hightech-calibration.yaml -o out/hightech-posterior.h5\n"
+                         "  mpirun -np 2 zonesim calibrate scenarios/backtest/hightech-calibration.yaml -o out/hightech-posterior.h5 --threads 1\n";
+  else if (mode == Mode::optimize)
+    std::cout << opts << "\nExamples:\n  zonesim optimize scenarios/qingyuan-sobol.yaml -o out/optimize.h5\n"
+                         "  mpirun -np 4 zonesim optimize scenarios/qingyuan-sobol.yaml -o out/optimize.h5 --threads 1\n"
+                         "  zonesim optimize scenarios/demo-sweep.yaml --validate\n";
+  else
+    std::cout << opts << "\nExamples:\n  zonesim sweep scenarios/demo-sweep.yaml -o out/demo-sweep.h5\n"
+                         "  mpirun -np 4 zonesim sweep scenarios/qingyuan-sobol.yaml -o out/sobol.h5 --threads 1\n";
+}
+
+// Joins the ranks when started by mpirun. False when this build cannot (reported).
+bool start_mpi(Mpi& mpi, const char* name) {
+  if (!launched_by_mpirun()) return true;
+#ifdef ZONESIM_HAVE_MPI
+  (void)name;
+  mpi.init();
+#else
+  (void)mpi;
+  const char* sz = std::getenv("OMPI_COMM_WORLD_SIZE");
+  if (sz && std::atoi(sz) > 1) {
+    std::cerr << "zonesim " << name << ": this zonesim was built without MPI (ZONESIM_WITH_MPI=OFF); "
+              << "run it without mpirun\n";
+    return false;
+  }
+#endif
+  return true;
+}
+
+// The sweep file, or for `zonesim calibrate` the calibration file, whose proposals are a sweep.
+SweepLoadResult load_sweep_input(const std::string& path, bool calibrate, CalibrationLoadResult& calibration) {
+  SweepLoadResult loaded;
+  if (calibrate) {
+    calibration = load_calibration_file(path);
+    if (calibration.spec) loaded.spec = calibration.spec->sweep;
+    loaded.diagnostics = calibration.diagnostics;
+  } else {
+    loaded = load_sweep_file(path);
+  }
+  return loaded;
+}
+
+// Rank 0's part of a sweep (the only process without mpirun): opens the store, hands out the
+// points, writes what comes back, then the analysis.
+class SweepRun {
+ public:
+  SweepRun(Mode mode, const po::variables_map& vm, SweepSpec& s, CalibrationLoadResult& calibration, SweepPlan& plan,
+           Mpi& mpi, int threads)
+      : mode_(mode), name_(command_name(mode)), vm_(vm), s_(s), calibration_(calibration), plan_(plan), mpi_(mpi),
+        threads_(threads) {}
+
+  int run() {
+    out_ = vm_.count("output") ? vm_["output"].as<std::string>() : "out/" + s_.name + ".h5";
+    create_default_output_dir(out_);
+    if (int rc = open_store(); rc != kOk) return rc;
+    install_signal_handlers();
+    auto t0 = std::chrono::steady_clock::now();
+    bool complete = true;
+    if (int rc = run_points(complete); rc != kOk) return rc;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!complete) {
+      std::cerr << "zonesim " << name_ << ": interrupted after " << store_->done_points() << " of " << P()
+                << " points (kept in " << store_->journal_path() << "); continue with:\n  zonesim " << name_ << " "
+                << s_.file << " -o " << out_ << " --resume\n";
+      return kRunFailed;
+    }
+    std::string report;
+    if (int rc = finish(report); rc != kOk) return rc;
+    print_summary(seconds, report);
+    return kOk;
+  }
+
+ private:
+  bool calibrate() const { return mode_ == Mode::calibrate; }
+  int P() const { return plan_.total_points(); }
+
+  // Every point's design row and rows, also those replayed from the journal on resume.
+  void keep(int p, const std::vector<double>& unit, const std::vector<double>& rows) {
+    if (!calibrate()) return;
+    if (point_units_.empty()) {
+      point_units_.resize(static_cast<std::size_t>(s_.points));
+      point_rows_.resize(static_cast<std::size_t>(s_.points));
+    }
+    point_units_[static_cast<std::size_t>(p)] = unit;
+    point_rows_[static_cast<std::size_t>(p)] = rows;
+  }
+
+  int open_store() {
+    so_.resume = vm_.count("resume") > 0;
+    so_.force = vm_.count("force") > 0;
+    so_.threads = threads_;
+    so_.ranks = mpi_.size;
+    so_.command_line = g_command_line;
+    started_ = iso_time_now();
+    SweepStore::OpenError error;
+    store_ = SweepStore::open(out_, s_, P(), so_, error, [&](int p, const auto& unit, const auto& rows) {
+      plan_.record(p, unit, rows);
+      keep(p, unit, rows);
+    });
+    if (!store_) {
+      std::cerr << "zonesim " << name_ << ": " << error.message << "\n";
+      mpi_.stop_workers();
+      return error.bad_input ? kBadInput : kRunFailed;
+    }
+    resumed_ = store_->done_points();
+    if (so_.resume && resumed_ > 0 && !vm_.count("quiet"))
+      std::cerr << "resuming: " << resumed_ << " of " << P() << " points already done\n";
+    return kOk;
+  }
+
+  // After a failed write (a full disk) the finished points are in the journal.
+  void print_resume_hint() {
+    const int done = store_->done_points();
+    std::cerr << "the " << done << (done == 1 ? " finished point is" : " finished points are") << " kept in "
+              << store_->journal_path() << "; make room and continue with:\n  zonesim " << name_ << " " << s_.file
+              << " -o " << out_ << " --resume\n";
+  }
+
+  // Runs the points not yet done; `complete` is false when interrupted.
+  int run_points(bool& complete) {
+    ProgressBar bar(!vm_.count("quiet") && isatty(STDERR_FILENO), P(), resumed_);
+    Sink sink = [&](Result&& r) {
+      store_->write_point(r.point, r.unit, r.rows);
+      plan_.record(r.point, r.unit, r.rows);
+      keep(r.point, r.unit, r.rows);
+      runs_ += s_.replications;
+      bar.step();
+    };
+    try {
+      auto pending = [&](int first, const Matrix& pts) {
+        std::vector<Work> w;
+        for (int j = 0; j < static_cast<int>(pts.size()); ++j)
+          if (!store_->done(first + j)) w.push_back({first + j, pts[j]});
+        return w;
+      };
+      complete = plan_.run(*store_, [&](int first, const Matrix& pts) {
+        return run_work(s_, pending(first, pts), threads_, mpi_, sink);
+      });
+    } catch (const std::exception& e) {
+      bar.end();
+      std::cerr << "zonesim " << name_ << ": " << e.what() << "\n";
+      if (store_->failed()) print_resume_hint();
+#ifdef ZONESIM_HAVE_MPI
+      if (mpi_.active) MPI_Abort(MPI_COMM_WORLD, kRunFailed);
+#endif
+      return kRunFailed;
+    }
+    mpi_.stop_workers();
+    bar.end();
+    return kOk;
+  }
+
+  // The analysis (or for calibrate the posterior) into the file, which is then renamed into place.
+  int finish(std::string& report) {
+    try {
+      std::function<void(std::int64_t)> extra;
+      if (calibrate())
+        extra = [&](std::int64_t file) {
+          const AbcResult abc = abc_rejection(*calibration_.spec, point_units_, point_rows_);
+          write_calibration_group(file, *calibration_.spec, abc);
+          report += format_posterior(*calibration_.spec, abc) + "\n";
+        };
+      std::string analysis = store_->finish(started_, extra);
+      report = calibrate() ? report : analysis;
+    } catch (const std::exception& e) {
+      std::cerr << "zonesim " << name_ << ": writing " << out_ << " failed: " << e.what() << "\n";
+      if (store_->failed()) print_resume_hint();
+      return kRunFailed;
+    }
+    return kOk;
+  }
+
+  void print_summary(double seconds, const std::string& report) {
+    const int k = static_cast<int>(s_.factors.size());
+    if (calibrate())
+      std::cout << "zonesim " << zonesim_version() << ": calibration " << s_.name << " of " << s_.base.name
+                << ", ABC rejection, " << k << " parameters, " << P() << " proposals x " << s_.replications
+                << " replications, seed " << s_.seed << "\n";
+    else
+      std::cout << "zonesim " << zonesim_version() << ": sweep " << s_.name << " of " << s_.base.name << ", design "
+                << design_name(s_.design) << ", " << k << " factors, " << P() << " points x " << s_.replications
+                << " replications, seed " << s_.seed << "\n";
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "%lld runs in %.2f s (%.1f runs/s; %d rank%s x %d threads)%s\n\n", runs_, seconds,
+                  seconds > 0 ? runs_ / seconds : 0.0, mpi_.size, mpi_.size == 1 ? "" : "s", threads_,
+                  resumed_ ? (" after resuming " + std::to_string(resumed_) + " points").c_str() : "");
+    std::cout << buf << report << "wrote " << out_ << "\n";
+  }
+
+  Mode mode_;
+  const char* name_;
+  const po::variables_map& vm_;
+  SweepSpec& s_;
+  CalibrationLoadResult& calibration_;
+  SweepPlan& plan_;
+  Mpi& mpi_;
+  int threads_;
+  std::string out_, started_;
+  SweepStore::Options so_;
+  std::unique_ptr<SweepStore> store_;
+  int resumed_ = 0;
+  long long runs_ = 0;
+  Matrix point_units_;
+  std::vector<std::vector<double>> point_rows_;
+};
+
+int sweep_main(const std::vector<std::string>& args, Mode mode) {
+  const bool calibrate = mode == Mode::calibrate;
+  const char* name = command_name(mode);
+  po::options_description opts = sweep_options(mode);
   po::options_description hidden;
   hidden.add_options()("sweep", po::value<std::string>(), calibrate ? "calibration file" : "sweep file");
   po::positional_options_description pos;
   pos.add("sweep", 1);
   auto vm = parse(args, opts, pos, hidden);
   if (vm.count("help")) {
-    if (calibrate)
-      std::cout << opts << "\nExamples:\n  zonesim calibrate scenarios/backtest/hightech-calibration.yaml -o out/hightech-posterior.h5\n"
-                           "  mpirun -np 2 zonesim calibrate scenarios/backtest/hightech-calibration.yaml -o out/hightech-posterior.h5 --threads 1\n";
-    else if (optimize_command)
-      std::cout << opts << "\nExamples:\n  zonesim optimize scenarios/qingyuan-sobol.yaml -o out/optimize.h5\n"
-                           "  mpirun -np 4 zonesim optimize scenarios/qingyuan-sobol.yaml -o out/optimize.h5 --threads 1\n"
-                           "  zonesim optimize scenarios/demo-sweep.yaml --validate\n";
-    else
-      std::cout << opts << "\nExamples:\n  zonesim sweep scenarios/demo-sweep.yaml -o out/demo-sweep.h5\n"
-                           "  mpirun -np 4 zonesim sweep scenarios/qingyuan-sobol.yaml -o out/sobol.h5 --threads 1\n";
+    print_sweep_help(mode, opts);
     return kOk;
   }
   if (!vm.count("sweep"))
     throw UsageError(std::string(calibrate ? "missing CALIB.yaml" : "missing SWEEP.yaml") + " (see zonesim " + name + " --help)");
-  const int threads_opt = vm["threads"].as<int>();
-  if (threads_opt < 0) throw UsageError("--threads must be 0 (all cores) or more");
+  const int threads_opt = threads_option(vm);
   const int threads = threads_opt > 0 ? threads_opt : tbb::info::default_concurrency();
 
   Mpi mpi;
-  if (launched_by_mpirun()) {
-#ifdef ZONESIM_HAVE_MPI
-    mpi.init();
-#else
-    const char* sz = std::getenv("OMPI_COMM_WORLD_SIZE");
-    if (sz && std::atoi(sz) > 1) {
-      std::cerr << "zonesim " << name << ": this zonesim was built without MPI (ZONESIM_WITH_MPI=OFF); "
-                << "run it without mpirun\n";
-      return kBadInput;
-    }
-#endif
-  }
+  if (!start_mpi(mpi, name)) return kBadInput;
   struct Finalize {
     Mpi& m;
     ~Finalize() { m.finalize(); }
@@ -359,15 +554,8 @@ int sweep_main(const std::vector<std::string>& args, Mode mode) {
   const bool root = mpi.rank == 0;
 
   // Every rank reads the sweep (a shared file system is assumed, as for the scenario).
-  SweepLoadResult loaded;
   CalibrationLoadResult calibration;  // `zonesim calibrate`: the proposals are a sweep
-  if (calibrate) {
-    calibration = load_calibration_file(vm["sweep"].as<std::string>());
-    if (calibration.spec) loaded.spec = calibration.spec->sweep;
-    loaded.diagnostics = calibration.diagnostics;
-  } else {
-    loaded = load_sweep_file(vm["sweep"].as<std::string>());
-  }
+  SweepLoadResult loaded = load_sweep_input(vm["sweep"].as<std::string>(), calibrate, calibration);
   if (!loaded.spec) {
     if (root) print_diagnostics(loaded.diagnostics);
     return kBadInput;
@@ -380,19 +568,7 @@ int sweep_main(const std::vector<std::string>& args, Mode mode) {
     s.points = n;
     calibration.spec->sweep.points = n;
   }
-  // Every point's design row and rows, also those replayed from the journal on resume.
-  Matrix point_units;
-  std::vector<std::vector<double>> point_rows;
-  auto keep = [&](int p, const std::vector<double>& unit, const std::vector<double>& rows) {
-    if (!calibrate) return;
-    if (point_units.empty()) {
-      point_units.resize(static_cast<std::size_t>(s.points));
-      point_rows.resize(static_cast<std::size_t>(s.points));
-    }
-    point_units[static_cast<std::size_t>(p)] = unit;
-    point_rows[static_cast<std::size_t>(p)] = rows;
-  };
-  if (optimize_command) s.design = DesignKind::optimize;
+  if (mode == Mode::optimize) s.design = DesignKind::optimize;
   std::string summary;
   if (std::string problem = check_runnable(s, s.design, summary); !problem.empty()) {
     if (root) std::cerr << "zonesim " << name << ": " << problem << "\n";
@@ -402,116 +578,9 @@ int sweep_main(const std::vector<std::string>& args, Mode mode) {
     if (root) std::cout << s.file << ": ok (" << summary << ")\n";
     return kOk;
   }
-  const int k = static_cast<int>(s.factors.size());
   SweepPlan plan(s, make_design(s));
-  const int P = plan.total_points();
-
   if (!root) return mpi.worker_loop(s, threads);
-
-  // ---- rank 0 (or the only process) ----
-  std::string out = vm.count("output") ? vm["output"].as<std::string>() : "out/" + s.name + ".h5";
-  create_default_output_dir(out);
-  SweepStore::Options so;
-  so.resume = vm.count("resume") > 0;
-  so.force = vm.count("force") > 0;
-  so.threads = threads;
-  so.ranks = mpi.size;
-  so.command_line = g_command_line;
-  const std::string started = iso_time_now();
-
-  SweepStore::OpenError error;
-  auto store = SweepStore::open(out, s, P, so, error,
-                                [&](int p, const auto& unit, const auto& rows) {
-                                  plan.record(p, unit, rows);
-                                  keep(p, unit, rows);
-                                });
-  if (!store) {
-    std::cerr << "zonesim " << name << ": " << error.message << "\n";
-    mpi.stop_workers();
-    return error.bad_input ? kBadInput : kRunFailed;
-  }
-  const int resumed = store->done_points();
-  if (so.resume && resumed > 0 && !vm.count("quiet"))
-    std::cerr << "resuming: " << resumed << " of " << P << " points already done\n";
-
-  // After a failed write (a full disk) the finished points are in the journal.
-  auto print_resume_hint = [&] {
-    const int done = store->done_points();
-    std::cerr << "the " << done << (done == 1 ? " finished point is" : " finished points are") << " kept in "
-              << store->journal_path()
-              << "; make room and continue with:\n  zonesim " << name << " " << s.file << " -o " << out
-              << " --resume\n";
-  };
-  install_signal_handlers();
-  ProgressBar bar(!vm.count("quiet") && isatty(STDERR_FILENO), P, resumed);
-  long long runs = 0;
-  Sink sink = [&](Result&& r) {
-    store->write_point(r.point, r.unit, r.rows);
-    plan.record(r.point, r.unit, r.rows);
-    keep(r.point, r.unit, r.rows);
-    runs += s.replications;
-    bar.step();
-  };
-  auto t0 = std::chrono::steady_clock::now();
-  bool complete = true;
-  try {
-    auto pending = [&](int first, const Matrix& pts) {
-      std::vector<Work> w;
-      for (int j = 0; j < static_cast<int>(pts.size()); ++j)
-        if (!store->done(first + j)) w.push_back({first + j, pts[j]});
-      return w;
-    };
-    complete = plan.run(*store, [&](int first, const Matrix& pts) {
-      return run_work(s, pending(first, pts), threads, mpi, sink);
-    });
-  } catch (const std::exception& e) {
-    bar.end();
-    std::cerr << "zonesim " << name << ": " << e.what() << "\n";
-    if (store->failed()) print_resume_hint();
-#ifdef ZONESIM_HAVE_MPI
-    if (mpi.active) MPI_Abort(MPI_COMM_WORLD, kRunFailed);
-#endif
-    return kRunFailed;
-  }
-  mpi.stop_workers();
-  bar.end();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (!complete) {
-    std::cerr << "zonesim " << name << ": interrupted after " << store->done_points() << " of " << P
-              << " points (kept in " << store->journal_path() << "); continue with:\n  zonesim " << name << " "
-              << s.file << " -o " << out << " --resume\n";
-    return kRunFailed;
-  }
-  std::string report;
-  try {
-    std::function<void(std::int64_t)> extra;
-    if (calibrate)
-      extra = [&](std::int64_t file) {
-        const AbcResult abc = abc_rejection(*calibration.spec, point_units, point_rows);
-        write_calibration_group(file, *calibration.spec, abc);
-        report += format_posterior(*calibration.spec, abc) + "\n";
-      };
-    std::string analysis = store->finish(started, extra);
-    report = calibrate ? report : analysis;
-  } catch (const std::exception& e) {
-    std::cerr << "zonesim " << name << ": writing " << out << " failed: " << e.what() << "\n";
-    if (store->failed()) print_resume_hint();
-    return kRunFailed;
-  }
-  if (calibrate)
-    std::cout << "zonesim " << zonesim_version() << ": calibration " << s.name << " of " << s.base.name << ", ABC rejection, "
-              << k << " parameters, " << P << " proposals x " << s.replications << " replications, seed " << s.seed
-              << "\n";
-  else
-    std::cout << "zonesim " << zonesim_version() << ": sweep " << s.name << " of " << s.base.name << ", design "
-              << design_name(s.design) << ", " << k << " factors, " << P << " points x " << s.replications
-              << " replications, seed " << s.seed << "\n";
-  char buf[200];
-  std::snprintf(buf, sizeof buf, "%lld runs in %.2f s (%.1f runs/s; %d rank%s x %d threads)%s\n\n", runs, seconds,
-                seconds > 0 ? runs / seconds : 0.0, mpi.size, mpi.size == 1 ? "" : "s", threads,
-                resumed ? (" after resuming " + std::to_string(resumed) + " points").c_str() : "");
-  std::cout << buf << report << "wrote " << out << "\n";
-  return kOk;
+  return SweepRun(mode, vm, s, calibration, plan, mpi, threads).run();
 }
 
 }  // namespace

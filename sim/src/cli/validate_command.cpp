@@ -44,7 +44,7 @@ int cmd_validate(const std::vector<std::string>& args) {
   }
   if (!vm.count("files")) throw UsageError("give at least one scenario file (see zonesim validate --help)");
   LoadOptions lo;
-  if (vm.count("set")) lo.overrides = vm["set"].as<std::vector<std::string>>();
+  lo.overrides = scenario_overrides(vm);
   int bad = 0;
   Diagnostics all;
   for (const auto& f : vm["files"].as<std::vector<std::string>>()) {

@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace zonesim::h5 {
@@ -67,6 +68,15 @@ inline void attr_string(hid_t obj, const char* name, const std::string& value) {
   Hid a(H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
   const char* p = value.c_str();
   check(H5Awrite(a, type, &p), "attribute write");
+}
+
+// The attributes of a labelled array: its unit ("1" when it has none), English and Chinese
+// labels, and the names of its axes.
+inline void label(hid_t obj, std::string_view unit, std::string_view en, std::string_view zh, std::string_view dims) {
+  attr_string(obj, "unit", std::string(unit.empty() ? "1" : unit));
+  attr_string(obj, "label_en", std::string(en));
+  attr_string(obj, "label_zh", std::string(zh));
+  attr_string(obj, "dims", std::string(dims));
 }
 
 inline void dataset_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values) {

@@ -67,13 +67,6 @@ Hid dataset(hid_t parent, const std::string& name, const std::vector<hsize_t>& d
   return d;
 }
 
-void label(hid_t obj, std::string_view unit, std::string_view en, std::string_view zh, const char* dims) {
-  attr_string(obj, "unit", std::string(unit.empty() ? "1" : unit));
-  attr_string(obj, "label_en", std::string(en));
-  attr_string(obj, "label_zh", std::string(zh));
-  attr_string(obj, "dims", dims);
-}
-
 // The /dims coordinates as HDF5 dimension scales (H5DS), attached to the axes of the labelled
 // arrays: netCDF-4 readers (xarray with h5netcdf) see named dims year, zone, replication, ...
 // A scale the arrays outside /dims use is also linked at the root (a hard link: one object, two
@@ -97,21 +90,19 @@ void attach_scale_by_name(hid_t dims_group, const char* name, hid_t scale) {
   attach_scales(d, {scale});
 }
 
-std::string unit_of(Dim d) {
-  if (d == Dim::count) return "count";
-  auto u = dim_display_unit(d);
-  return u.empty() ? "1" : std::string(u);
-}
+// The sizes of a run's arrays: replications, years (base year included), zones (and "all"),
+// sectors; replications per chunk.
+struct Shape {
+  hsize_t R, Y, Z, S, rchunk;
+};
 
-void write_contents(hid_t file, const Scenario& s, const Ensemble& e,
-                    const std::vector<TargetResult>& targets, const Provenance& prov,
-                    const WriteOptions& options) {
-  auto cancelled = [&] { return options.cancel && options.cancel->load(); };
-  const auto R = static_cast<hsize_t>(e.replications.size());
-  const auto Y = static_cast<hsize_t>(s.years() + 1);
-  const auto Z = static_cast<hsize_t>(s.zones.size() + 1);
-  const auto S = static_cast<hsize_t>(s.sectors.size());
+// The dimension scales in /dims that the labelled arrays attach to.
+struct Scales {
+  Hid year, zone, rep, sector;
+};
 
+// The file's attributes: what ran, when, with which seed, threads and ranks.
+void write_attributes(hid_t file, const Scenario& s, hsize_t R, const Provenance& prov) {
   attr_number(file, "format_version", kFormatVersion);
   attr_string(file, "zonesim_version", zonesim_version());
   attr_string(file, "git_revision", zonesim_git_revision());
@@ -128,252 +119,301 @@ void write_contents(hid_t file, const Scenario& s, const Ensemble& e,
   attr_string(file, "finished_at", prov.finished_at);
   attr_string(file, "command_line", prov.command_line);
   attr_string(file, "kind", "run");
+}
 
-  {
-    Hid g = group(file, "scenario");
-    dataset_string(g, "text", s.text);
-    dataset_strings(g, "source_texts", s.source_texts);
-    dataset_string(g, "resolved", resolved_scenario_json(s));
-    attr_string(g, "file", s.file);
-  }
-  Hid year_dim, zone_dim, rep_dim, sector_dim;  // dimension scales in /dims
-  {
-    Hid g = group(file, "dims");
-    std::vector<std::int32_t> years, reps;
-    for (int y = s.base_year; y <= s.end_year; ++y) years.push_back(y);
-    for (hsize_t r = 0; r < R; ++r) reps.push_back(static_cast<std::int32_t>(r));
-    dataset(g, "year", {Y}, years);
-    dataset(g, "replication", {R}, reps);
-    std::vector<std::string> zones, zones_zh, zones_en, sectors, sectors_zh, spend, spend_zh, spend_en;
-    for (const auto& z : s.zones) {
-      zones.push_back(z.id);
-      zones_zh.push_back(z.name_zh.empty() ? z.id : z.name_zh);
-      zones_en.push_back(z.name_en.empty() ? z.id : z.name_en);
-    }
-    zones.push_back("all");
-    zones_zh.push_back("全部园区");
-    zones_en.push_back("All zones");
-    for (const auto& x : s.sectors) {
-      sectors.push_back(x.id);
-      sectors_zh.push_back(x.name_zh.empty() ? x.id : x.name_zh);
-    }
-    for (const auto& x : spend_infos()) {
-      spend.emplace_back(x.key);
-      spend_zh.emplace_back(x.zh);
-      spend_en.emplace_back(x.en);
-    }
-    dataset_strings(g, "zone", zones);
-    dataset_strings(g, "zone_name_zh", zones_zh);
-    dataset_strings(g, "zone_name_en", zones_en);
-    dataset_strings(g, "sector", sectors);
-    dataset_strings(g, "sector_name_zh", sectors_zh);
-    dataset_strings(g, "spending", spend);
-    dataset_strings(g, "spending_name_zh", spend_zh);
-    dataset_strings(g, "spending_name_en", spend_en);
-    year_dim = make_scale(g, "year", file);
-    zone_dim = make_scale(g, "zone", file);
-    rep_dim = make_scale(g, "replication", file);
-    sector_dim = make_scale(g, "sector", file);
-    Hid spending_dim = make_scale(g, "spending");  // only /dims uses it
-    attach_scale_by_name(g, "zone_name_zh", zone_dim);
-    attach_scale_by_name(g, "zone_name_en", zone_dim);
-    attach_scale_by_name(g, "sector_name_zh", sector_dim);
-    attach_scale_by_name(g, "spending_name_zh", spending_dim);
-    attach_scale_by_name(g, "spending_name_en", spending_dim);
-  }
+// /scenario: the scenario as run (merged YAML), its source files, the resolved values.
+void write_scenario(hid_t file, const Scenario& s) {
+  Hid g = group(file, "scenario");
+  dataset_string(g, "text", s.text);
+  dataset_strings(g, "source_texts", s.source_texts);
+  dataset_string(g, "resolved", resolved_scenario_json(s));
+  attr_string(g, "file", s.file);
+}
 
-  // Indicators: [year, zone, replication], chunks of all years and zones for a block of
-  // replications, so both "X for all replications in year Y" and "X over years for R" read one
-  // or a few chunks.
-  const hsize_t rchunk = std::min<hsize_t>(R, 512);
-  {
-    Hid g = group(file, "indicators");
-    std::vector<double> buf(Y * Z * R);
-    for (std::size_t i = 0; i < kIndicatorCount; ++i) {
-      if (cancelled()) throw std::runtime_error("cancelled");
-      const IndicatorInfo& info = indicator_infos()[i];
-      for (hsize_t y = 0; y < Y; ++y)
-        for (hsize_t z = 0; z < Z; ++z)
-          for (hsize_t r = 0; r < R; ++r)
-            buf[(y * Z + z) * R + r] = to_display(
-                info.dim, e.replications[r].ind(static_cast<int>(y), static_cast<int>(z), static_cast<Ind>(i)));
-      Hid d = dataset(g, std::string(info.key), {Y, Z, R}, buf, {Y, Z, rchunk});
-      label(d, unit_of(info.dim), info.en, info.zh, "year,zone,replication");
-      attach_scales(d, {year_dim, zone_dim, rep_dim});
-    }
+// /dims: years, replications, zones, sectors, spending items, as dimension scales.
+Scales write_dims(hid_t file, const Scenario& s, const Shape& sh) {
+  const auto R = sh.R, Y = sh.Y;
+  Scales sc;
+  Hid g = group(file, "dims");
+  std::vector<std::int32_t> years, reps;
+  for (int y = s.base_year; y <= s.end_year; ++y) years.push_back(y);
+  for (hsize_t r = 0; r < R; ++r) reps.push_back(static_cast<std::int32_t>(r));
+  dataset(g, "year", {Y}, years);
+  dataset(g, "replication", {R}, reps);
+  std::vector<std::string> zones, zones_zh, zones_en, sectors, sectors_zh, spend, spend_zh, spend_en;
+  for (const auto& z : s.zones) {
+    zones.push_back(z.id);
+    zones_zh.push_back(z.name_zh.empty() ? z.id : z.name_zh);
+    zones_en.push_back(z.name_en.empty() ? z.id : z.name_en);
   }
-  {
-    std::vector<double> buf(Y * Z * S * R);
+  zones.push_back("all");
+  zones_zh.push_back("全部园区");
+  zones_en.push_back("All zones");
+  for (const auto& x : s.sectors) {
+    sectors.push_back(x.id);
+    sectors_zh.push_back(x.name_zh.empty() ? x.id : x.name_zh);
+  }
+  for (const auto& x : spend_infos()) {
+    spend.emplace_back(x.key);
+    spend_zh.emplace_back(x.zh);
+    spend_en.emplace_back(x.en);
+  }
+  dataset_strings(g, "zone", zones);
+  dataset_strings(g, "zone_name_zh", zones_zh);
+  dataset_strings(g, "zone_name_en", zones_en);
+  dataset_strings(g, "sector", sectors);
+  dataset_strings(g, "sector_name_zh", sectors_zh);
+  dataset_strings(g, "spending", spend);
+  dataset_strings(g, "spending_name_zh", spend_zh);
+  dataset_strings(g, "spending_name_en", spend_en);
+  sc.year = make_scale(g, "year", file);
+  sc.zone = make_scale(g, "zone", file);
+  sc.rep = make_scale(g, "replication", file);
+  sc.sector = make_scale(g, "sector", file);
+  Hid spending_dim = make_scale(g, "spending");  // only /dims uses it
+  attach_scale_by_name(g, "zone_name_zh", sc.zone);
+  attach_scale_by_name(g, "zone_name_en", sc.zone);
+  attach_scale_by_name(g, "sector_name_zh", sc.sector);
+  attach_scale_by_name(g, "spending_name_zh", spending_dim);
+  attach_scale_by_name(g, "spending_name_en", spending_dim);
+  return sc;
+}
+
+// /indicators: [year, zone, replication], chunks of all years and zones for a block of
+// replications, so both "X for all replications in year Y" and "X over years for R" read one
+// or a few chunks.
+void write_indicators(hid_t file, const Ensemble& e, const Shape& sh, const Scales& sc, const WriteOptions& options) {
+  auto cancelled = [&] { return options.cancel && options.cancel->load(); };
+  const auto R = sh.R, Y = sh.Y, Z = sh.Z, rchunk = sh.rchunk;
+  Hid g = group(file, "indicators");
+  std::vector<double> buf(Y * Z * R);
+  for (std::size_t i = 0; i < kIndicatorCount; ++i) {
+    if (cancelled()) throw std::runtime_error("cancelled");
+    const IndicatorInfo& info = indicator_infos()[i];
     for (hsize_t y = 0; y < Y; ++y)
       for (hsize_t z = 0; z < Z; ++z)
-        for (hsize_t sec = 0; sec < S; ++sec)
-          for (hsize_t r = 0; r < R; ++r)
-            buf[((y * Z + z) * S + sec) * R + r] =
-                e.replications[r].sec(static_cast<int>(y), static_cast<int>(z), static_cast<int>(sec)) / 1e8;
-    Hid d = dataset(file, "sector_output", {Y, Z, S, R}, buf, {Y, Z, S, rchunk});
-    label(d, "亿元", "Gross industrial output by sector", "分产业工业总产值", "year,zone,sector,replication");
-    attach_scales(d, {year_dim, zone_dim, sector_dim, rep_dim});
-  }
-  {
-    Hid g = group(file, "spending");
-    std::vector<double> buf(Y * Z * R);
-    for (std::size_t k = 0; k < kSpendCount; ++k) {
-      for (hsize_t y = 0; y < Y; ++y)
-        for (hsize_t z = 0; z < Z; ++z)
-          for (hsize_t r = 0; r < R; ++r)
-            buf[(y * Z + z) * R + r] =
-                e.replications[r].spend(static_cast<int>(y), static_cast<int>(z), static_cast<Spend>(k)) / 1e8;
-      const SpendInfo& info = spend_infos()[k];
-      Hid d = dataset(g, std::string(info.key), {Y, Z, R}, buf, {Y, Z, rchunk});
-      label(d, "亿元", info.en, info.zh, "year,zone,replication");
-      attach_scales(d, {year_dim, zone_dim, rep_dim});
-    }
-  }
-  {
-    Hid g = group(file, "targets");
-    const auto T = static_cast<hsize_t>(targets.size());
-    std::vector<std::string> id, indicator, kind, zone, comparison, unit, source, label_en, label_zh;
-    std::vector<double> value, mean, p05, p50, p95, prob, values(T * R), threshold;
-    std::vector<std::int32_t> year, top_n;
-    std::vector<std::uint8_t> met(T * R);
-    for (hsize_t k = 0; k < T; ++k) {
-      const TargetResult& tr = targets[k];
-      const TargetSpec& t = *tr.spec;
-      id.push_back(t.id);
-      static const char* kinds[] = {"indicator", "clusters", "zones_in_top", "change_from_base"};
-      kind.emplace_back(kinds[static_cast<int>(t.kind)]);
-      indicator.emplace_back(t.kind == TargetSpec::Kind::indicator || t.kind == TargetSpec::Kind::change_from_base
-                                 ? std::string(indicator_info(t.indicator).key)
-                                 : std::string());
-      zone.push_back(t.zone < 0 ? "all" : s.zones[static_cast<std::size_t>(t.zone)].id);
-      comparison.emplace_back(comparison_text(t.op));
-      unit.emplace_back(target_unit(t).empty() ? "1" : std::string(target_unit(t)));
-      source.push_back(t.source);
-      label_en.push_back(target_label(s, t, false));
-      label_zh.push_back(target_label(s, t, true));
-      value.push_back(target_display(t, t.value));
-      mean.push_back(target_display(t, tr.mean));
-      p05.push_back(target_display(t, tr.p05));
-      p50.push_back(target_display(t, tr.p50));
-      p95.push_back(target_display(t, tr.p95));
-      prob.push_back(tr.probability);
-      year.push_back(t.year);
-      threshold.push_back(t.kind == TargetSpec::Kind::clusters ? t.cluster_threshold / 1e8 : 0.0);
-      top_n.push_back(t.kind == TargetSpec::Kind::zones_in_top ? t.top_n : 0);
-      for (hsize_t r = 0; r < R; ++r) {
-        values[k * R + r] = target_display(t, tr.values[r]);
-        met[k * R + r] = tr.met[r];
-      }
-    }
-    dataset_strings(g, "id", id);
-    dataset_strings(g, "kind", kind);
-    dataset_strings(g, "indicator", indicator);
-    dataset_strings(g, "zone", zone);
-    dataset_strings(g, "comparison", comparison);
-    dataset_strings(g, "unit", unit);
-    dataset_strings(g, "source", source);
-    dataset_strings(g, "label_en", label_en);
-    dataset_strings(g, "label_zh", label_zh);
-    dataset(g, "year", {T}, year);
-    dataset(g, "value", {T}, value);
-    dataset(g, "mean", {T}, mean);
-    dataset(g, "p05", {T}, p05);
-    dataset(g, "p50", {T}, p50);
-    dataset(g, "p95", {T}, p95);
-    Hid dp = dataset(g, "probability", {T}, prob);
-    attr_string(dp, "unit", "1");
-    attr_string(dp, "label_en", "Share of replications that meet the target");
-    attr_string(dp, "label_zh", "达标概率");
-    Hid dct = dataset(g, "cluster_threshold", {T}, threshold);
-    attr_string(dct, "unit", "亿元");
-    dataset(g, "top_n", {T}, top_n);
-    Hid dv = dataset(g, "values", {T, R}, values, T && R ? std::vector<hsize_t>{T, rchunk} : std::vector<hsize_t>{});
-    attr_string(dv, "dims", "target,replication");
-    Hid dm = dataset(g, "met", {T, R}, met, T && R ? std::vector<hsize_t>{T, rchunk} : std::vector<hsize_t>{});
-    attr_string(dm, "dims", "target,replication");
-  }
-  {
-    Hid g = group(file, "calibration");
-    const auto K = static_cast<hsize_t>(kCalibrationItems);
-    const hsize_t Zr = Z - 1;
-    std::vector<std::string> items, units;
-    for (std::size_t c = 0; c < kCalibrationItems; ++c) {
-      items.emplace_back(calibration_item_key(static_cast<CalibrationItem>(c)));
-      units.push_back(unit_of(calibration_dim(static_cast<CalibrationItem>(c))));
-    }
-    std::vector<double> stated(Zr * K), mean(Zr * K, 0.0), rel(Zr * K), gen(R * Zr * K);
-    for (hsize_t z = 0; z < Zr; ++z)
-      for (hsize_t c = 0; c < K; ++c) {
-        auto item = static_cast<CalibrationItem>(c);
-        stated[z * K + c] = to_display(calibration_dim(item), calibration_stated(s.zones[z], item));
-        for (hsize_t r = 0; r < R; ++r) {
-          double v = to_display(calibration_dim(item), e.replications[r].calibration[z * K + c]);
-          gen[(r * Zr + z) * K + c] = v;
-          mean[z * K + c] += v / static_cast<double>(R);
-        }
-        rel[z * K + c] = stated[z * K + c] != 0 ? mean[z * K + c] / stated[z * K + c] - 1.0 : 0.0;
-      }
-    dataset_strings(g, "item", items);
-    dataset_strings(g, "unit", units);
-    Hid ds = dataset(g, "stated", {Zr, K}, stated);
-    attr_string(ds, "dims", "zone,item");
-    Hid dgm = dataset(g, "generated_mean", {Zr, K}, mean);
-    attr_string(dgm, "dims", "zone,item");
-    Hid dr = dataset(g, "relative_error", {Zr, K}, rel);
-    attr_string(dr, "unit", "1");
-    attr_string(dr, "dims", "zone,item");
-    Hid dg = dataset(g, "generated", {R, Zr, K}, gen);
-    attr_string(dg, "dims", "replication,zone,item");
-  }
-  {
-    Hid g = group(file, "parameters");
-    const auto P = static_cast<hsize_t>(kParamCount);
-    std::vector<std::string> names, units;
-    std::vector<std::uint8_t> uncertain;
-    std::vector<double> draws(R * P);
-    for (std::size_t k = 0; k < kParamCount; ++k) {
-      const Setting& st = setting(static_cast<Param>(k));
-      names.emplace_back(st.key);
-      units.push_back(unit_of(st.dim));
-      uncertain.push_back(s.params[k].uncertain() ? 1 : 0);
-      for (hsize_t r = 0; r < R; ++r) draws[r * P + k] = to_display(st.dim, e.replications[r].params[k]);
-    }
-    dataset_strings(g, "name", names);
-    dataset_strings(g, "unit", units);
-    dataset(g, "uncertain", {P}, uncertain);
-    Hid d = dataset(g, "draws", {R, P}, draws);
-    attr_string(d, "dims", "replication,parameter");
-  }
-  if (!e.panels.empty()) {
-    Hid g = group(file, "firm_panel");
-    for (std::size_t k = 0; k < e.panels.size(); ++k) {
-      const FirmPanel& p = e.panels[k];
-      Hid rg = group(g, "replication_" + std::to_string(e.panel_replications[k]));
-      const auto N = static_cast<hsize_t>(p.year.size());
-      std::vector<hsize_t> ch = N ? std::vector<hsize_t>{std::min<hsize_t>(N, 65536)} : std::vector<hsize_t>{};
-      dataset(rg, "year", {N}, p.year, ch);
-      dataset(rg, "firm", {N}, p.firm, ch);
-      dataset(rg, "zone", {N}, p.zone, ch);
-      dataset(rg, "sector", {N}, p.sector, ch);
-      dataset(rg, "birth_year", {N}, p.birth_year, ch);
-      dataset(rg, "exit_year", {N}, p.exit_year, ch);
-      std::vector<double> out(p.output.size()), land = p.land_mu, rd(p.rd_intensity.size());
-      for (std::size_t i = 0; i < out.size(); ++i) out[i] = p.output[i] / 1e4;
-      for (std::size_t i = 0; i < rd.size(); ++i) rd[i] = p.rd_intensity[i] * 100.0;
-      Hid d1 = dataset(rg, "output", {N}, out, ch);
-      attr_string(d1, "unit", "万元");
-      Hid d2 = dataset(rg, "rd_intensity", {N}, rd, ch);
-      attr_string(d2, "unit", "%");
-      Hid d3 = dataset(rg, "land", {N}, land, ch);
-      attr_string(d3, "unit", "mu");
-      dataset(rg, "productivity", {N}, p.productivity, ch);
-      dataset(rg, "employment", {N}, p.employment, ch);
-      dataset(rg, "hightech", {N}, p.hightech, ch);
-    }
+        for (hsize_t r = 0; r < R; ++r)
+          buf[(y * Z + z) * R + r] = to_display(
+              info.dim, e.replications[r].ind(static_cast<int>(y), static_cast<int>(z), static_cast<Ind>(i)));
+    Hid d = dataset(g, std::string(info.key), {Y, Z, R}, buf, {Y, Z, rchunk});
+    label(d, dim_unit_text(info.dim), info.en, info.zh, "year,zone,replication");
+    attach_scales(d, {sc.year, sc.zone, sc.rep});
   }
 }
 
+// /sector_output: [year, zone, sector, replication].
+void write_sector_output(hid_t file, const Ensemble& e, const Shape& sh, const Scales& sc) {
+  const auto R = sh.R, Y = sh.Y, Z = sh.Z, S = sh.S, rchunk = sh.rchunk;
+  std::vector<double> buf(Y * Z * S * R);
+  for (hsize_t y = 0; y < Y; ++y)
+    for (hsize_t z = 0; z < Z; ++z)
+      for (hsize_t sec = 0; sec < S; ++sec)
+        for (hsize_t r = 0; r < R; ++r)
+          buf[((y * Z + z) * S + sec) * R + r] =
+              e.replications[r].sec(static_cast<int>(y), static_cast<int>(z), static_cast<int>(sec)) / 1e8;
+  Hid d = dataset(file, "sector_output", {Y, Z, S, R}, buf, {Y, Z, S, rchunk});
+  label(d, "亿元", "Gross industrial output by sector", "分产业工业总产值", "year,zone,sector,replication");
+  attach_scales(d, {sc.year, sc.zone, sc.sector, sc.rep});
+}
+
+// /spending: per budget item, [year, zone, replication].
+void write_spending(hid_t file, const Ensemble& e, const Shape& sh, const Scales& sc) {
+  const auto R = sh.R, Y = sh.Y, Z = sh.Z, rchunk = sh.rchunk;
+  Hid g = group(file, "spending");
+  std::vector<double> buf(Y * Z * R);
+  for (std::size_t k = 0; k < kSpendCount; ++k) {
+    for (hsize_t y = 0; y < Y; ++y)
+      for (hsize_t z = 0; z < Z; ++z)
+        for (hsize_t r = 0; r < R; ++r)
+          buf[(y * Z + z) * R + r] =
+              e.replications[r].spend(static_cast<int>(y), static_cast<int>(z), static_cast<Spend>(k)) / 1e8;
+    const SpendInfo& info = spend_infos()[k];
+    Hid d = dataset(g, std::string(info.key), {Y, Z, R}, buf, {Y, Z, rchunk});
+    label(d, "亿元", info.en, info.zh, "year,zone,replication");
+    attach_scales(d, {sc.year, sc.zone, sc.rep});
+  }
+}
+
+// /targets: each target, its value per replication and whether it is met.
+void write_targets(hid_t file, const Scenario& s, const std::vector<TargetResult>& targets, const Shape& sh) {
+  const auto R = sh.R, rchunk = sh.rchunk;
+  Hid g = group(file, "targets");
+  const auto T = static_cast<hsize_t>(targets.size());
+  std::vector<std::string> id, indicator, kind, zone, comparison, unit, source, label_en, label_zh;
+  std::vector<double> value, mean, p05, p50, p95, prob, values(T * R), threshold;
+  std::vector<std::int32_t> year, top_n;
+  std::vector<std::uint8_t> met(T * R);
+  for (hsize_t k = 0; k < T; ++k) {
+    const TargetResult& tr = targets[k];
+    const TargetSpec& t = *tr.spec;
+    id.push_back(t.id);
+    static const char* kinds[] = {"indicator", "clusters", "zones_in_top", "change_from_base"};
+    kind.emplace_back(kinds[static_cast<int>(t.kind)]);
+    indicator.emplace_back(t.kind == TargetSpec::Kind::indicator || t.kind == TargetSpec::Kind::change_from_base
+                               ? std::string(indicator_info(t.indicator).key)
+                               : std::string());
+    zone.push_back(t.zone < 0 ? "all" : s.zones[static_cast<std::size_t>(t.zone)].id);
+    comparison.emplace_back(comparison_text(t.op));
+    unit.emplace_back(target_unit(t).empty() ? "1" : std::string(target_unit(t)));
+    source.push_back(t.source);
+    label_en.push_back(target_label(s, t, false));
+    label_zh.push_back(target_label(s, t, true));
+    value.push_back(target_display(t, t.value));
+    mean.push_back(target_display(t, tr.mean));
+    p05.push_back(target_display(t, tr.p05));
+    p50.push_back(target_display(t, tr.p50));
+    p95.push_back(target_display(t, tr.p95));
+    prob.push_back(tr.probability);
+    year.push_back(t.year);
+    threshold.push_back(t.kind == TargetSpec::Kind::clusters ? t.cluster_threshold / 1e8 : 0.0);
+    top_n.push_back(t.kind == TargetSpec::Kind::zones_in_top ? t.top_n : 0);
+    for (hsize_t r = 0; r < R; ++r) {
+      values[k * R + r] = target_display(t, tr.values[r]);
+      met[k * R + r] = tr.met[r];
+    }
+  }
+  dataset_strings(g, "id", id);
+  dataset_strings(g, "kind", kind);
+  dataset_strings(g, "indicator", indicator);
+  dataset_strings(g, "zone", zone);
+  dataset_strings(g, "comparison", comparison);
+  dataset_strings(g, "unit", unit);
+  dataset_strings(g, "source", source);
+  dataset_strings(g, "label_en", label_en);
+  dataset_strings(g, "label_zh", label_zh);
+  dataset(g, "year", {T}, year);
+  dataset(g, "value", {T}, value);
+  dataset(g, "mean", {T}, mean);
+  dataset(g, "p05", {T}, p05);
+  dataset(g, "p50", {T}, p50);
+  dataset(g, "p95", {T}, p95);
+  Hid dp = dataset(g, "probability", {T}, prob);
+  attr_string(dp, "unit", "1");
+  attr_string(dp, "label_en", "Share of replications that meet the target");
+  attr_string(dp, "label_zh", "达标概率");
+  Hid dct = dataset(g, "cluster_threshold", {T}, threshold);
+  attr_string(dct, "unit", "亿元");
+  dataset(g, "top_n", {T}, top_n);
+  Hid dv = dataset(g, "values", {T, R}, values, T && R ? std::vector<hsize_t>{T, rchunk} : std::vector<hsize_t>{});
+  attr_string(dv, "dims", "target,replication");
+  Hid dm = dataset(g, "met", {T, R}, met, T && R ? std::vector<hsize_t>{T, rchunk} : std::vector<hsize_t>{});
+  attr_string(dm, "dims", "target,replication");
+}
+
+// /calibration: the base-year values stated per zone against those generated.
+void write_calibration(hid_t file, const Scenario& s, const Ensemble& e, const Shape& sh) {
+  const auto R = sh.R, Z = sh.Z;
+  Hid g = group(file, "calibration");
+  const auto K = static_cast<hsize_t>(kCalibrationItems);
+  const hsize_t Zr = Z - 1;
+  std::vector<std::string> items, units;
+  for (std::size_t c = 0; c < kCalibrationItems; ++c) {
+    items.emplace_back(calibration_item_key(static_cast<CalibrationItem>(c)));
+    units.push_back(dim_unit_text(calibration_dim(static_cast<CalibrationItem>(c))));
+  }
+  std::vector<double> stated(Zr * K), mean(Zr * K, 0.0), rel(Zr * K), gen(R * Zr * K);
+  for (hsize_t z = 0; z < Zr; ++z)
+    for (hsize_t c = 0; c < K; ++c) {
+      auto item = static_cast<CalibrationItem>(c);
+      stated[z * K + c] = to_display(calibration_dim(item), calibration_stated(s.zones[z], item));
+      for (hsize_t r = 0; r < R; ++r) {
+        double v = to_display(calibration_dim(item), e.replications[r].calibration[z * K + c]);
+        gen[(r * Zr + z) * K + c] = v;
+        mean[z * K + c] += v / static_cast<double>(R);
+      }
+      rel[z * K + c] = stated[z * K + c] != 0 ? mean[z * K + c] / stated[z * K + c] - 1.0 : 0.0;
+    }
+  dataset_strings(g, "item", items);
+  dataset_strings(g, "unit", units);
+  Hid ds = dataset(g, "stated", {Zr, K}, stated);
+  attr_string(ds, "dims", "zone,item");
+  Hid dgm = dataset(g, "generated_mean", {Zr, K}, mean);
+  attr_string(dgm, "dims", "zone,item");
+  Hid dr = dataset(g, "relative_error", {Zr, K}, rel);
+  attr_string(dr, "unit", "1");
+  attr_string(dr, "dims", "zone,item");
+  Hid dg = dataset(g, "generated", {R, Zr, K}, gen);
+  attr_string(dg, "dims", "replication,zone,item");
+}
+
+// /parameters: each parameter and its draw per replication.
+void write_parameters(hid_t file, const Scenario& s, const Ensemble& e, hsize_t R) {
+  Hid g = group(file, "parameters");
+  const auto P = static_cast<hsize_t>(kParamCount);
+  std::vector<std::string> names, units;
+  std::vector<std::uint8_t> uncertain;
+  std::vector<double> draws(R * P);
+  for (std::size_t k = 0; k < kParamCount; ++k) {
+    const Setting& st = setting(static_cast<Param>(k));
+    names.emplace_back(st.key);
+    units.push_back(dim_unit_text(st.dim));
+    uncertain.push_back(s.params[k].uncertain() ? 1 : 0);
+    for (hsize_t r = 0; r < R; ++r) draws[r * P + k] = to_display(st.dim, e.replications[r].params[k]);
+  }
+  dataset_strings(g, "name", names);
+  dataset_strings(g, "unit", units);
+  dataset(g, "uncertain", {P}, uncertain);
+  Hid d = dataset(g, "draws", {R, P}, draws);
+  attr_string(d, "dims", "replication,parameter");
+}
+
+// /firm_panel: the firms of the replications asked for, one row per firm and year.
+void write_firm_panel(hid_t file, const Ensemble& e) {
+  Hid g = group(file, "firm_panel");
+  for (std::size_t k = 0; k < e.panels.size(); ++k) {
+    const FirmPanel& p = e.panels[k];
+    Hid rg = group(g, "replication_" + std::to_string(e.panel_replications[k]));
+    const auto N = static_cast<hsize_t>(p.year.size());
+    std::vector<hsize_t> ch = N ? std::vector<hsize_t>{std::min<hsize_t>(N, 65536)} : std::vector<hsize_t>{};
+    dataset(rg, "year", {N}, p.year, ch);
+    dataset(rg, "firm", {N}, p.firm, ch);
+    dataset(rg, "zone", {N}, p.zone, ch);
+    dataset(rg, "sector", {N}, p.sector, ch);
+    dataset(rg, "birth_year", {N}, p.birth_year, ch);
+    dataset(rg, "exit_year", {N}, p.exit_year, ch);
+    std::vector<double> out(p.output.size()), land = p.land_mu, rd(p.rd_intensity.size());
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = p.output[i] / 1e4;
+    for (std::size_t i = 0; i < rd.size(); ++i) rd[i] = p.rd_intensity[i] * 100.0;
+    Hid d1 = dataset(rg, "output", {N}, out, ch);
+    attr_string(d1, "unit", "万元");
+    Hid d2 = dataset(rg, "rd_intensity", {N}, rd, ch);
+    attr_string(d2, "unit", "%");
+    Hid d3 = dataset(rg, "land", {N}, land, ch);
+    attr_string(d3, "unit", "mu");
+    dataset(rg, "productivity", {N}, p.productivity, ch);
+    dataset(rg, "employment", {N}, p.employment, ch);
+    dataset(rg, "hightech", {N}, p.hightech, ch);
+  }
+}
+
+void write_contents(hid_t file, const Scenario& s, const Ensemble& e,
+                    const std::vector<TargetResult>& targets, const Provenance& prov,
+                    const WriteOptions& options) {
+  Shape sh;
+  sh.R = static_cast<hsize_t>(e.replications.size());
+  sh.Y = static_cast<hsize_t>(s.years() + 1);
+  sh.Z = static_cast<hsize_t>(s.zones.size() + 1);
+  sh.S = static_cast<hsize_t>(s.sectors.size());
+  sh.rchunk = std::min<hsize_t>(sh.R, 512);
+  write_attributes(file, s, sh.R, prov);
+  write_scenario(file, s);
+  const Scales sc = write_dims(file, s, sh);
+  write_indicators(file, e, sh, sc, options);
+  write_sector_output(file, e, sh, sc);
+  write_spending(file, e, sh, sc);
+  write_targets(file, s, targets, sh);
+  write_calibration(file, s, e, sh);
+  write_parameters(file, s, e, sh.R);
+  if (!e.panels.empty()) write_firm_panel(file, e);
+}
+
 }  // namespace
+
+std::string dim_unit_text(Dim d) {
+  if (d == Dim::count) return "count";
+  auto u = dim_display_unit(d);
+  return u.empty() ? "1" : std::string(u);
+}
 
 std::string iso_time_now() {
   std::time_t now = std::time(nullptr);

@@ -132,8 +132,10 @@ void require_finite(const Scenario& s, const ReplicationResult& r, int yi, std::
   }
 }
 
-ReplicationResult simulate_replication(const Scenario& s, std::uint32_t replication, FirmPanel* panel) {
-  ReplicationResult result;
+namespace {
+
+// The result's arrays sized for the scenario and zeroed.
+void size_result(ReplicationResult& result, const Scenario& s) {
   result.years = s.years();
   result.zones = static_cast<int>(s.zones.size());
   result.sectors = static_cast<int>(s.sectors.size());
@@ -141,12 +143,23 @@ ReplicationResult simulate_replication(const Scenario& s, std::uint32_t replicat
   result.indicators.assign(rows * kIndicatorCount, 0.0);
   result.sector_output.assign(rows * s.sectors.size(), 0.0);
   result.spending.assign(rows * kSpendCount, 0.0);
+}
 
-  detail::Run run{s, replication, draw_parameters(s, replication), {}, {}, {}, s.base_year, &result};
+// The base year: the drawn parameters kept, the population generated and recorded.
+void start_replication(detail::Run& run, ReplicationResult& result) {
   result.params = run.p;
   detail::generate_population(run);
   detail::record_base_year(run);
-  require_finite(s, result, 0, replication);
+  require_finite(run.sc, result, 0, run.replication);
+}
+
+}  // namespace
+
+ReplicationResult simulate_replication(const Scenario& s, std::uint32_t replication, FirmPanel* panel) {
+  ReplicationResult result;
+  size_result(result, s);
+  detail::Run run{s, replication, draw_parameters(s, replication), {}, {}, {}, s.base_year, &result};
+  start_replication(run, result);
 
   // Calibration fit: what the generator produced for each stated base-year aggregate.
   result.calibration.assign(s.zones.size() * kCalibrationItems, 0.0);
@@ -197,17 +210,8 @@ struct ReplicationStepper::Impl {
   detail::Run run;
   Impl(const Scenario& s, std::uint32_t replication)
       : run{s, replication, draw_parameters(s, replication), {}, {}, {}, s.base_year, &result} {
-    result.years = s.years();
-    result.zones = static_cast<int>(s.zones.size());
-    result.sectors = static_cast<int>(s.sectors.size());
-    const std::size_t rows = static_cast<std::size_t>(result.years + 1) * (s.zones.size() + 1);
-    result.indicators.assign(rows * kIndicatorCount, 0.0);
-    result.sector_output.assign(rows * s.sectors.size(), 0.0);
-    result.spending.assign(rows * kSpendCount, 0.0);
-    result.params = run.p;
-    detail::generate_population(run);
-    detail::record_base_year(run);
-    require_finite(s, result, 0, replication);
+    size_result(result, s);
+    start_replication(run, result);
   }
 };
 

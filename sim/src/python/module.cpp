@@ -70,13 +70,6 @@ std::shared_ptr<const Scenario> load(const std::string& path, const std::vector<
   return std::make_shared<const Scenario>(std::move(*loaded.scenario));
 }
 
-// The unit written for a dimension (hdf5_writer.cpp: unit_of).
-std::string unit_of(Dim d) {
-  if (d == Dim::count) return "count";
-  auto u = dim_display_unit(d);
-  return u.empty() ? "1" : std::string(u);
-}
-
 struct Result {
   std::shared_ptr<const Scenario> scenario;  // targets[k].spec points into it
   Ensemble ensemble;
@@ -347,7 +340,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("indicators", [] {
     py::list out;
     for (const IndicatorInfo& info : indicator_infos())
-      out.append(py::make_tuple(std::string(info.key), unit_of(info.dim), std::string(info.en), std::string(info.zh)));
+      out.append(py::make_tuple(std::string(info.key), dim_unit_text(info.dim), std::string(info.en), std::string(info.zh)));
     return out;
   }, "(key, unit, label_en, label_zh) of every indicator, in file order");
 }

@@ -48,6 +48,74 @@ struct Reader {
     return std::stoi(t);
   }
 
+  // One observation `YEAR: VALUE` (or `YEAR: {value, source}`) of series `o`, appended to it.
+  // False when it is invalid (reported).
+  bool observation(const std::string& k, const Node& c, const std::string& path, const std::string& series_source,
+                   Dim dim, ObservedSeries& o) {
+    bool ok = true;
+    const std::string vp = path + ".values." + k;
+    Node key_at = c;
+    key_at.line = c.key_line;
+    key_at.column = c.key_column;
+    const auto year = whole_year(k);
+    if (!year) {
+      error(key_at, vp, "\"" + k + "\" is not a year", "write years as whole numbers, e.g. 2019");
+      return false;
+    }
+    if (check_years && (*year < sc.base_year || *year > sc.end_year)) {
+      error(key_at, vp, "year " + k + " is outside the run",
+            "valid: " + std::to_string(sc.base_year) + " to " + std::to_string(sc.end_year) + " (base_year " +
+                std::to_string(sc.base_year) + ", end_year " + std::to_string(sc.end_year) +
+                "); keep later observations in the back-test's own file");
+      return false;
+    }
+    const Node* v = &c;
+    std::string source = series_source;
+    if (c.is_map()) {
+      for (const auto& [ak, ac] : c.map)
+        if (ak != "value" && ak != "source" && ak != "note") {
+          key_error(ac, vp + "." + ak, "unknown annotation key \"" + ak + "\"",
+                    "valid annotation keys: value, source, note");
+          ok = false;
+        }
+      v = c.find("value");
+      if (!v) {
+        key_error(c, vp, "missing `value`", "write {value: 120 亿元, source: \"...\"}");
+        return false;
+      }
+      if (const Node* s = c.find("source")) {
+        if (auto t = text(*s, vp + ".source")) source = *t;
+      }
+    }
+    if (!v->is_scalar()) {
+      error(*v, vp, "expected a single " + std::string(dim_name(dim)) + " value",
+            "write " + std::string(dim_units_help(dim)));
+      return false;
+    }
+    const ParsedQuantity q = parse_quantity(v->scalar, dim);
+    if (!q.ok()) {
+      error(*v, vp, "\"" + v->scalar + "\": " + q.error + " (" + std::string(indicator_info(o.indicator).key) +
+                        " is " + std::string(dim_name(dim)) + ")",
+            q.hint.empty() ? "write " + std::string(dim_units_help(dim)) : q.hint);
+      return false;
+    }
+    if (!(q.value > 0) || !std::isfinite(q.value)) {
+      error(*v, vp, "an observed value must be positive (the fit compares logarithms)",
+            "leave out a year with no positive observation");
+      return false;
+    }
+    if (source.empty()) {
+      key_error(c, vp, "observation without a source",
+                "give the series a `source:` or the value one: {value: ..., source: \"...\"}; an unsourced "
+                "number is written source: assumption");
+      return false;
+    }
+    o.years.push_back(*year);
+    o.values.push_back(q.value);
+    o.sources.push_back(source);
+    return ok;
+  }
+
   void series(const std::string& id, const Node& body) {
     const std::string path = "observed." + id;
     if (!body.is_map()) {
@@ -114,75 +182,7 @@ struct Reader {
             "write values: {2019: 120 亿元, 2020: 131 亿元}");
       return;
     }
-    for (const auto& [k, c] : values->map) {
-      const std::string vp = path + ".values." + k;
-      Node key_at = c;
-      key_at.line = c.key_line;
-      key_at.column = c.key_column;
-      const auto year = whole_year(k);
-      if (!year) {
-        error(key_at, vp, "\"" + k + "\" is not a year", "write years as whole numbers, e.g. 2019");
-        ok = false;
-        continue;
-      }
-      if (check_years && (*year < sc.base_year || *year > sc.end_year)) {
-        error(key_at, vp, "year " + k + " is outside the run",
-              "valid: " + std::to_string(sc.base_year) + " to " + std::to_string(sc.end_year) + " (base_year " +
-                  std::to_string(sc.base_year) + ", end_year " + std::to_string(sc.end_year) +
-                  "); keep later observations in the back-test's own file");
-        ok = false;
-        continue;
-      }
-      const Node* v = &c;
-      std::string source = series_source;
-      if (c.is_map()) {
-        for (const auto& [ak, ac] : c.map)
-          if (ak != "value" && ak != "source" && ak != "note") {
-            key_error(ac, vp + "." + ak, "unknown annotation key \"" + ak + "\"",
-                      "valid annotation keys: value, source, note");
-            ok = false;
-          }
-        v = c.find("value");
-        if (!v) {
-          key_error(c, vp, "missing `value`", "write {value: 120 亿元, source: \"...\"}");
-          ok = false;
-          continue;
-        }
-        if (const Node* s = c.find("source")) {
-          if (auto t = text(*s, vp + ".source")) source = *t;
-        }
-      }
-      if (!v->is_scalar()) {
-        error(*v, vp, "expected a single " + std::string(dim_name(dim)) + " value",
-              "write " + std::string(dim_units_help(dim)));
-        ok = false;
-        continue;
-      }
-      const ParsedQuantity q = parse_quantity(v->scalar, dim);
-      if (!q.ok()) {
-        error(*v, vp, "\"" + v->scalar + "\": " + q.error + " (" + std::string(indicator_info(o.indicator).key) +
-                          " is " + std::string(dim_name(dim)) + ")",
-              q.hint.empty() ? "write " + std::string(dim_units_help(dim)) : q.hint);
-        ok = false;
-        continue;
-      }
-      if (!(q.value > 0) || !std::isfinite(q.value)) {
-        error(*v, vp, "an observed value must be positive (the fit compares logarithms)",
-              "leave out a year with no positive observation");
-        ok = false;
-        continue;
-      }
-      if (source.empty()) {
-        key_error(c, vp, "observation without a source",
-                  "give the series a `source:` or the value one: {value: ..., source: \"...\"}; an unsourced "
-                  "number is written source: assumption");
-        ok = false;
-        continue;
-      }
-      o.years.push_back(*year);
-      o.values.push_back(q.value);
-      o.sources.push_back(source);
-    }
+    for (const auto& [k, c] : values->map) ok = observation(k, c, path, series_source, dim, o) && ok;
     if (!ok) return;
     // Years in increasing order (a YAML mapping keeps the order written).
     std::vector<std::size_t> order(o.years.size());

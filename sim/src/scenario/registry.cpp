@@ -85,6 +85,18 @@ std::string_view group_name(SettingGroup g) {
   return "?";
 }
 
+std::vector<std::string> keys_of(std::span<const Setting> settings) {
+  std::vector<std::string> out;
+  for (const auto& s : settings) out.emplace_back(s.key);
+  return out;
+}
+
+const Setting* find_setting(std::span<const Setting> settings, std::string_view key) {
+  for (const auto& s : settings)
+    if (s.key == key) return &s;
+  return nullptr;
+}
+
 const Setting& setting(Lever l) { return kLevers[static_cast<std::size_t>(l)]; }
 const Setting& setting(Param p) { return kParams[static_cast<std::size_t>(p)]; }
 const Setting& setting(ZoneField f) { return kZone[static_cast<std::size_t>(f)]; }

@@ -178,7 +178,12 @@ std::optional<fs::path> scenario_path(const RequestLimits& limits, const std::st
   return p;
 }
 
-std::variant<RunRequest, Response> parse_run_request(const Request& req, const RequestLimits& limits) {
+namespace {
+
+using Fields = std::map<std::string, const JsonValue*>;
+
+// The request's body as a JSON object, or the answer that refuses it.
+std::variant<JsonValue, Response> json_body(const Request& req) {
   std::string_view ct(req[http::field::content_type].data(), req[http::field::content_type].size());
   if (ct.substr(0, 16) != "application/json")
     return error_response(415, "POST a JSON body with Content-Type: application/json");
@@ -190,7 +195,7 @@ std::variant<RunRequest, Response> parse_run_request(const Request& req, const R
   // The parser's depth limit bounds its recursion (50,000 nested `[` overflowed the stack of
   // Boost.PropertyTree's parser, which has none).
   JsonError json_error;
-  const std::optional<JsonValue> body = parse_json(req.body(), kMaxJsonDepth, json_error);
+  std::optional<JsonValue> body = parse_json(req.body(), kMaxJsonDepth, json_error);
   if (!body) {
     diags.add({"request", json_error.line, json_error.column, "", "the body is not JSON: " + json_error.message,
                kRunExample});
@@ -201,9 +206,19 @@ std::variant<RunRequest, Response> parse_run_request(const Request& req, const R
                kRunExample});
     return diagnostics_response(diags);
   }
+  return std::move(*body);
+}
+
+const JsonValue* field_of(const Fields& given, const std::string& name) {
+  auto it = given.find(name);
+  return it == given.end() ? nullptr : it->second;
+}
+
+// The body's fields by name; unknown or repeated fields are reported.
+Fields request_fields(const JsonValue& body, Diagnostics& diags) {
   const std::vector<std::string> fields = {"scenario", "overrides", "replications", "seed"};
   std::map<std::string, const JsonValue*> given;
-  for (const auto& [k, v] : body->members) {
+  for (const auto& [k, v] : body.members) {
     if (std::find(fields.begin(), fields.end(), k) == fields.end()) {
       std::string near = nearest_word(k, fields);
       diags.add({"request", 0, 0, k, "unknown field \"" + k + "\"",
@@ -212,72 +227,57 @@ std::variant<RunRequest, Response> parse_run_request(const Request& req, const R
       diags.add({"request", 0, 0, k, "the field \"" + k + "\" is given twice", ""});
     }
   }
-  auto field = [&](const std::string& name) -> const JsonValue* {
-    auto it = given.find(name);
-    return it == given.end() ? nullptr : it->second;
-  };
-  const JsonValue* scenario = field("scenario");
-  if (!scenario || scenario->type != JsonValue::Type::string || scenario->text.empty()) {
-    diags.add({"request", 0, 0, "scenario",
-               !scenario ? "missing \"scenario\" (a name from GET /api/scenarios)"
-                         : std::string("\"scenario\" must be a name from GET /api/scenarios, not ") +
-                               (scenario->type == JsonValue::Type::string ? "an empty string" : json_type_name(scenario->type)),
-               ""});
-    return diagnostics_response(diags);
-  }
-  RunRequest run;
-  run.scenario_id = scenario->text;
-  std::optional<Response> err;
-  auto path = scenario_path(limits, run.scenario_id, err);
-  if (!path) return std::move(*err);
-  run.file = *path;
-  run.scenario_file = (fs::path(limits.scenarios_dir) / (run.scenario_id + ".yaml")).string();
+  return given;
+}
 
-  LoadOptions lo;
-  if (const JsonValue* ov = field("overrides")) {
-    if (ov->type != JsonValue::Type::object)
-      diags.add({"request", 0, 0, "overrides",
-                 std::string("\"overrides\" must be an object {\"levers.KEY\": \"VALUE\"}, not ") + json_type_name(ov->type),
-                 ""});
-    if (ov->members.size() > 300) diags.add({"request", 0, 0, "overrides", "too many overrides (at most 300)", ""});
-    std::set<std::string> keys;
-    for (const auto& [key, value] : ov->members) {
-      if (value.type != JsonValue::Type::string && value.type != JsonValue::Type::number) {
-        diags.add({"request", 0, 0, key,
-                   std::string("the value of an override must be a string or a number, not ") + json_type_name(value.type),
-                   "write a schedule as text: \"{2021: 10 %, 2023: 20 %}\""});
-        continue;
-      }
-      // Only policy levers and behavioural parameters; never extends, base values or run size.
-      std::vector<std::string> parts;
-      for (std::size_t s = 0;;) {
-        auto dot = key.find('.', s);
-        parts.push_back(key.substr(s, dot == std::string::npos ? std::string::npos : dot - s));
-        if (dot == std::string::npos) break;
-        s = dot + 1;
-      }
-      if (!std::all_of(parts.begin(), parts.end(), key_part)) {
-        diags.add({"request", 0, 0, key, "\"" + key + "\" is not a key path",
-                   "keys joined by dots, each of letters, digits, _ and -: levers.KEY, zones.ZONE.levers.KEY or "
-                   "parameters.KEY"});
-        continue;
-      }
-      bool allowed = (parts.size() == 2 && (parts[0] == "levers" || parts[0] == "parameters")) ||
-                     (parts.size() == 4 && parts[0] == "zones" && parts[2] == "levers");
-      if (!allowed) {
-        diags.add({"request", 0, 0, key, "\"" + key + "\" cannot be changed from the page",
-                   "change levers.KEY, zones.ZONE.levers.KEY or parameters.KEY; edit the scenario file for anything else"});
-        continue;
-      }
-      if (!keys.insert(key).second) {
-        diags.add({"request", 0, 0, key, "the override \"" + key + "\" is given twice", ""});
-        continue;
-      }
-      lo.overrides.push_back(key + "=" + value.text);
-      run.overrides.emplace_back(key, value.text);
+// "overrides": {"levers.KEY": "VALUE"}: only policy levers and behavioural parameters.
+void read_overrides(const JsonValue* ov, Diagnostics& diags, LoadOptions& lo, RunRequest& run) {
+  if (ov->type != JsonValue::Type::object)
+    diags.add({"request", 0, 0, "overrides",
+               std::string("\"overrides\" must be an object {\"levers.KEY\": \"VALUE\"}, not ") + json_type_name(ov->type),
+               ""});
+  if (ov->members.size() > 300) diags.add({"request", 0, 0, "overrides", "too many overrides (at most 300)", ""});
+  std::set<std::string> keys;
+  for (const auto& [key, value] : ov->members) {
+    if (value.type != JsonValue::Type::string && value.type != JsonValue::Type::number) {
+      diags.add({"request", 0, 0, key,
+                 std::string("the value of an override must be a string or a number, not ") + json_type_name(value.type),
+                 "write a schedule as text: \"{2021: 10 %, 2023: 20 %}\""});
+      continue;
     }
+    // Only policy levers and behavioural parameters; never extends, base values or run size.
+    std::vector<std::string> parts;
+    for (std::size_t s = 0;;) {
+      auto dot = key.find('.', s);
+      parts.push_back(key.substr(s, dot == std::string::npos ? std::string::npos : dot - s));
+      if (dot == std::string::npos) break;
+      s = dot + 1;
+    }
+    if (!std::all_of(parts.begin(), parts.end(), key_part)) {
+      diags.add({"request", 0, 0, key, "\"" + key + "\" is not a key path",
+                 "keys joined by dots, each of letters, digits, _ and -: levers.KEY, zones.ZONE.levers.KEY or "
+                 "parameters.KEY"});
+      continue;
+    }
+    bool allowed = (parts.size() == 2 && (parts[0] == "levers" || parts[0] == "parameters")) ||
+                   (parts.size() == 4 && parts[0] == "zones" && parts[2] == "levers");
+    if (!allowed) {
+      diags.add({"request", 0, 0, key, "\"" + key + "\" cannot be changed from the page",
+                 "change levers.KEY, zones.ZONE.levers.KEY or parameters.KEY; edit the scenario file for anything else"});
+      continue;
+    }
+    if (!keys.insert(key).second) {
+      diags.add({"request", 0, 0, key, "the override \"" + key + "\" is given twice", ""});
+      continue;
+    }
+    lo.overrides.push_back(key + "=" + value.text);
+    run.overrides.emplace_back(key, value.text);
   }
-  // Run size: the scenario's replications unless asked, at most --max-replications.
+}
+
+// "replications" and "seed"; the scenario's unless asked, at most --max-replications.
+void read_run_size(const Fields& given, const RequestLimits& limits, Diagnostics& diags, LoadOptions& lo) {
+  auto field = [&](const std::string& name) { return field_of(given, name); };
   long long replications = 0;
   if (const JsonValue* r = field("replications")) {
     if (r->type != JsonValue::Type::number || !parse_int(r->text, replications) || replications < 1)
@@ -299,6 +299,37 @@ std::variant<RunRequest, Response> parse_run_request(const Request& req, const R
     else
       lo.overrides.push_back("seed=" + std::to_string(*seed));
   }
+}
+
+}  // namespace
+
+std::variant<RunRequest, Response> parse_run_request(const Request& req, const RequestLimits& limits) {
+  auto parsed = json_body(req);
+  if (auto* refused = std::get_if<Response>(&parsed)) return std::move(*refused);
+  const JsonValue* body = &std::get<JsonValue>(parsed);
+  Diagnostics diags;
+  const Fields given = request_fields(*body, diags);
+  auto field = [&](const std::string& name) { return field_of(given, name); };
+  const JsonValue* scenario = field("scenario");
+  if (!scenario || scenario->type != JsonValue::Type::string || scenario->text.empty()) {
+    diags.add({"request", 0, 0, "scenario",
+               !scenario ? "missing \"scenario\" (a name from GET /api/scenarios)"
+                         : std::string("\"scenario\" must be a name from GET /api/scenarios, not ") +
+                               (scenario->type == JsonValue::Type::string ? "an empty string" : json_type_name(scenario->type)),
+               ""});
+    return diagnostics_response(diags);
+  }
+  RunRequest run;
+  run.scenario_id = scenario->text;
+  std::optional<Response> err;
+  auto path = scenario_path(limits, run.scenario_id, err);
+  if (!path) return std::move(*err);
+  run.file = *path;
+  run.scenario_file = (fs::path(limits.scenarios_dir) / (run.scenario_id + ".yaml")).string();
+
+  LoadOptions lo;
+  if (const JsonValue* ov = field("overrides")) read_overrides(ov, diags, lo, run);
+  read_run_size(given, limits, diags, lo);
   if (!diags.empty()) return diagnostics_response(diags);
 
   LoadResult lr = load_scenario_file(path->string(), lo);

@@ -69,41 +69,11 @@ double weighted_quantile(std::vector<std::pair<double, double>> vw, double q) {
 
 }  // namespace
 
-CalibrationLoadResult load_calibration_file(const std::string& path) {
-  CalibrationLoadResult result;
-  Diagnostics& diags = result.diagnostics;
-  Reader P{path, diags};
-  detail::InputFile input = detail::read_input_file(path);
-  if (input.status != detail::InputFile::Status::ok) {
-    diags.add({path, 0, 0, "", input.status == detail::InputFile::Status::cannot_open
-                                   ? "cannot read the calibration file"
-                                   : "cannot read the calibration file: " + input.problem,
-               "check the path"});
-    return result;
-  }
-  CalibrationSpec c;
+namespace {
+
+// The run settings: proposals, replications, seed, and the acceptance rule.
+void read_settings(Reader& P, const YAML::Node& root, CalibrationSpec& c) {
   SweepSpec& s = c.sweep;
-  s.file = path;
-  s.text = input.text;
-  std::optional<YAML::Node> loaded =
-      detail::load_one_document(s.text, path, diags, "calibration file", "keep one calibration per file");
-  if (!loaded) return result;
-  const YAML::Node root = *loaded;
-  if (!root.IsMap()) {
-    P.error_at_top("", "a calibration file is a mapping with scenario, proposals, accept, ...",
-                   "see docs/validation.md");
-    return result;
-  }
-  static const std::vector<std::string> kKeys = {"zonesim_calibrate", "name", "description", "scenario",
-                                                 "parameters", "proposals", "replications", "seed", "accept"};
-  for (const auto& e : root) {
-    const std::string k = e.first.Scalar();
-    if (std::find(kKeys.begin(), kKeys.end(), k) == kKeys.end())
-      P.error(e.first, k, "unknown key \"" + k + "\"", unknown_name_hint(k, kKeys, "valid keys"));
-  }
-  if (auto n = root["zonesim_calibrate"]; n && !(n.IsScalar() && n.Scalar() == "1"))
-    P.error(n, "zonesim_calibrate", "unsupported calibration format", "write `zonesim_calibrate: 1`");
-  s.name = root["name"] && root["name"].IsScalar() ? root["name"].Scalar() : fs::path(path).stem().string();
   auto integer = [&](const char* key, long long lo, long long hi, long long fallback) -> long long {
     const YAML::Node n = root[key];
     if (!n) return fallback;
@@ -148,27 +118,31 @@ CalibrationLoadResult load_calibration_file(const std::string& path) {
       P.error(n, "accept", "expected a share of the proposals or {tolerance: d}", "e.g. accept: 1 %");
     }
   }
-  const YAML::Node sn = root["scenario"];
+}
+
+// The scenario to calibrate, relative to the calibration file; it needs observed series and
+// priors. False when it cannot be used (reported).
+bool read_scenario(Reader& P, const YAML::Node& sn, const std::string& path, SweepSpec& s) {
   if (!sn || !sn.IsScalar()) {
     P.error_at_top("scenario", "missing `scenario` (the scenario to calibrate, with its observed series)",
                    "e.g. scenario: hightech-2012-2016.yaml");
-    return result;
+    return false;
   }
   fs::path bp(sn.Scalar());
   if (bp.is_relative()) bp = fs::path(path).parent_path() / bp;
   s.base_path = bp.lexically_normal().string();
   if (std::error_code ec; !fs::is_regular_file(s.base_path, ec)) {
     P.error(sn, "scenario", "scenario " + s.base_path + " does not exist", "the path is relative to the calibration file");
-    return result;
+    return false;
   }
   {
     LoadOptions lo;
     lo.overrides = {"replications=" + std::to_string(s.replications), "seed=" + std::to_string(s.seed)};
     LoadResult lr = load_scenario_file(s.base_path, lo);
     if (!lr.scenario) {
-      diags.append(lr.diagnostics);
+      P.diags.append(lr.diagnostics);
       P.error(sn, "scenario", "the scenario has errors (listed above)", "zonesim validate " + s.base_path);
-      return result;
+      return false;
     }
     s.base = std::move(*lr.scenario);
   }
@@ -180,7 +154,12 @@ CalibrationLoadResult load_calibration_file(const std::string& path) {
     P.error(sn, "scenario", "the scenario draws its parameters from a posterior already",
             "calibrate a scenario whose parameters have prior distributions");
   }
-  // Calibrated parameters: those listed, or every parameter with a distribution (its prior).
+  return true;
+}
+
+// Calibrated parameters: those listed, or every parameter with a distribution (its prior).
+void read_parameters(Reader& P, const YAML::Node& root, const YAML::Node& sn, CalibrationSpec& c) {
+  SweepSpec& s = c.sweep;
   std::vector<std::string> listed;
   if (auto n = root["parameters"]) {
     if (!n.IsSequence() || n.size() == 0) P.error(n, "parameters", "expected a list of parameter keys", "e.g. [replicator_chi, innovation_zeta]");
@@ -213,10 +192,14 @@ CalibrationLoadResult load_calibration_file(const std::string& path) {
   for (const auto& k : listed)
     if (std::find(keys.begin(), keys.end(), k) == keys.end())
       P.error(root["parameters"], "parameters", "unknown parameter \"" + k + "\"", unknown_name_hint(k, keys, "valid parameters"));
-  if (s.factors.empty() && diags.empty())
+  if (s.factors.empty() && P.diags.empty())
     P.error(sn, "scenario", "the scenario has no parameter with a prior distribution",
             "give the behavioural parameters to calibrate a distribution (their prior)");
-  // Outputs: one per observation, in series and year order.
+}
+
+// Outputs: one per observation, in series and year order.
+void add_observations(CalibrationSpec& c) {
+  SweepSpec& s = c.sweep;
   const int Z = static_cast<int>(s.base.zones.size());
   for (const auto& o : s.base.observed)
     for (std::size_t i = 0; i < o.years.size(); ++i) {
@@ -232,6 +215,50 @@ CalibrationLoadResult load_calibration_file(const std::string& path) {
       c.observation_series.push_back(o.id);
       c.last_observed_year = std::max(c.last_observed_year, o.years[i]);
     }
+}
+
+}  // namespace
+
+CalibrationLoadResult load_calibration_file(const std::string& path) {
+  CalibrationLoadResult result;
+  Diagnostics& diags = result.diagnostics;
+  Reader P{path, diags};
+  detail::InputFile input = detail::read_input_file(path);
+  if (input.status != detail::InputFile::Status::ok) {
+    diags.add({path, 0, 0, "", input.status == detail::InputFile::Status::cannot_open
+                                   ? "cannot read the calibration file"
+                                   : "cannot read the calibration file: " + input.problem,
+               "check the path"});
+    return result;
+  }
+  CalibrationSpec c;
+  SweepSpec& s = c.sweep;
+  s.file = path;
+  s.text = input.text;
+  std::optional<YAML::Node> loaded =
+      detail::load_one_document(s.text, path, diags, "calibration file", "keep one calibration per file");
+  if (!loaded) return result;
+  const YAML::Node root = *loaded;
+  if (!root.IsMap()) {
+    P.error_at_top("", "a calibration file is a mapping with scenario, proposals, accept, ...",
+                   "see docs/validation.md");
+    return result;
+  }
+  static const std::vector<std::string> kKeys = {"zonesim_calibrate", "name", "description", "scenario",
+                                                 "parameters", "proposals", "replications", "seed", "accept"};
+  for (const auto& e : root) {
+    const std::string k = e.first.Scalar();
+    if (std::find(kKeys.begin(), kKeys.end(), k) == kKeys.end())
+      P.error(e.first, k, "unknown key \"" + k + "\"", unknown_name_hint(k, kKeys, "valid keys"));
+  }
+  if (auto n = root["zonesim_calibrate"]; n && !(n.IsScalar() && n.Scalar() == "1"))
+    P.error(n, "zonesim_calibrate", "unsupported calibration format", "write `zonesim_calibrate: 1`");
+  s.name = root["name"] && root["name"].IsScalar() ? root["name"].Scalar() : fs::path(path).stem().string();
+  read_settings(P, root, c);
+  const YAML::Node sn = root["scenario"];
+  if (!read_scenario(P, sn, path, s)) return result;
+  read_parameters(P, root, sn, c);
+  add_observations(c);
   if (!diags.empty()) return result;
   result.spec = std::move(c);
   return result;

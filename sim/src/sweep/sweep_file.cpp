@@ -37,18 +37,6 @@ std::vector<std::string> split(const std::string& s, char c) {
   return out;
 }
 
-std::vector<std::string> keys_of(std::span<const Setting> settings) {
-  std::vector<std::string> out;
-  for (const auto& s : settings) out.emplace_back(s.key);
-  return out;
-}
-
-const Setting* find_setting(std::span<const Setting> settings, const std::string& key) {
-  for (const auto& s : settings)
-    if (s.key == key) return &s;
-  return nullptr;
-}
-
 struct Parser {
   std::string file;
   Diagnostics& diags;
@@ -390,43 +378,11 @@ std::string check_runnable(const SweepSpec& s, DesignKind design, std::string& s
   return "";
 }
 
-SweepLoadResult load_sweep_file(const std::string& path) {
-  SweepLoadResult result;
-  Diagnostics& diags = result.diagnostics;
-  Parser P{path, diags};
-  detail::InputFile input = detail::read_input_file(path);
-  if (input.status != detail::InputFile::Status::ok) {
-    diags.add({path, 0, 0, "",
-               input.status == detail::InputFile::Status::cannot_open
-                   ? "cannot read the sweep file"
-                   : "cannot read the sweep file: " + input.problem,
-               input.status == detail::InputFile::Status::cannot_open ? "check the path"
-               : input.hint.empty()                                   ? "give a sweep file (YAML)"
-                                                                      : input.hint});
-    return result;
-  }
-  SweepSpec s;
-  s.file = path;
-  s.text = std::move(input.text);
-  std::optional<YAML::Node> loaded = detail::load_one_document(
-      s.text, path, diags, "sweep file", "remove the `---` line(s) and keep one sweep per file");
-  if (!loaded) return result;
-  YAML::Node root = *loaded;
-  if (!root.IsMap()) {
-    diags.add({path, 1, 1, "", "a sweep file is a mapping with base, factors, design, ...",
-               "see docs/sweeps.md"});
-    return result;
-  }
-  P.check_duplicate_keys(root, "");
-  if (auto n = root["zonesim_sweep"]; n && !(n.IsScalar() && n.Scalar() == "1"))
-    P.error(n, "zonesim_sweep",
-            n.IsScalar() ? "unsupported sweep format \"" + n.Scalar() + "\"" : "expected a format version",
-            "this zonesim reads sweep files of format 1: write `zonesim_sweep: 1` or leave the line out");
-  P.check_keys(root, "", {"zonesim_sweep", "name", "description", "base", "factors", "design", "replications",
-                          "seed", "outputs", "optimize", "bootstrap"});
-  s.name = root["name"] ? root["name"].as<std::string>() : fs::path(path).stem().string();
+namespace {
 
-  // Run settings first: the base scenario is loaded with them.
+// Run settings: replications, seed, bootstrap resamples. Read first: the base scenario is
+// loaded with them.
+void read_run_settings(Parser& P, const YAML::Node& root, SweepSpec& s) {
   if (auto n = root["replications"]) {
     if (auto v = P.integer(n, "replications", 1, 1000000)) s.replications = static_cast<int>(*v);
   } else {
@@ -444,12 +400,15 @@ SweepLoadResult load_sweep_file(const std::string& path) {
   }
   if (auto n = root["bootstrap"])
     if (auto v = P.integer(n, "bootstrap", 0, 100000)) s.bootstrap = static_cast<int>(*v);
+}
 
-  // Base scenario, relative to the sweep file.
+// The base scenario, relative to the sweep file, loaded with the sweep's replications and seed.
+// False when it cannot be used (reported).
+bool read_base(Parser& P, const YAML::Node& root, const std::string& path, SweepSpec& s) {
   YAML::Node base_node = root["base"];
   if (!base_node || !base_node.IsScalar()) {
     P.error_at(1, 1, "base", "missing `base` (the scenario the factors change)", "e.g. base: demo.yaml");
-    return result;
+    return false;
   }
   fs::path bp(base_node.Scalar());
   if (bp.is_relative()) bp = fs::path(path).parent_path() / bp;
@@ -459,7 +418,7 @@ SweepLoadResult load_sweep_file(const std::string& path) {
             "base scenario " + s.base_path +
                 (fs::exists(s.base_path, ec) ? " is not a file (a directory, device or pipe)" : " does not exist"),
             "the path is relative to the sweep file");
-    return result;
+    return false;
   }
   const std::vector<std::string> run_overrides = {"replications=" + std::to_string(s.replications),
                                                   "seed=" + std::to_string(s.seed)};
@@ -469,14 +428,121 @@ SweepLoadResult load_sweep_file(const std::string& path) {
     LoadResult lr = load_scenario_file(s.base_path, lo);
     if (!lr.scenario) {
       // The scenario's own errors, plus one at `base:` so the sweep file is named.
-      diags.append(lr.diagnostics);
+      P.diags.append(lr.diagnostics);
       P.error(base_node, "base", "the base scenario has errors (listed above)", "zonesim validate " + s.base_path);
-      return result;
+      return false;
     }
     s.base = std::move(*lr.scenario);
   }
+  return true;
+}
 
-  // Factors: a list of {key, range | values, levels} or a mapping key -> {range | values}.
+// A factor's `range: [low, high]` (false when invalid, reported).
+bool factor_range(Parser& P, const YAML::Node& spec, const std::string& fp, Factor& f) {
+  YAML::Node r = spec["range"];
+  if (!r.IsSequence() || r.size() != 2) {
+    P.error(r, fp + ".range", "range must be [low, high]", "e.g. range: [\"0 %\", \"40 %\"]");
+    return false;
+  }
+  if (f.dim == Dim::choice || f.dim == Dim::boolean) {
+    P.error(r, fp + ".range", "\"" + f.key + "\" is a " + std::string(dim_name(f.dim)) + "; use `values:`",
+            "e.g. values: [pro_rata, high_tech_first]");
+    return false;
+  }
+  bool ok = true;
+  double lh[2] = {0, 0};
+  for (int i = 0; i < 2; ++i) {
+    auto q = parse_quantity(r[i].Scalar(), f.dim);
+    if (!q.ok()) {
+      P.error(r[i], fp + ".range", q.error, q.hint.empty() ? std::string(dim_units_help(f.dim)) : q.hint);
+      ok = false;
+    }
+    lh[i] = q.value;
+  }
+  if (!ok) return false;
+  if (!(lh[0] < lh[1])) {
+    P.error(r, fp + ".range", "low must be below high", "");
+    return false;
+  }
+  f.low = lh[0];
+  f.high = lh[1];
+  return true;
+}
+
+// A factor's `values: [a, b, ...]` (false when invalid, reported).
+bool factor_values(Parser& P, const YAML::Node& spec, const std::string& fp, Factor& f) {
+  YAML::Node v = spec["values"];
+  if (!v.IsSequence() || v.size() < 1) {
+    P.error(v, fp + ".values", "values must be a non-empty list", "e.g. values: [500 mu, 800 mu]");
+    return false;
+  }
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (!v[i].IsScalar()) {
+      P.error(v[i], fp + ".values", "each value must be a scalar", "");
+      continue;
+    }
+    f.values.push_back(v[i].Scalar());
+  }
+  f.discrete = true;
+  f.low = 0;
+  f.high = static_cast<double>(f.values.size()) - 1;
+  return true;
+}
+
+// The scenario's own checks of a factor, at its extremes (or every listed value).
+void check_factor(Parser& P, const SweepSpec& s, const std::string& fp, const Factor& f) {
+  const std::vector<std::string> run_overrides = {"replications=" + std::to_string(s.replications),
+                                                  "seed=" + std::to_string(s.seed)};
+  std::vector<double> us = f.discrete ? std::vector<double>{} : std::vector<double>{0.0, 1.0};
+  for (std::size_t i = 0; f.discrete && i < f.values.size(); ++i)
+    us.push_back((i + 0.5) / static_cast<double>(f.values.size()));
+  for (double u : us) {
+    LoadOptions lo;
+    lo.overrides = run_overrides;
+    lo.overrides.push_back(f.override_at(u));
+    LoadResult lr = load_scenario_file(s.base_path, lo);
+    for (const auto& d : lr.diagnostics.items())
+      P.error_at(f.line, f.column, fp, "with " + f.override_at(u) + ": " + d.message, d.hint);
+    if (!lr.diagnostics.empty()) break;
+  }
+}
+
+// One factor: its key (a setting of the base scenario), then `range` or `values`, checked
+// against the scenario's rules. False when it is not added (reported).
+bool read_factor(Parser& P, const YAML::Node& key_node, const YAML::Node& spec, bool in_list, SweepSpec& s) {
+  Factor f;
+  f.key = key_node.as<std::string>();
+  f.line = key_node.Mark().line + 1;
+  f.column = key_node.Mark().column + 1;
+  const std::string fp = "factors." + f.key;
+  for (const auto& other : s.factors)
+    if (other.key == f.key) P.error(key_node, fp, "factor \"" + f.key + "\" is given twice", "");
+  if (!spec.IsMap()) {
+    P.error(spec, fp, "expected a mapping with `range` or `values`", "");
+    return false;
+  }
+  P.check_keys(spec, fp, in_list ? std::vector<std::string>{"key", "range", "values", "levels"}
+                           : std::vector<std::string>{"range", "values", "levels"});
+  const Setting* st = resolve_key(P, key_node, f.key, s.base);
+  if (!st) return false;
+  f.dim = st->dim;
+  f.unit = std::string(dim_display_unit(f.dim));
+  if (auto n = spec["levels"])
+    if (auto v = P.integer(n, fp + ".levels", 1, 1000)) f.levels = static_cast<int>(*v);
+  const bool has_range = static_cast<bool>(spec["range"]), has_values = static_cast<bool>(spec["values"]);
+  if (has_range == has_values) {
+    P.error(spec, fp, has_range ? "give `range` or `values`, not both" : "missing `range` or `values`",
+            "range: [low, high] with units, or values: [a, b, ...]");
+    return false;
+  }
+  if (has_range ? !factor_range(P, spec, fp, f) : !factor_values(P, spec, fp, f)) return false;
+  check_factor(P, s, fp, f);
+  s.factors.push_back(std::move(f));
+  return true;
+}
+
+// Factors: a list of {key, range | values, levels} or a mapping key -> {range | values}.
+void read_factors(Parser& P, const YAML::Node& root, SweepSpec& s) {
   YAML::Node factors = root["factors"];
   if (!factors || factors.size() == 0 || !(factors.IsSequence() || factors.IsMap())) {
     P.error_at(1, 1, "factors", "missing or empty `factors`",
@@ -497,96 +563,13 @@ SweepLoadResult load_sweep_file(const std::string& path) {
     } else {
       for (auto it = factors.begin(); it != factors.end(); ++it) items.emplace_back(it->first, it->second);
     }
-    for (auto& [key_node, spec] : items) {
-      Factor f;
-      f.key = key_node.as<std::string>();
-      f.line = key_node.Mark().line + 1;
-      f.column = key_node.Mark().column + 1;
-      const std::string fp = "factors." + f.key;
-      for (const auto& other : s.factors)
-        if (other.key == f.key) P.error(key_node, fp, "factor \"" + f.key + "\" is given twice", "");
-      if (!spec.IsMap()) {
-        P.error(spec, fp, "expected a mapping with `range` or `values`", "");
-        continue;
-      }
-      P.check_keys(spec, fp, factors.IsSequence() ? std::vector<std::string>{"key", "range", "values", "levels"}
-                                                   : std::vector<std::string>{"range", "values", "levels"});
-      const Setting* st = resolve_key(P, key_node, f.key, s.base);
-      if (!st) continue;
-      f.dim = st->dim;
-      f.unit = std::string(dim_display_unit(f.dim));
-      if (auto n = spec["levels"])
-        if (auto v = P.integer(n, fp + ".levels", 1, 1000)) f.levels = static_cast<int>(*v);
-      const bool has_range = static_cast<bool>(spec["range"]), has_values = static_cast<bool>(spec["values"]);
-      if (has_range == has_values) {
-        P.error(spec, fp, has_range ? "give `range` or `values`, not both" : "missing `range` or `values`",
-                "range: [low, high] with units, or values: [a, b, ...]");
-        continue;
-      }
-      if (has_range) {
-        YAML::Node r = spec["range"];
-        if (!r.IsSequence() || r.size() != 2) {
-          P.error(r, fp + ".range", "range must be [low, high]", "e.g. range: [\"0 %\", \"40 %\"]");
-          continue;
-        }
-        if (f.dim == Dim::choice || f.dim == Dim::boolean) {
-          P.error(r, fp + ".range", "\"" + f.key + "\" is a " + std::string(dim_name(f.dim)) + "; use `values:`",
-                  "e.g. values: [pro_rata, high_tech_first]");
-          continue;
-        }
-        bool ok = true;
-        double lh[2] = {0, 0};
-        for (int i = 0; i < 2; ++i) {
-          auto q = parse_quantity(r[i].Scalar(), f.dim);
-          if (!q.ok()) {
-            P.error(r[i], fp + ".range", q.error, q.hint.empty() ? std::string(dim_units_help(f.dim)) : q.hint);
-            ok = false;
-          }
-          lh[i] = q.value;
-        }
-        if (!ok) continue;
-        if (!(lh[0] < lh[1])) {
-          P.error(r, fp + ".range", "low must be below high", "");
-          continue;
-        }
-        f.low = lh[0];
-        f.high = lh[1];
-      } else {
-        YAML::Node v = spec["values"];
-        if (!v.IsSequence() || v.size() < 1) {
-          P.error(v, fp + ".values", "values must be a non-empty list", "e.g. values: [500 mu, 800 mu]");
-          continue;
-        }
-        for (std::size_t i = 0; i < v.size(); ++i) {
-          if (!v[i].IsScalar()) {
-            P.error(v[i], fp + ".values", "each value must be a scalar", "");
-            continue;
-          }
-          f.values.push_back(v[i].Scalar());
-        }
-        f.discrete = true;
-        f.low = 0;
-        f.high = static_cast<double>(f.values.size()) - 1;
-      }
-      // The scenario's own checks, at the extremes (or every listed value).
-      std::vector<double> us = f.discrete ? std::vector<double>{} : std::vector<double>{0.0, 1.0};
-      for (std::size_t i = 0; f.discrete && i < f.values.size(); ++i)
-        us.push_back((i + 0.5) / static_cast<double>(f.values.size()));
-      for (double u : us) {
-        LoadOptions lo;
-        lo.overrides = run_overrides;
-        lo.overrides.push_back(f.override_at(u));
-        LoadResult lr = load_scenario_file(s.base_path, lo);
-        for (const auto& d : lr.diagnostics.items())
-          P.error_at(f.line, f.column, fp, "with " + f.override_at(u) + ": " + d.message, d.hint);
-        if (!lr.diagnostics.empty()) break;
-      }
-      s.factors.push_back(std::move(f));
-    }
+    for (auto& [key_node, spec] : items) read_factor(P, key_node, spec, factors.IsSequence(), s);
   }
-  const int k = static_cast<int>(s.factors.size());
+}
 
-  // Design.
+// The design: grid, lhs, sobol, morris or optimize, with its settings.
+void read_design(Parser& P, const YAML::Node& root, SweepSpec& s) {
+  const int k = static_cast<int>(s.factors.size());
   YAML::Node design = root["design"];
   if (!design) {
     P.error_at(1, 1, "design", "missing `design`", "design: {type: sobol, base_samples: 64} (or grid, lhs, morris, optimize)");
@@ -639,8 +622,10 @@ SweepLoadResult load_sweep_file(const std::string& path) {
               near.empty() ? "one of grid, lhs, sobol, morris, optimize" : "did you mean \"" + near + "\"?");
     }
   }
+}
 
-  // Outputs of interest (targets are added automatically).
+// Outputs of interest (targets are added automatically).
+void read_outputs(Parser& P, const YAML::Node& root, SweepSpec& s) {
   if (YAML::Node outs = root["outputs"]) {
     if (!outs.IsSequence()) {
       P.error(outs, "outputs", "outputs must be a list", "e.g. outputs: [{indicator: gross_output, year: 2025}]");
@@ -688,8 +673,10 @@ SweepLoadResult load_sweep_file(const std::string& path) {
       }
     }
   }
+}
 
-  // Policy search settings.
+// Policy search settings.
+void read_optimize(Parser& P, const YAML::Node& root, SweepSpec& s) {
   if (YAML::Node o = root["optimize"]) {
     if (!o.IsMap()) {
       P.error(o, "optimize", "optimize must be a mapping", "e.g. optimize: {probability: 0.8}");
@@ -740,8 +727,11 @@ SweepLoadResult load_sweep_file(const std::string& path) {
         if (auto v = P.integer(n, "optimize.centres", 1, 1000)) s.optimize.centres = static_cast<int>(*v);
     }
   }
-  // The design's size, then the scenario's rules at its points (or the factors' extremes).
-  if (diags.empty() && root["design"]) {
+}
+
+// The design's size, then the scenario's rules at its points (or the factors' extremes).
+void check_size(Parser& P, const YAML::Node& root, SweepSpec& s) {
+  if (P.diags.empty() && root["design"]) {
     if (auto points = point_count(P, root["design"], s)) {
       const double bytes = static_cast<double>(*points) * s.replications * row_stride(s) * sizeof(double);
       if (bytes > kMaxResultBytes) {
@@ -758,6 +748,53 @@ SweepLoadResult load_sweep_file(const std::string& path) {
       }
     }
   }
+}
+
+}  // namespace
+
+SweepLoadResult load_sweep_file(const std::string& path) {
+  SweepLoadResult result;
+  Diagnostics& diags = result.diagnostics;
+  Parser P{path, diags};
+  detail::InputFile input = detail::read_input_file(path);
+  if (input.status != detail::InputFile::Status::ok) {
+    diags.add({path, 0, 0, "",
+               input.status == detail::InputFile::Status::cannot_open
+                   ? "cannot read the sweep file"
+                   : "cannot read the sweep file: " + input.problem,
+               input.status == detail::InputFile::Status::cannot_open ? "check the path"
+               : input.hint.empty()                                   ? "give a sweep file (YAML)"
+                                                                      : input.hint});
+    return result;
+  }
+  SweepSpec s;
+  s.file = path;
+  s.text = std::move(input.text);
+  std::optional<YAML::Node> loaded = detail::load_one_document(
+      s.text, path, diags, "sweep file", "remove the `---` line(s) and keep one sweep per file");
+  if (!loaded) return result;
+  YAML::Node root = *loaded;
+  if (!root.IsMap()) {
+    diags.add({path, 1, 1, "", "a sweep file is a mapping with base, factors, design, ...",
+               "see docs/sweeps.md"});
+    return result;
+  }
+  P.check_duplicate_keys(root, "");
+  if (auto n = root["zonesim_sweep"]; n && !(n.IsScalar() && n.Scalar() == "1"))
+    P.error(n, "zonesim_sweep",
+            n.IsScalar() ? "unsupported sweep format \"" + n.Scalar() + "\"" : "expected a format version",
+            "this zonesim reads sweep files of format 1: write `zonesim_sweep: 1` or leave the line out");
+  P.check_keys(root, "", {"zonesim_sweep", "name", "description", "base", "factors", "design", "replications",
+                          "seed", "outputs", "optimize", "bootstrap"});
+  s.name = root["name"] ? root["name"].as<std::string>() : fs::path(path).stem().string();
+
+  read_run_settings(P, root, s);
+  if (!read_base(P, root, path, s)) return result;
+  read_factors(P, root, s);
+  read_design(P, root, s);
+  read_outputs(P, root, s);
+  read_optimize(P, root, s);
+  check_size(P, root, s);
   if (diags.empty()) result.spec = std::move(s);
   return result;
 }

@@ -193,6 +193,92 @@ std::string whole_number_hint(double number) {
 
 }  // namespace
 
+namespace {
+
+// A number written without a unit: fine for shares (a fraction), counts, years and plain numbers.
+ParsedQuantity plain_number(double number, Dim d, const std::string& write_help) {
+  ParsedQuantity r;
+  switch (d) {
+    case Dim::share:
+      if (number > 1.0 || number < -1.0) {
+        r.error = "a plain number for a share must be a fraction between -1 and 1";
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "did you mean \"%g %%\"?", number);
+        r.hint = buf;
+        return r;
+      }
+      r.value = number;
+      return r;
+    case Dim::count:
+    case Dim::year:
+      if (number != std::floor(number)) {
+        r.error = "must be a whole number";
+        r.hint = whole_number_hint(number);
+        return r;
+      }
+      r.value = number;
+      return r;
+    case Dim::number:
+    case Dim::years:
+      r.value = number;
+      return r;
+    case Dim::money: {
+      r.error = "an amount of money needs a unit";
+      char buf[160];
+      if (std::fabs(number) >= 1e6)  // a large plain amount is most likely in yuan
+        std::snprintf(buf, sizeof buf, "add a unit: \"%.15g yuan\" (= %s)", number,
+                      format_quantity(Dim::money, number).c_str());
+      else
+        std::snprintf(buf, sizeof buf,
+                      "add a unit: \"%.15g 亿元\", \"%.15g 万元\" or \"%.15g yuan\" (1 亿元 = "
+                      "10^8 yuan)",
+                      number, number, number);
+      r.hint = buf;
+      return r;
+    }
+    default:
+      r.error = std::string(with_article(d)) + " needs a unit";
+      r.hint = write_help;
+      return r;
+  }
+}
+
+// An unknown unit: the nearest unit of the dimension, if any, in the hint.
+ParsedQuantity unknown_unit(std::string_view text, std::string_view unit, Dim d, const std::string& write_help) {
+  ParsedQuantity r;
+  r.error = "unknown unit \"" + written_unit(text, unit) + "\"";
+  std::vector<std::string> same_dim;
+  for (const auto& u : kUnits)
+    if (u.dim == d) same_dim.emplace_back(u.text);
+  std::string near = nearest_word(std::string(unit), same_dim);
+  // Case slips ("Mu", "cny") are not misspellings to nearest_word; catch them here.
+  for (const auto& u : same_dim)
+    if (near.empty() && u.size() == unit.size() &&
+        std::equal(u.begin(), u.end(), unit.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        }))
+      near = u;
+  r.hint = (near.empty() ? std::string() : "did you mean \"" + near + "\"? ") + write_help;
+  return r;
+}
+
+// The hint for a value that is finite as written but not in canonical units ("1e301 亿元").
+std::string out_of_range_hint(double number, double factor, Dim d) {
+  const char* canonical = d == Dim::money           ? "yuan"
+                          : d == Dim::area            ? "mu"
+                          : d == Dim::money_per_area  ? "yuan/mu"
+                          : d == Dim::energy          ? "tce"
+                          : d == Dim::share           ? "as a fraction"
+                                                      : "canonical units";
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "that is about 1e%+.0f %s, beyond what can be computed with; write a smaller value",
+                std::floor(std::log10(std::fabs(number)) + std::log10(factor)), canonical);
+  return buf;
+}
+
+}  // namespace
+
 ParsedQuantity parse_quantity(std::string_view text, Dim d) {
   ParsedQuantity r;
   const std::string s = strip_spaces(text);
@@ -220,72 +306,12 @@ ParsedQuantity parse_quantity(std::string_view text, Dim d) {
   }
   std::string_view unit(ptr, static_cast<size_t>(end - ptr));
 
-  if (unit.empty()) {
-    switch (d) {
-      case Dim::share:
-        if (number > 1.0 || number < -1.0) {
-          r.error = "a plain number for a share must be a fraction between -1 and 1";
-          char buf[64];
-          std::snprintf(buf, sizeof buf, "did you mean \"%g %%\"?", number);
-          r.hint = buf;
-          return r;
-        }
-        r.value = number;
-        return r;
-      case Dim::count:
-      case Dim::year:
-        if (number != std::floor(number)) {
-          r.error = "must be a whole number";
-          r.hint = whole_number_hint(number);
-          return r;
-        }
-        r.value = number;
-        return r;
-      case Dim::number:
-      case Dim::years:
-        r.value = number;
-        return r;
-      case Dim::money: {
-        r.error = "an amount of money needs a unit";
-        char buf[160];
-        if (std::fabs(number) >= 1e6)  // a large plain amount is most likely in yuan
-          std::snprintf(buf, sizeof buf, "add a unit: \"%.15g yuan\" (= %s)", number,
-                        format_quantity(Dim::money, number).c_str());
-        else
-          std::snprintf(buf, sizeof buf,
-                        "add a unit: \"%.15g 亿元\", \"%.15g 万元\" or \"%.15g yuan\" (1 亿元 = "
-                        "10^8 yuan)",
-                        number, number, number);
-        r.hint = buf;
-        return r;
-      }
-      default:
-        r.error = std::string(with_article(d)) + " needs a unit";
-        r.hint = write_help;
-        return r;
-    }
-  }
+  if (unit.empty()) return plain_number(number, d, write_help);
 
   const UnitSpelling* best = nullptr;
   for (const auto& u : kUnits)
     if (unit == u.text) best = &u;
-  if (!best) {
-    r.error = "unknown unit \"" + written_unit(text, unit) + "\"";
-    std::vector<std::string> same_dim;
-    for (const auto& u : kUnits)
-      if (u.dim == d) same_dim.emplace_back(u.text);
-    std::string near = nearest_word(std::string(unit), same_dim);
-    // Case slips ("Mu", "cny") are not misspellings to nearest_word; catch them here.
-    for (const auto& u : same_dim)
-      if (near.empty() && u.size() == unit.size() &&
-          std::equal(u.begin(), u.end(), unit.begin(), [](char a, char b) {
-            return std::tolower(static_cast<unsigned char>(a)) ==
-                   std::tolower(static_cast<unsigned char>(b));
-          }))
-        near = u;
-    r.hint = (near.empty() ? std::string() : "did you mean \"" + near + "\"? ") + write_help;
-    return r;
-  }
+  if (!best) return unknown_unit(text, unit, d, write_help);
   if (best->dim != d) {
     r.error = "\"" + written_unit(text, unit) + "\" is a unit of " + std::string(dim_name(best->dim)) +
               ", but this value is a " + std::string(dim_name(d));
@@ -295,16 +321,7 @@ ParsedQuantity parse_quantity(std::string_view text, Dim d) {
   r.value = number * best->factor;
   if (!std::isfinite(r.value)) {  // e.g. "1e301 亿元": finite as written, not in yuan
     r.error = "number out of range";
-    const char* canonical = d == Dim::money           ? "yuan"
-                            : d == Dim::area            ? "mu"
-                            : d == Dim::money_per_area  ? "yuan/mu"
-                            : d == Dim::energy          ? "tce"
-                            : d == Dim::share           ? "as a fraction"
-                                                        : "canonical units";
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "that is about 1e%+.0f %s, beyond what can be computed with; write a smaller value",
-                  std::floor(std::log10(std::fabs(number)) + std::log10(best->factor)), canonical);
-    r.hint = buf;
+    r.hint = out_of_range_hint(number, best->factor, d);
     return r;
   }
   if (d == Dim::count && r.value != std::floor(r.value)) {

@@ -133,7 +133,7 @@ struct Project {
 // What each zone's steps hand to the next (land.cpp, entry.cpp).
 struct ZoneEntry {
   explicit ZoneEntry(Stream zone_events) : events(zone_events) {}
-  Stream events;                     // the zone's events: start-up births, then project arrivals
+  Stream events;                     // the zone's start-up births (projects draw from their own)
   double usable_land = 0;            // supplied land within the zone's reach (land supply)
   std::uint32_t births = 0;          // start-ups this year (carriers and venture fund)
   std::vector<double> attract_w;     // sector weights of projects and start-ups

@@ -683,6 +683,11 @@ struct Validator {
 
   void unknown_key(const Node& at, const std::string& path, const std::string& key,
                    const std::vector<std::string>& valid, const std::string& what) {
+    if (const std::string_view retired = retired_setting(key); !retired.empty()) {
+      key_error(at, path, what + " \"" + key + "\" is no longer part of the scenario format",
+                std::string(retired));
+      return;
+    }
     const std::string hint = unknown_name_hint(key, valid, "valid " + what);
     key_error(at, path, "unknown " + what + " \"" + key + "\"", hint);
   }
@@ -1290,9 +1295,6 @@ struct Validator {
                    " is less than land already supplied (" + format_quantity(Dim::area, supplied) +
                    ": used + idle + available)",
                "land_planned_mu includes used, idle and available land");
-    if (f(ZoneField::researcher_share) + f(ZoneField::technical_share) > 1.0)
-      conflict(at, path, {ZoneField::technical_share, ZoneField::researcher_share},
-               "researcher and technical shares exceed 100 %", "");
     if (f(ZoneField::base_rd_institutes) > f(ZoneField::base_innovation_carriers))
       conflict(at, path, {ZoneField::base_rd_institutes, ZoneField::base_innovation_carriers},
                "more R&D institutes than innovation carriers",

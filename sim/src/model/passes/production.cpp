@@ -280,7 +280,7 @@ class Production {
   // (per-mu tax or output floors, energy ceiling). A firm that closes takes no new land.
   void decide_exit(std::size_t i, const ZoneRates& zp, double demand, FirmYear& fy) const {
     bool exit = f_.loss_years[i] >= loss_exit_ || demand < 1e5;
-    const bool young = t_ - f_.birth_year[i] < 3;
+    const bool young = t_ - f_.birth_year[i] < kStartupYears;
     const double hazard = exit_hazard_[(fy.flags & kIncubated) ? 1 : 0];
     if (young && fy.y < kAboveSizeRevenue && firm_stream(i, Purpose::exit).uniform() < hazard) exit = true;
     const double land = f_.land_mu[i];

@@ -59,6 +59,10 @@ namespace zonesim {
   X(budget_shortfall, money, "Lever spending asked for but not paid (budget short)",              \
     "政策资金缺口")                                                                               \
   X(budget_balance, money, "Budget balance at year end", "年末财政结余")                          \
+  X(budget_committed, money, "Revenue committed before any lever (staff, upkeep, debt service)", \
+    "刚性支出")                                                                                   \
+  X(budget_returned, money, "Unspent money returned to the city after the carry-over years",    \
+    "结转收回资金")                                                                               \
   X(projects_arrived, count, "External projects that considered the zone", "洽谈外来项目数")     \
   X(projects_entered, count, "External projects that entered", "落地外来项目数")                 \
   X(projects_refused_threshold, count, "Projects refused by the entry threshold",                \

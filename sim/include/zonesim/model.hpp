@@ -80,6 +80,7 @@ struct ZoneState {
   double patents_last = 0;            // zone total of last year's patents (innovation points)
   // budget
   double budget_balance = 0, payout_ratio = 1.0, rd_subsidy_estimate = 0;
+  std::vector<double> budget_vintage;  // the balance by year received, oldest first (3.11)
   // evaluation
   double index = 0;
   int rank = 1, national_rank = 0, bottom_years = 0;

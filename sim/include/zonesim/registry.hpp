@@ -212,12 +212,24 @@ ZONESIM_CHOICES(ZONESIM_CHOICE_ENUM)
     "Corporate income tax rate (at most 90 %: at 100 % no profit is left after tax and the user "  \
     "cost of R&D, which divides by 1 - rate, is undefined)",                                       \
     "企业所得税税率")                                                                             \
-  X(vat_rate_on_value_added, share, 0.13, 0.0, 0.5, "VAT-like tax as a share of value added",    \
-    "增值税(占增加值比例)")                                                                      \
-  X(local_tax_retention, share, 0.20, 0.0, 1.0,                                                   \
-    "Share of taxes collected in the zone that the zone's own budget keeps (the rest goes to "    \
-    "the city, province and centre)",                                                             \
-    "园区财政留成比例")                                                                           \
+  X(vat_rate_on_value_added, share, 0.056, 0.0, 0.5,                                              \
+    "Effective VAT as a share of value added (after input credits)", "增值税实际税负(占增加值比例)") \
+  X(vat_local_share, share, 0.5, 0.0, 1.0,                                                        \
+    "Local governments' share of VAT under tax sharing (the rest goes to the centre)",            \
+    "增值税地方分成比例")                                                                         \
+  X(cit_local_share, share, 0.4, 0.0, 1.0,                                                        \
+    "Local governments' share of corporate income tax under tax sharing", "企业所得税地方分成比例") \
+  X(zone_tax_retention, share, 0.5, 0.0, 1.0,                                                     \
+    "Share of the local share of the zone's taxes that the zone's own budget keeps (the rest "    \
+    "goes to the city)",                                                                          \
+    "园区对地方税收的留成比例")                                                                   \
+  X(budget_committed_share, share, 0.6, 0.0, 1.0,                                                 \
+    "Share of the zone's revenue committed before any lever (staff, upkeep of infrastructure, "   \
+    "debt service of the zone's development company)",                                            \
+    "园区财政刚性支出比例")                                                                       \
+  X(budget_return_years, count, 2.0, 1.0, 20.0,                                                   \
+    "Years the zone may carry unspent money over; what is still unspent then returns to the city", \
+    "结转资金收回年限")                                                                           \
   X(rd_user_cost_elasticity, number, -1.0, -3.0, 0.0,                                             \
     "Elasticity of R&D intensity with respect to the user cost of R&D (long run about -1)",       \
     "研发投入对研发使用成本的弹性")                                                               \
@@ -284,7 +296,11 @@ ZONESIM_CHOICES(ZONESIM_CHOICE_ENUM)
   X(wage_general, money, 6e4, 1e3, 1e7, "Base annual wage of a general worker", "普通工人年工资") \
   X(wage_technical, money, 9e4, 1e3, 1e7, "Base annual wage of a technical worker",              \
     "技术工人年工资")                                                                             \
-  X(wage_researcher, money, 2e5, 1e3, 1e8, "Base annual wage of a researcher", "研发人员年工资")  \
+  X(wage_researcher, money, 4e5, 1e3, 1e8,                                                        \
+    "Annual cost of a researcher in the base year (wage and overheads)", "研发人员年人均费用")    \
+  X(researcher_pool_growth, share, 0.068, -0.5, 1.0,                                              \
+    "Growth of a zone's researcher pool per year (new graduates and R&D staff)",                 \
+    "研发人员供给年增长率")                                                                       \
   X(wage_adjustment, share, 0.3, 0.0, 1.0,                                                        \
     "Share of the excess demand for a skill turned into a wage rise per year", "工资调整速度")    \
   X(rd_personnel_share, share, 0.5, 0.01, 1.0, "Share of R&D spending paid to researchers",     \
@@ -355,8 +371,6 @@ ZONESIM_CHOICES(ZONESIM_CHOICE_ENUM)
     "All industrial land in the zone's plan (used, idle, available and not yet supplied)",       \
     "规划工业用地总量")                                                                           \
   X(base_employment, count, 30000.0, 1.0, 1e9, "Employment in the base year", "基年从业人员")    \
-  X(researcher_share, share, 0.06, 0.0, 1.0, "Researchers among employees in the base year",     \
-    "基年研发人员占比")                                                                           \
   X(technical_share, share, 0.25, 0.0, 1.0, "Technical workers among employees in the base year", \
     "基年技术工人占比")                                                                           \
   X(base_innovation_carriers, count, 5.0, 0.0, 1e6,                                               \
@@ -471,5 +485,9 @@ struct LeverChannel {
   std::string_view where;            // how it acts, with sections of docs/model.md
 };
 const LeverChannel& lever_channel(Lever l);
+
+// A key that was removed from the scenario format, and what to write instead: the loader refuses
+// it with this hint rather than calling it unknown. Empty for any other key.
+std::string_view retired_setting(std::string_view key);
 
 }  // namespace zonesim

@@ -10,20 +10,27 @@
 
 namespace zonesim {
 
-// What a stream is used for; part of the counter so different uses never share numbers.
+// What a stream is used for; part of the counter so different uses never share numbers. Each
+// kind of event draws from its own purpose (and, for the k-th of several events of one
+// entity-year, its own substream), so that adding or changing one kind of event never shifts the
+// draws of another: e.g. a higher R&D subsidy makes more innovations (more draws from
+// `innovation`) but leaves every firm's imitation, retrofit and exit draws as they were
+// (tests/model/streams.test.cpp). New purposes go at the end: the values are part of the counter.
 enum class Purpose : std::uint32_t {
-  demand = 1,
-  innovation,
-  retrofit,
-  exit,
-  population,
-  zone_events,
-  entrant,
+  demand = 1,        // a firm's demand shock
+  innovation,        // a firm's innovation success, jump and patents
+  retrofit,          // a firm's energy-saving retrofit
+  exit,              // a firm's start-up mortality
+  population,        // the base-year generator (one stream per zone)
+  zone_events,       // a zone's start-up births
+  project_arrivals,  // how many external projects arrive in a zone
   parameter_draw,
   macro,
-  project,
+  project,           // the k-th external project's draws (substream k)
   relocation,
-  startup,
+  startup,           // the k-th start-up's draws (substream k)
+  imitation,         // a firm's imitation
+  exit_enforcement,  // whether a firm flagged by the low-efficiency rule is closed
 };
 
 // Entity ids for streams that belong to a zone or to the whole region, not a firm.

@@ -55,6 +55,9 @@ inline constexpr double kAboveSizeRevenue = 2e7;
 inline constexpr double kBaseUtilisation = 0.9;  // capacity utilisation of the base-year capital
 inline constexpr double kCertResearcherShare = 0.10;
 inline constexpr int kCertificateYears = 3;
+// A firm is a start-up (facing the start-up exit hazard when below the above-size line) in its
+// first three years.
+inline constexpr int kStartupYears = 3;
 inline constexpr int kInnovationLookback = 3;
 // R&D intensity that counts as one unit of normalised R&D in the innovation hazard
 // 1 - exp(-zeta * rho / kRdNorm): with zeta = 0.3 a firm at 4 % R&D/sales innovates with
@@ -84,9 +87,6 @@ inline double rd_sector_factor(double sector_propensity) {
 // Expected taxable profit per yuan of sales of a firm weighing whether to raise its R&D to the
 // certification threshold (R&D bunching, demand_rd.cpp).
 inline constexpr double kBunchingProfitMargin = 0.06;
-// Taxable profit per yuan of sales behind the base year's income tax (the base year's tax per mu,
-// before any simulated year; accounting.cpp).
-inline constexpr double kBaseYearProfitMargin = 0.05;
 
 // Draws a sector from shares that sum to one (the last sector takes what rounding leaves): one
 // uniform draw from rng.

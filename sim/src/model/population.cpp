@@ -178,7 +178,11 @@ void append_firms(ZoneGen& g) {
     f.set_productivity(id, std::exp(ln_a));
     f.demand[id] = y;
     f.output[id] = y;
-    f.birth_year[id] = static_cast<std::int16_t>(base - static_cast<int>(-std::log(rng.uniform()) * 8.0));
+    // The base population is conditioned on survival: the stated firms are the survivors of
+    // their start-up years, so none faces the start-up hazard again (it applies to the firms born
+    // in the simulated years). Ages beyond the start-up window are exponential, mean 8 years.
+    f.birth_year[id] = static_cast<std::int16_t>(base - kStartupYears -
+                                                 static_cast<int>(-std::log(rng.uniform()) * 8.0));
     if (rng.bernoulli(g.field(ZoneField::foreign_firm_share))) f.flags[id] |= kForeign;
     bool performer = g.is_ht[i] || rng.bernoulli(y >= kAboveSizeRevenue ? 0.6 : 0.25);
     if (g.is_ht[i]) {
@@ -350,7 +354,8 @@ void open_zone_accounts(ZoneGen& g, double researchers) {
   zs.land_unsupplied = g.field(ZoneField::land_planned_mu) - g.field(ZoneField::base_land_used_mu) -
                        zs.land_idle - zs.land_available;
   const double employment = g.field(ZoneField::base_employment);
-  zs.researchers_pool = std::max(g.field(ZoneField::researcher_share) * employment, researchers);
+  // The researchers the base year's R&D employs: supply equals demand in the base year.
+  zs.researchers_pool = researchers;
   zs.technical_pool = g.field(ZoneField::technical_share) * employment;
   zs.wage_general = run.param(Param::wage_general);
   zs.wage_technical = run.param(Param::wage_technical);
@@ -359,6 +364,7 @@ void open_zone_accounts(ZoneGen& g, double researchers) {
   zs.carriers_base = zs.carriers;
   zs.institutes = g.field(ZoneField::base_rd_institutes);
   zs.budget_balance = g.field(ZoneField::budget_balance);
+  zs.budget_vintage.assign(1, zs.budget_balance);  // received in the base year
   zs.city_gdp = g.field(ZoneField::city_gdp);
   zs.national = g.field(ZoneField::level) == static_cast<double>(ZoneLevel::national);
 }

@@ -13,8 +13,8 @@ void read_levers(YearStep& y) {
       y.run.zones[z].lever[l] = y.sc.lever(z, static_cast<Lever>(l)).at(y.t);
 }
 
-// The zone steps' tallies start at zero; each zone's events stream is opened once (start-up
-// births and project arrivals draw from it in that order).
+// The zone steps' tallies start at zero; each zone's events stream (start-up births) is opened
+// once. Project arrivals, each project and each start-up draw from streams of their own.
 void open_zone_tallies(YearStep& y) {
   YearScratch& ys = y.ys;
   ys.grant_fraction.assign(y.Z * 2, 0.0);

@@ -102,4 +102,15 @@ const Setting& setting(Param p) { return kParams[static_cast<std::size_t>(p)]; }
 const Setting& setting(ZoneField f) { return kZone[static_cast<std::size_t>(f)]; }
 const LeverChannel& lever_channel(Lever l) { return kLeverChannels[static_cast<std::size_t>(l)]; }
 
+std::string_view retired_setting(std::string_view key) {
+  if (key == "researcher_share")
+    return "removed: a zone's researchers in the base year are those its firms' R&D employs (R&D x "
+           "rd_personnel_share / wage_researcher); the pool grows by the parameter "
+           "researcher_pool_growth (docs/model.md 2, 3.8). Delete the line";
+  if (key == "local_tax_retention")
+    return "removed: the zone keeps zone_tax_retention of the local shares of its taxes "
+           "(vat_local_share of VAT, cit_local_share of income tax) (docs/model.md 3.11)";
+  return {};
+}
+
 }  // namespace zonesim

@@ -25,6 +25,10 @@ void Validator::key_error(const Node& at, const std::string& path, std::string m
 
 void Validator::unknown_key(const Node& at, const std::string& path, const std::string& key,
                  const std::vector<std::string>& valid, const std::string& what) {
+  if (const std::string_view retired = retired_setting(key); !retired.empty()) {
+    key_error(at, path, what + " \"" + key + "\" is no longer part of the scenario format", std::string(retired));
+    return;
+  }
   const std::string hint = unknown_name_hint(key, valid, "valid " + what);
   key_error(at, path, "unknown " + what + " \"" + key + "\"", hint);
 }

@@ -149,9 +149,6 @@ void Validator::check_zone(const Node& at, const std::string& path, ZoneSpec& z)
                  " is less than land already supplied (" + format_quantity(Dim::area, supplied) +
                  ": used + idle + available)",
              "land_planned_mu includes used, idle and available land");
-  if (f(ZoneField::researcher_share) + f(ZoneField::technical_share) > 1.0)
-    conflict(at, path, {ZoneField::technical_share, ZoneField::researcher_share},
-             "researcher and technical shares exceed 100 %", "");
   if (f(ZoneField::base_rd_institutes) > f(ZoneField::base_innovation_carriers))
     conflict(at, path, {ZoneField::base_rd_institutes, ZoneField::base_innovation_carriers},
              "more R&D institutes than innovation carriers",

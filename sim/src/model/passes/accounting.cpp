@@ -230,6 +230,8 @@ void account_year(YearStep& y) {
     const int zi = static_cast<int>(z);
     for (std::size_t k = 0; k < kSpendCount; ++k) r.spend(yi, zi, static_cast<Spend>(k)) = paid[k];
     r.ind(yi, zi, Ind::budget_revenue) = y.revenue[z];
+    r.ind(yi, zi, Ind::budget_committed) = y.committed[z];
+    r.ind(yi, zi, Ind::budget_returned) = y.returned[z];
     r.ind(yi, zi, Ind::budget_spent) = y.spent[z];
     r.ind(yi, zi, Ind::budget_shortfall) = y.shortfall[z];
   }
@@ -269,12 +271,24 @@ void record_base_year(Run& run) {
     a[kEmployment] += labour;
     a[kResearchers] += f.researchers[i];
     a[kTechnical] += tech * (labour - f.researchers[i]);
-    // Taxes of the base year at a typical margin (for per-mu tax before the first simulated year).
-    a[kTax] += vat * value_added + (cert ? tax_ht : tax_std) * kBaseYearProfitMargin * y;
+    // Taxes of the base year: VAT, and income tax on the firm's base-year profit as the generator
+    // computed it (population.cpp), less the extra super-deduction of its R&D.
+    const double deduction =
+        sc.zones[z].base_year_levers[static_cast<std::size_t>(Lever::rd_super_deduction)];
+    const double taxable = f.profit[i] - deduction * f.rd_intensity[i] * y;
+    a[kTax] += vat * value_added + (cert ? tax_ht : tax_std) * std::max(0.0, taxable);
     a[kEnergy] += f.energy_intensity[i] * y / 1e4;
     a[kExports] += f.export_share[i] * y;
     a[kLandUsed] += f.land_mu[i];
     sums[L.sec(z, s, kSecOutput)] += y;
+  }
+  // The budget rule applied to the base year's taxes (no land sold, no transfer counted).
+  const double committed_share = run.param(Param::budget_committed_share);
+  for (std::size_t z = 0; z < Z; ++z) {
+    const double vat_z = vat * sums[L.acc(z, kValueAdded)];
+    const double revenue = retained_taxes(run, vat_z, std::max(0.0, sums[L.acc(z, kTax)] - vat_z));
+    run.result->ind(0, static_cast<int>(z), Ind::budget_revenue) = revenue;
+    run.result->ind(0, static_cast<int>(z), Ind::budget_committed) = committed_share * revenue;
   }
   YearScratch empty;
   record_indicators(run, 0, L, sums, empty);

@@ -29,17 +29,52 @@ bool firm_claim(std::size_t k) {
 
 }  // namespace
 
+// The zone's own revenue from its firms' taxes: the local shares of VAT and income tax under tax
+// sharing, of which the zone keeps zone_tax_retention (the rest goes to the city).
+double retained_taxes(const Run& run, double vat, double income_tax) {
+  return run.param(Param::zone_tax_retention) *
+         (run.param(Param::vat_local_share) * vat + run.param(Param::cit_local_share) * income_tax);
+}
+
+namespace {
+
+// Pays `amount` from the balance's vintages, oldest money first.
+void draw_from_vintages(std::vector<double>& vintage, double amount) {
+  for (double& v : vintage) {
+    const double take = std::min(v, amount);
+    v -= take;
+    amount -= take;
+  }
+}
+
+}  // namespace
+
+// Revenue: retained taxes, land sales, transfers. A share budget_committed_share of the zone's own
+// revenue (taxes and land) is committed before any lever; the rest and the transfers join the
+// balance. Firms' claims are paid first, programmes share what is left pro rata; money still
+// unspent budget_return_years after the year it came in returns to the city.
 void settle_budget(YearStep& y) {
-  const double retention = y.param(Param::local_tax_retention);
   const double land_price = y.param(Param::land_price_per_mu);
+  const double vat_rate = y.param(Param::vat_rate_on_value_added);
+  const double committed_share = y.param(Param::budget_committed_share);
+  const auto keep_years = static_cast<std::size_t>(y.param(Param::budget_return_years));
   y.revenue.assign(y.Z, 0.0);
+  y.committed.assign(y.Z, 0.0);
+  y.returned.assign(y.Z, 0.0);
   y.shortfall.assign(y.Z, 0.0);
   y.spent.assign(y.Z, 0.0);
   for (std::size_t z = 0; z < y.Z; ++z) {
     ZoneState& zs = y.run.zones[z];
-    y.revenue[z] = retention * y.sums[y.L.acc(z, kTax)] + land_price * y.sums[y.L.acc(z, kGranted)] +
-                   lever(zs, Lever::upper_level_transfer);
-    double available = zs.budget_balance + y.revenue[z];
+    const double taxes = y.sums[y.L.acc(z, kTax)];
+    const double vat = vat_rate * y.sums[y.L.acc(z, kValueAdded)];
+    const double own = retained_taxes(y.run, vat, std::max(0.0, taxes - vat)) +
+                       land_price * y.sums[y.L.acc(z, kGranted)];
+    const double transfer = lever(zs, Lever::upper_level_transfer);
+    y.revenue[z] = own + transfer;
+    y.committed[z] = committed_share * own;
+    zs.budget_vintage.push_back(y.revenue[z] - y.committed[z]);
+    double available = 0;
+    for (double v : zs.budget_vintage) available += v;
     const double* asked = y.asked(z);
     double* paid = &y.ys.spend_paid[z * kSpendCount];
     double claims = 0, programmes = 0;
@@ -53,8 +88,13 @@ void settle_budget(YearStep& y) {
       total_paid += paid[k];
       total_asked += asked[k];
     }
-    zs.budget_balance = available - total_paid;
-    if (zs.budget_balance < 0) zs.budget_balance = 0;  // rounding only
+    draw_from_vintages(zs.budget_vintage, total_paid);
+    while (zs.budget_vintage.size() >= keep_years) {  // its last year to be spent has passed
+      y.returned[z] += std::max(0.0, zs.budget_vintage.front());
+      zs.budget_vintage.erase(zs.budget_vintage.begin());
+    }
+    zs.budget_balance = 0;
+    for (double& v : zs.budget_vintage) zs.budget_balance += (v = std::max(0.0, v));  // rounding only
     zs.payout_ratio = total_asked > 0 ? total_paid / total_asked : 1.0;
     y.shortfall[z] = total_asked - total_paid;
     y.spent[z] = total_paid;

@@ -118,7 +118,7 @@ void draw_arrivals(YearStep& y) {
     ZoneEntry& ze = y.entry[z];
     const double attraction = lever(zs, Lever::attraction_budget) * zs.payout_ratio;
     y.ask(z, Spend::investment_attraction, attraction);
-    const std::uint32_t arrivals = ze.events.poisson(
+    const std::uint32_t arrivals = run.zone_stream(z, Purpose::project_arrivals).poisson(
         pull[z] * (lever(zs, Lever::attraction_projects_per_year) +
                    attraction / y.param(Param::attraction_cost_per_project)));
     const std::uint32_t relocations = run.zone_stream(z, Purpose::relocation, 0xFFFF)

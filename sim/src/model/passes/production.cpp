@@ -113,16 +113,16 @@ class Production {
     const std::size_t z = f_.zone[i], s = f_.sector[i];
     const ZoneRates& zp = zone_[z];
     const SectorRates& sp = sector_[s];
-    Stream rng(seed_, rep_, static_cast<std::uint32_t>(i), t_, Purpose::innovation);
+    Stream rng = firm_stream(i, Purpose::innovation);
     FirmYear fy{};
     const double capital = f_.capital[i];
     const double demand = f_.demand[i];
     output_and_rd(i, zp, sp, capital, demand, fy);
     innovate(i, rng, fy);
-    imitate(i, rng, z * S_ + s, zp, fy);
+    imitate(i, z * S_ + s, zp, fy);
     staff(i, z * S_ + s, zp, fy);
     certify(i, zp, fy);
-    retrofit(i, rng, zp, fy);
+    retrofit(i, zp, fy);
     accounts(i, zp, sp, capital, fy);
     plan_investment(i, zp, sp, capital, demand, fy);
     classify_land(i, zp, sp, fy);
@@ -179,10 +179,15 @@ class Production {
     }
   }
 
+  // A firm's stream of one purpose this year (its own numbers, whatever the other purposes draw).
+  Stream firm_stream(std::size_t i, Purpose purpose) const {
+    return Stream(seed_, rep_, static_cast<std::uint32_t>(i), t_, purpose);
+  }
+
   // Imitation toward the zone-sector frontier, easier where innovators cluster.
-  void imitate(std::size_t i, Stream& rng, std::size_t zsec, const ZoneRates& zp, FirmYear& fy) const {
+  void imitate(std::size_t i, std::size_t zsec, const ZoneRates& zp, FirmYear& fy) const {
     double pull = fy.rho / kRdNorm + spill_share_[zsec] + zp.institutes_pull;
-    if (rng.uniform() < 1.0 - std::exp(-zeta_im_ * pull)) {
+    if (firm_stream(i, Purpose::imitation).uniform() < 1.0 - std::exp(-zeta_im_ * pull)) {
       fy.a += catch_up_ * std::max(0.0, frontier_[zsec] - fy.a);
       fy.a_changed = true;
     }
@@ -214,9 +219,9 @@ class Production {
   }
 
   // Energy-saving retrofit: the subsidy raises the share of firms that retrofit.
-  void retrofit(std::size_t i, Stream& rng, const ZoneRates& zp, FirmYear& fy) const {
+  void retrofit(std::size_t i, const ZoneRates& zp, FirmYear& fy) const {
     fy.energy = f_.energy_intensity[i];
-    if (rng.uniform() < zp.retro_threshold) {
+    if (firm_stream(i, Purpose::retrofit).uniform() < zp.retro_threshold) {
       fy.energy *= static_cast<float>(1.0 - retro_cut_);
       f_.energy_intensity[i] = fy.energy;
       double cost = retro_cost_ * fy.y;
@@ -274,18 +279,17 @@ class Production {
   // Exit: persistent losses, start-up mortality, negligible size, and the low-efficiency rule
   // (per-mu tax or output floors, energy ceiling). A firm that closes takes no new land.
   void decide_exit(std::size_t i, const ZoneRates& zp, double demand, FirmYear& fy) const {
-    Stream exit_rng(seed_, rep_, static_cast<std::uint32_t>(i), t_, Purpose::exit);
     bool exit = f_.loss_years[i] >= loss_exit_ || demand < 1e5;
-    const bool young = t_ - f_.birth_year[i] < 3;
+    const bool young = t_ - f_.birth_year[i] < kStartupYears;
     const double hazard = exit_hazard_[(fy.flags & kIncubated) ? 1 : 0];
-    if (young && fy.y < kAboveSizeRevenue && exit_rng.uniform() < hazard) exit = true;
+    if (young && fy.y < kAboveSizeRevenue && firm_stream(i, Purpose::exit).uniform() < hazard) exit = true;
     const double land = f_.land_mu[i];
     bool low_eff = false;
     if (land > 0) {
       low_eff = (zp.tax_floor > 0 && fy.tax / land < zp.tax_floor) ||
                 (zp.out_floor > 0 && fy.y / land < zp.out_floor) ||
                 (zp.energy_ceiling > 0 && fy.energy > zp.energy_ceiling);
-      low_eff = low_eff && exit_rng.uniform() < zp.enforcement;
+      low_eff = low_eff && firm_stream(i, Purpose::exit_enforcement).uniform() < zp.enforcement;
     }
     if (exit || low_eff) {
       fy.flags |= kExitNow;

@@ -133,7 +133,7 @@ struct Project {
 // What each zone's steps hand to the next (land.cpp, entry.cpp).
 struct ZoneEntry {
   explicit ZoneEntry(Stream zone_events) : events(zone_events) {}
-  Stream events;                     // the zone's events: start-up births, then project arrivals
+  Stream events;                     // the zone's start-up births (projects draw from their own)
   double usable_land = 0;            // supplied land within the zone's reach (land supply)
   std::uint32_t births = 0;          // start-ups this year (carriers and venture fund)
   std::vector<double> attract_w;     // sector weights of projects and start-ups
@@ -169,7 +169,7 @@ struct YearStep {
   // Zone steps (land.cpp, entry.cpp).
   std::vector<ZoneEntry> entry;     // per zone
   // Budget (budget.cpp).
-  std::vector<double> revenue, shortfall, spent;  // per zone
+  std::vector<double> revenue, committed, returned, shortfall, spent;  // per zone
 
   double param(Param k) const { return run.param(k); }
   double sector_field(std::size_t s, SectorField k) const { return run.sector(s, k); }
@@ -195,6 +195,9 @@ void migrate_researchers(YearStep& y);       // passes/migration.cpp
 void settle_budget(YearStep& y);             // passes/budget.cpp
 void grants_and_exits(YearStep& y);          // passes/grants_exits.cpp
 void account_year(YearStep& y);              // passes/accounting.cpp
+
+// The zone's retained taxes from its firms' VAT and income tax (passes/budget.cpp, 3.11).
+double retained_taxes(const Run& run, double vat, double income_tax);
 
 // Indicators of year index yi from per-zone sums (passes/accounting.cpp).
 void record_indicators(Run& run, int yi, const Layout& L, const std::vector<double>& sums,

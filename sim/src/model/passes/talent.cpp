@@ -5,11 +5,14 @@
 
 namespace zonesim::detail {
 
-// Firms get at most the researchers the zone has; wages move with excess demand.
+// The zone's researchers grow (new graduates and R&D staff); firms get at most the researchers
+// the zone has; wages move with excess demand.
 void talent_market(YearStep& y) {
   const double wage_adj = y.param(Param::wage_adjustment);
+  const double pool_growth = y.param(Param::researcher_pool_growth);
   for (std::size_t z = 0; z < y.Z; ++z) {
     ZoneState& zs = y.run.zones[z];
+    zs.researchers_pool *= 1.0 + pool_growth;
     zs.researcher_demand = y.ys.sums[y.L.acc(z, kResearcherDemand)];
     zs.technical_demand = y.ys.sums[y.L.acc(z, kTechnicalDemand)];
     zs.researcher_cap = zs.researcher_demand > zs.researchers_pool

@@ -155,3 +155,38 @@ TEST_CASE("the generator reproduces the stated base year within 1 % on average")
       CHECK(mean == Approx(stated).epsilon(0.01));
     }
 }
+
+TEST_CASE("the channels of the change of output add up to the change of gross output") {
+  // trend + reallocation + entry + relocation + exit/other = output this year - output last year,
+  // for every zone and the total, every year; relocation cancels over zones; with every other
+  // channel counted firm by firm, what is left is the output of last year's exits (never positive).
+  const Ind channels[] = {Ind::output_change_trend, Ind::output_change_reallocation,
+                          Ind::output_change_entry, Ind::output_change_relocation,
+                          Ind::output_change_exit_other};
+  std::mt19937 rng(19);
+  for (int trial = 0; trial < 6; ++trial) {
+    Scenario s = load_valid(demo_path(), random_levers(rng));
+    Ensemble e = simulate(s);
+    const int Z = static_cast<int>(s.zones.size());
+    for (const auto& r : e.replications)
+      for (int y = 1; y <= s.years(); ++y) {
+        double relocation = 0;
+        for (int zi = 0; zi <= Z; ++zi) {
+          double sum = 0;
+          for (Ind c : channels) {
+            CHECK(std::isfinite(r.ind(y, zi, c)));
+            sum += r.ind(y, zi, c);
+          }
+          const double change = r.ind(y, zi, Ind::gross_output) - r.ind(y - 1, zi, Ind::gross_output);
+          const double scale = r.ind(y - 1, zi, Ind::gross_output);
+          INFO("trial " << trial << " year " << y << " zone " << zi);
+          CHECK(sum == Approx(change).margin(1e-9 * scale));
+          CHECK(r.ind(y, zi, Ind::output_change_exit_other) <= 1e-9 * scale);
+          CHECK(r.ind(y, zi, Ind::output_change_entry) >= 0);
+          if (zi < Z) relocation += r.ind(y, zi, Ind::output_change_relocation);
+        }
+        CHECK(relocation == Approx(0.0).margin(1e-9 * r.ind(y - 1, Z, Ind::gross_output)));
+        CHECK(r.ind(y, Z, Ind::output_change_relocation) == Approx(0.0).margin(1e-9 * r.ind(y - 1, Z, Ind::gross_output)));
+      }
+  }
+}

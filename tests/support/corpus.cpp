@@ -847,7 +847,10 @@ std::string check_indicators(const Scenario& s, const Ensemble& e) {
           if (!std::isfinite(x)) return where(i, x, "not finite");
           const Dim d = indicator_info(i).dim;
           const bool signed_ok = i == Ind::skilled_net_migration || i == Ind::evaluation_index ||
-                                 i == Ind::budget_balance;
+                                 i == Ind::budget_balance || i == Ind::output_change_trend ||
+                                 i == Ind::output_change_reallocation ||
+                                 i == Ind::output_change_relocation ||
+                                 i == Ind::output_change_exit_other;
           if (!signed_ok && x < 0) return where(i, x, "negative");
           if (d == Dim::share && i != Ind::rd_to_gdp && x > 1.0 + 1e-9) return where(i, x, "share above 100 %");
           (void)d;

@@ -81,7 +81,17 @@ namespace zonesim {
   X(evaluation_index, number, "Composite evaluation index (5 dimensions)", "综合考核评价指数")   \
   X(rank, count, "Rank among the scenario's zones (1 = best)", "园区排名")                       \
   X(national_rank, count, "Estimated rank in the national evaluation", "全国考核排名(估计)")    \
-  X(national_level, count, "1 while the zone holds national status", "国家级园区(1=是)")
+  X(national_level, count, "1 while the zone holds national status", "国家级园区(1=是)") \
+  X(output_change_trend, money, "Change of output: market trend of continuing firms",           \
+    "产值变动:市场趋势")                                                                          \
+  X(output_change_reallocation, money, "Change of output: continuing firms' market shares",     \
+    "产值变动:市场份额再配置")                                                                    \
+  X(output_change_entry, money, "Change of output: firms producing for the first time",         \
+    "产值变动:新进入企业")                                                                        \
+  X(output_change_relocation, money, "Change of output: firms moved in less firms moved out",   \
+    "产值变动:园区间迁移")                                                                        \
+  X(output_change_exit_other, money, "Change of output: exits and the rest",                     \
+    "产值变动:退出及其他")
 
 #define ZONESIM_ENUM_ENTRY(key, ...) key,
 enum class Ind : unsigned { ZONESIM_INDICATORS(ZONESIM_ENUM_ENTRY) count };

@@ -78,6 +78,8 @@ struct ZoneState {
   std::vector<double> frontier;       // per sector: best productivity last year
   std::vector<double> innovator_share;  // per sector: share of firms that innovated last year
   double patents_last = 0;            // zone total of last year's patents (innovation points)
+  // output that firms moving between zones took in and out last year, at last year's output
+  double output_moved_in = 0, output_moved_out = 0;
   // budget
   double budget_balance = 0, payout_ratio = 1.0, rd_subsidy_estimate = 0;
   std::vector<double> budget_vintage;  // the balance by year received, oldest first (3.11)

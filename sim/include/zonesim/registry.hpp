@@ -237,22 +237,24 @@ ZONESIM_CHOICES(ZONESIM_CHOICE_ENUM)
     "Share of the gap to its desired R&D intensity a firm closes per year", "研发强度年调整速度") \
   X(innovation_zeta, number, 0.3, 0.0, 10.0,                                                      \
     "Innovation success probability 1 - exp(-zeta * R&D intensity / 2 %)", "创新成功概率参数")    \
-  X(imitation_zeta, number, 0.3, 0.0, 10.0,                                                       \
+  X(imitation_zeta, number, 0.1, 0.0, 10.0,                                                       \
     "Imitation success probability 1 - exp(-zeta * (R&D/2 % + spillover))", "模仿成功概率参数") \
   X(innovation_jump_max, share, 0.15, 0.0, 1.0,                                                   \
     "Productivity jump of an innovation drawn from Beta(3,3) on [-max, +max]; worse draws are "   \
     "not adopted",                                                                                \
     "创新生产率跃升幅度上限")                                                                     \
-  X(imitation_catch_up, share, 0.5, 0.0, 1.0,                                                     \
-    "Share of the gap to the zone-sector frontier closed by a successful imitation",              \
+  X(imitation_catch_up, share, 0.2, 0.0, 1.0,                                                     \
+    "Share of the log productivity gap to the zone-sector frontier closed by a successful "       \
+    "imitation",                                                                                  \
     "模仿追赶比例")                                                                               \
   X(spillover_strength, number, 1.0, 0.0, 10.0,                                                   \
     "How much the share of innovating firms in a zone-sector raises imitation", "集聚溢出强度")  \
   X(market_productivity_growth, share, 0.02, -0.1, 0.2,                                           \
     "Growth of the market's average productivity (competitors outside the zones)",                \
     "市场平均生产率增长率")                                                                       \
-  X(replicator_chi, number, 0.15, 0.0, 5.0,                                                       \
-    "Demand growth premium per log point of productivity above the market (replicator dynamics)", \
+  X(replicator_chi, number, 0.04, 0.0, 5.0,                                                       \
+    "Growth of a firm's market share per unit of relative productivity above the sector "         \
+    "market's share-weighted mean (replicator dynamics)",                                         \
     "市场份额对相对竞争力的反应速度")                                                             \
   X(macro_shock_sd, share, 0.02, 0.0, 0.5, "Standard deviation of the common demand shock",      \
     "宏观需求冲击标准差")                                                                         \
@@ -338,7 +340,11 @@ ZONESIM_CHOICES(ZONESIM_CHOICE_ENUM)
     "Cut in land quota of a zone demoted to provincial level", "降级后用地指标削减比例")          \
   X(venture_fund_per_startup, money, 1e7, 1e5, 1e12,                                              \
     "Venture funding that brings one more start-up a year (assumption: 1000 万元)",              \
-    "每新增一家初创企业所需创投资金")
+    "每新增一家初创企业所需创投资金")                                                             \
+  X(zones_market_share, share, 0.001, 1e-9, 0.5,                                                  \
+    "The zones' firms' share of the national market of their sectors in the base year (the "      \
+    "rest of the country holds the remainder)",                                                   \
+    "园区企业占全国行业市场份额(基年)")
 
 // ---------------------------------------------------------------------------------------------
 // Zone descriptions and base-year values (calibration targets of the starting population).

@@ -14,9 +14,13 @@ namespace zonesim::detail {
 inline constexpr std::size_t kChunk = 4096;
 
 // The 2020 market: the average productivity of all zone firms in the base year is 1.
+// Each sector's national market: the zones' firms and the rest of the country compete in it; the
+// rest of the country holds the share the zones' firms do not (docs/model.md 3.2).
 struct Market {
   double productivity = 1.0;            // grows by market_productivity_growth
   std::vector<double> demand_growth;    // per sector, this year (trend + macro shock)
+  std::vector<double> size;             // per sector: national market demand (yuan)
+  std::vector<double> mean_productivity;  // per sector: share-weighted mean over all sellers
 };
 
 struct Run {

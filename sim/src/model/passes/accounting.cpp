@@ -2,6 +2,8 @@
 // ratios), the budget rows, and the evaluation: the composite index over five dimensions, the
 // rank among the scenario's zones, an estimated national rank and demotion. The base year is
 // recorded from the generated firms (record_base_year).
+#include <array>
+
 #include "step.hpp"
 
 namespace zonesim::detail {
@@ -24,6 +26,21 @@ struct Benchmarks {
 double safe_div(double a, double b) { return b > 0 ? a / b : 0.0; }
 double region(const Scenario& sc, RegionField k) { return sc.region[static_cast<std::size_t>(k)]; }
 double tally(const std::vector<double>& v, std::size_t z) { return v.empty() ? 0 : v[z]; }
+
+// Channels of the change of a zone's output since last year (docs/model.md 3.2): market trend
+// and market shares of continuing firms, entry, relocation between zones (at the movers' output
+// of last year, when they moved), and exits with the rest, which closes the sum exactly.
+void output_channels(ReplicationResult& r, int yi, int zi, double output, std::array<double, 4> c) {
+  const Ind keys[4] = {Ind::output_change_trend, Ind::output_change_reallocation,
+                       Ind::output_change_entry, Ind::output_change_relocation};
+  if (yi == 0) c = {};
+  double rest = yi > 0 ? output - r.ind(yi - 1, zi, Ind::gross_output) : 0.0;
+  for (int k = 0; k < 4; ++k) {
+    r.ind(yi, zi, keys[k]) = c[k];
+    rest -= c[k];
+  }
+  r.ind(yi, zi, Ind::output_change_exit_other) = rest;
+}
 
 // The indicators of each zone's row that are sums, stocks or counts.
 void zone_rows(Run& run, int yi, const Layout& L, const std::vector<double>& sums, const YearScratch& ys) {
@@ -71,6 +88,8 @@ void zone_rows(Run& run, int yi, const Layout& L, const std::vector<double>& sum
     set(Ind::national_level, zs.national ? 1.0 : 0.0);
     set(Ind::firms_moved_in, tally(ys.moved_in, z));
     set(Ind::firms_moved_out, tally(ys.moved_out, z));
+    output_channels(r, yi, zi, A(kOutput), {A(kChangeTrend), A(kChangeRealloc), A(kChangeEntry),
+                                            zs.output_moved_in - zs.output_moved_out});
     for (std::size_t s = 0; s < L.sectors; ++s) r.sec(yi, zi, static_cast<int>(s)) = sums[L.sec(z, s, kSecOutput)];
   }
 }
@@ -236,6 +255,11 @@ void account_year(YearStep& y) {
     r.ind(yi, zi, Ind::budget_shortfall) = y.shortfall[z];
   }
   record_indicators(y.run, yi, L, merged, y.ys);
+  // This year's movers count in next year's change of output.
+  for (std::size_t z = 0; z < y.Z; ++z) {
+    y.run.zones[z].output_moved_in = tally(y.ys.output_moved_in, z);
+    y.run.zones[z].output_moved_out = tally(y.ys.output_moved_out, z);
+  }
 }
 
 void record_base_year(Run& run) {

@@ -6,14 +6,41 @@
 namespace zonesim::detail {
 namespace {
 
-// Sector trend times a common macro shock; the market's productivity grows.
+// Each sector's national market: its demand grows by the sector trend plus a common macro shock;
+// the zones' firms hold shares of it (demand / market size) and the rest of the country holds the
+// remainder at the market's productivity, which grows by market_productivity_growth. The
+// share-weighted mean productivity of all sellers of the sector (zones and rest of the country)
+// is what the replicator compares each firm with.
 void market_demand(YearStep& y) {
   Run& run = y.run;
+  Market& m = run.market;
+  const Firms& f = y.f;
   Stream macro = run.stream(kRegionEntity, Purpose::macro);
   const double shock = run.param(Param::macro_shock_sd) * macro.normal();
-  for (std::size_t s = 0; s < y.S; ++s)
+  // Zone firms' demand and demand x productivity per sector, at the start of the year.
+  std::vector<double> d_sum(y.S, 0.0), da_sum(y.S, 0.0);
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    if (!(f.flags[i] & kAlive)) continue;
+    d_sum[f.sector[i]] += f.demand[i];
+    da_sum[f.sector[i]] += f.demand[i] * f.productivity[i];
+  }
+  if (m.size.empty()) {  // first simulated year: the base year's demand sets each market's size
+    const double share = run.param(Param::zones_market_share);
+    m.size.assign(y.S, 0.0);
+    for (std::size_t s = 0; s < y.S; ++s) m.size[s] = d_sum[s] / share;
+  }
+  m.productivity *= 1.0 + run.param(Param::market_productivity_growth);
+  m.mean_productivity.assign(y.S, m.productivity);
+  for (std::size_t s = 0; s < y.S; ++s) {
     run.market.demand_growth[s] = run.sector(s, SectorField::demand_growth) + shock;
-  run.market.productivity *= 1.0 + run.param(Param::market_productivity_growth);
+    if (m.size[s] > 0) {
+      // The zones' firms can hold at most the whole market; the rest of the country the rest.
+      const double zones_share = std::min(1.0, d_sum[s] / m.size[s]);
+      const double zones_mean = d_sum[s] > 0 ? da_sum[s] / d_sum[s] : m.productivity;
+      m.mean_productivity[s] = (1.0 - zones_share) * m.productivity + zones_share * zones_mean;
+    }
+    m.size[s] *= std::exp(run.market.demand_growth[s]);
+  }
 }
 
 // Lever and parameter values the firms of a zone or sector share, read once into small arrays
@@ -72,7 +99,7 @@ void demand_and_rd(YearStep& y) {
   const double shock_scale = run.param(Param::firm_shock_scale);
   const double speed = run.param(Param::rd_adjustment_speed);
   const double theta = run.param(Param::rd_personnel_share);
-  const double log_market = std::log(run.market.productivity);
+  const double* const mean_a = run.market.mean_productivity.data();
   const RdCost* const rd_cost = y.rd_cost.data();
   const ZoneState* const zones = run.zones.data();
   const double* const tech_share = y.tech_share.data();
@@ -83,7 +110,7 @@ void demand_and_rd(YearStep& y) {
   const std::uint16_t* const zone = f.zone.data();
   const std::uint16_t* const sector = f.sector.data();
   const std::int16_t* const cert_until = f.cert_until.data();
-  const double* const log_a = f.log_productivity.data();
+  const double* const a_level = f.productivity.data();
   const double* const a07 = f.productivity_07.data();
   const double* const mu = f.rd_propensity.data();
   double* const demand = f.demand.data();
@@ -96,12 +123,15 @@ void demand_and_rd(YearStep& y) {
               const std::size_t z = zone[i], s = sector[i];
               const RdCost& zp = rd_cost[z];
               Stream rng(seed, rep, static_cast<std::uint32_t>(i), t, Purpose::demand);
-              // Demand: trend + macro, replicator premium for relative productivity, and a
-              // Laplace shock whose spread falls with size (sigma ~ S^-0.15).
+              // Demand = market share x market size. The market grows by trend + macro; the
+              // share follows the replicator s' = s (1 + chi (A / A_mean - 1)), which keeps the
+              // shares of all sellers summing to one, times a mean-one Laplace shock whose
+              // spread falls with size (sigma ~ S^-0.15); the rest of the country takes the rest.
               double d = demand[i];
               double b = std::clamp(shock_scale * std::pow(std::max(d, 1e4) / 1e8, -0.15), 0.02, 0.6);
               double e = rng.laplace(b) + std::log(1.0 - b * b);  // mean-one level shock
-              double growth = sector_growth[s] + chi * (log_a[i] - log_market) + e;
+              double share_factor = std::max(1e-6, 1.0 + chi * (a_level[i] / mean_a[s] - 1.0));
+              double growth = sector_growth[s] + std::log(share_factor) + e;
               d *= std::exp(std::clamp(growth, -3.0, 3.0));
               demand[i] = d;
 

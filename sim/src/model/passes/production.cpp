@@ -64,12 +64,14 @@ void read_sector_rates(YearStep& y) {
     sp.value_added_ratio = y.sector_field(s, SectorField::value_added_ratio);
     sp.growth_expected = std::max(0.0, y.sector_field(s, SectorField::demand_growth));
     sp.hightech = y.sector_field(s, SectorField::hightech) > 0.5;
+    sp.market_factor = std::exp(y.run.market.demand_growth[s]);
   }
 }
 
 // One firm's year, as the steps of the firm body below compute it.
 struct FirmYear {
-  double y, award, rd_intensity, rd, rho;
+  double y, y_last;  // output this year and last year (0: the firm had not produced)
+  double award, rd_intensity, rd, rho;
   double a;                  // productivity after innovation and imitation
   bool a_changed;
   std::uint16_t patents;
@@ -152,6 +154,7 @@ class Production {
   void output_and_rd(std::size_t i, const ZoneRates& zp, const SectorRates& sp, double capital,
                      double demand, FirmYear& fy) const {
     const double cap = capital * f_.productivity_03[i] / sp.k_ratio;
+    fy.y_last = f_.output[i];
     fy.y = std::min(demand, cap);
     fy.award = zp.patents_last > 0 ? zp.fund * f_.patents[i] / zp.patents_last : 0.0;
     fy.rd_intensity = f_.rd_intensity[i] * zp.researcher_cap;
@@ -184,11 +187,12 @@ class Production {
     return Stream(seed_, rep_, static_cast<std::uint32_t>(i), t_, purpose);
   }
 
-  // Imitation toward the zone-sector frontier, easier where innovators cluster.
+  // Imitation toward the zone-sector frontier, easier where innovators cluster: a success
+  // closes the share catch_up of the log gap, ln A += c (ln F - ln A).
   void imitate(std::size_t i, std::size_t zsec, const ZoneRates& zp, FirmYear& fy) const {
     double pull = fy.rho / kRdNorm + spill_share_[zsec] + zp.institutes_pull;
     if (firm_stream(i, Purpose::imitation).uniform() < 1.0 - std::exp(-zeta_im_ * pull)) {
-      fy.a += catch_up_ * std::max(0.0, frontier_[zsec] - fy.a);
+      if (frontier_[zsec] > fy.a) fy.a *= std::pow(frontier_[zsec] / fy.a, catch_up_);
       fy.a_changed = true;
     }
     if (fy.a_changed) f_.set_productivity(i, fy.a);
@@ -303,6 +307,16 @@ class Production {
     const double y = fy.y;
     double* ac = acc + L_.acc(z, 0);
     ac[kOutput] += y;
+    // Channels of the change of output: a firm that produced last year contributes the market's
+    // growth of its last output (trend) and the rest of its change (its market share: the
+    // replicator, its demand shock, its capacity); a firm producing for the first time, entry.
+    if (fy.y_last > 0) {
+      const double trend = fy.y_last * (sector_[s].market_factor - 1.0);
+      ac[kChangeTrend] += trend;
+      ac[kChangeRealloc] += y - fy.y_last - trend;
+    } else {
+      ac[kChangeEntry] += y;
+    }
     ac[kValueAdded] += fy.va;
     ac[kRd] += fy.rd;
     ac[kFirmsProducing] += 1;

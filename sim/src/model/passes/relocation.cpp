@@ -21,6 +21,8 @@ void move_firm(YearStep& y, std::size_t i, std::size_t z, std::size_t dest, doub
   f.zone[i] = static_cast<std::uint16_t>(dest);
   y.ys.moved_out[z] += 1;
   y.ys.moved_in[dest] += 1;
+  y.ys.output_moved_out[z] += f.output[i];
+  y.ys.output_moved_in[dest] += f.output[i];
 }
 
 }  // namespace
@@ -31,6 +33,8 @@ void relocate_firms(YearStep& y) {
   const std::size_t Z = y.Z;
   ys.moved_in.assign(Z, 0.0);
   ys.moved_out.assign(Z, 0.0);
+  ys.output_moved_in.assign(Z, 0.0);
+  ys.output_moved_out.assign(Z, 0.0);
   if (Z <= 1) return;
   std::vector<double> spare(Z);
   bool short_somewhere = false;

@@ -24,7 +24,7 @@ enum Acc : unsigned {
   kHightechOutput, kPatents, kEmployment, kResearchers, kTechnical, kTax, kEnergy, kExports,
   kFdi, kRdSubsidyAsked, kFundAsked, kRetrofitAsked, kExits, kLowEffExits, kRequestPriority,
   kRequestNormal, kResearcherDemand, kTechnicalDemand, kLandUsed, kFirmsAlive, kLandFreed,
-  kIdleNew, kGranted, kAccCount
+  kIdleNew, kGranted, kChangeTrend, kChangeRealloc, kChangeEntry, kAccCount
 };
 // Per zone-sector sums follow the zone sums: output, innovators, firms; then maxima.
 inline constexpr unsigned kSecOutput = 0, kSecInnovators = 1, kSecFirms = 2, kSecFields = 3;
@@ -99,6 +99,7 @@ struct YearScratch {
   std::vector<double> spend_asked, spend_paid;  // per zone x kSpendCount
   std::vector<double> entries, startups, relocations, arrived, entered, refused, lost;
   std::vector<double> net_migration, project_fdi, moved_in, moved_out;
+  std::vector<double> output_moved_in, output_moved_out;  // this year's movers' output
 };
 
 // The R&D user cost of a zone's firms this year, [certified]: P and P^eps (demand_rd.cpp).
@@ -120,6 +121,7 @@ struct ZoneRates {
 
 struct SectorRates {
   double k_ratio, value_added_ratio, growth_expected;
+  double market_factor;  // exp(this year's market demand growth)
   bool hightech;
 };
 

@@ -123,9 +123,17 @@ struct SectorRates {
   bool hightech;
 };
 
+// An entrant's R&D: its propensity mu_i and the intensity it plans this year (entry.cpp).
+struct EntrantRd {
+  double propensity = 0, intensity = 0;
+};
+// A new plant starts at this share of its capacity (entry.cpp).
+inline constexpr double kProjectStartUtilisation = 0.8;
+
 // A project (external investment or relocation from the metropolis) that arrived this year.
 struct Project {
-  double invest, land, rho, energy, productivity;
+  double invest, land, rho, energy, productivity;  // rho: planned R&D / sales (rd.intensity)
+  EntrantRd rd;
   std::size_t sector;
   bool foreign, relocated, priority;
 };

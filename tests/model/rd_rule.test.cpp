@@ -79,9 +79,11 @@ TEST_CASE("the R&D subsidy moves entrants' planned R&D through the user cost (el
   CHECK(at_half / at_base < 2.1);
 }
 
-TEST_CASE("with researchers to spare, final-year R&D has the user-cost elasticity of the parameter") {
+TEST_CASE("with researchers to spare, final-year R&D has a user-cost elasticity between -2 and -1") {
   // The researcher pool of each zone at 30 % of employment: the talent cap never binds, so the
-  // emergent elasticity of R&D over a subsidy sweep is the firms' (-1), entrants included.
+  // emergent elasticity of R&D over a subsidy sweep is the firms' own (-1, entrants included)
+  // plus the firms a cheaper R&D brings to a certification notch (about -1.5 on the demo; the
+  // range is the empirical one: Chen et al. 2021 about 2 for reported R&D, Bloom et al. 2002 1).
   auto final_rd = [](const char* subsidy) {
     Scenario s = load_valid(demo_path(), {"replications=16", "zones.north.researcher_share=30%",
                                           "zones.south.researcher_share=30%",
@@ -92,6 +94,6 @@ TEST_CASE("with researchers to spare, final-year R&D has the user-cost elasticit
   const double elasticity = std::log(rd30 / rd0) / std::log(0.7);
   INFO("final-year R&D: subsidy 0 % " << rd0 / 1e8 << " 亿元, 30 % " << rd30 / 1e8
        << " 亿元; elasticity " << elasticity);
-  CHECK(elasticity < -0.8);
-  CHECK(elasticity > -1.3);
+  CHECK(elasticity < -1.0);
+  CHECK(elasticity > -2.0);
 }

@@ -320,7 +320,15 @@ ZONESIM_CHOICES(ZONESIM_CHOICE_ENUM)
     "Cut in land quota of a zone demoted to provincial level", "降级后用地指标削减比例")          \
   X(venture_fund_per_startup, money, 1e7, 1e5, 1e12,                                              \
     "Venture funding that brings one more start-up a year (assumption: 1000 万元)",              \
-    "每新增一家初创企业所需创投资金")
+    "每新增一家初创企业所需创投资金")                                                             \
+  X(rd_relabel_share, share, 0.24, 0.0, 0.9,                                                      \
+    "Share of the R&D a firm seeking or holding a high-tech certificate reports that is relabelled " \
+    "other cost (Chen, Liu, Suarez Serrato & Xu, AER 2021: about 24 %)",                           \
+    "高新技术企业研发费用归集中重新归类的比例")                                                   \
+  X(certificate_discount_rate, share, 0.08, 0.0, 1.0,                                             \
+    "Discount rate of a firm weighing the 3-year high-tech certificate against the R&D it needs "  \
+    "(assumption)",                                                                                \
+    "企业评估高新技术企业资格价值的贴现率")
 
 // ---------------------------------------------------------------------------------------------
 // Zone descriptions and base-year values (calibration targets of the starting population).

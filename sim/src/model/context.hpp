@@ -91,9 +91,6 @@ inline double rd_sector_factor(double sector_propensity) {
   return sector_propensity > 1e-6 ? sector_propensity : 1.0;
 }
 
-// Expected taxable profit per yuan of sales of a firm weighing whether to raise its R&D to the
-// certification threshold (R&D bunching, demand_rd.cpp).
-inline constexpr double kBunchingProfitMargin = 0.06;
 // Taxable profit per yuan of sales behind the base year's income tax (the base year's tax per mu,
 // before any simulated year; accounting.cpp).
 inline constexpr double kBaseYearProfitMargin = 0.05;

@@ -281,6 +281,10 @@ double calibrate_zone(ZoneGen& g, double k_rd) {
     if (!g.is_ht[i]) g.rho[i] *= k_rd;
     g.rho[i] = std::min(g.rho[i], kMaxRdIntensity);
     f.rd_intensity[id] = g.rho[i];
+    // History for the 3-year cumulative R&D test: the base year's R&D and sales before it.
+    f.rd_last[id] = static_cast<float>(g.rho[i] * f.output[id]);
+    f.rd_before[id] = f.rd_last[id];
+    f.sales_before[id] = static_cast<float>(f.output[id]);
     const std::size_t s = f.sector[id];
     const double y = f.output[id];
     const double a = f.productivity[id];

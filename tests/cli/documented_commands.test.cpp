@@ -149,7 +149,7 @@ TEST_CASE("the zonesim run line optimize prints can be pasted and gives the poin
                          "\nfactors:\n  - key: levers.rd_subsidy_rate\n    range: [\"0 %\", \"40 %\"]\n"
                          "  - key: zones.north.levers.land_quota_mu\n    range: [400 mu, 2500 mu]\n"
                          "design: optimize\nreplications: 4\nseed: 7\n"
-                         "optimize: {probability: 0.5, targets: [output], initial_points: 6, rounds: 1, points_per_round: 4}\n");
+                         "optimize: {probability: 0.25, targets: [output], initial_points: 6, rounds: 1, points_per_round: 4}\n");
   const std::string out = tmp.file("search.h5");
   auto r = run_zonesim("optimize " + sweep + " -q -t 2 -o " + out);
   REQUIRE(r.exit_code == 0);

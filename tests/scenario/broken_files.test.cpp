@@ -311,9 +311,9 @@ TEST_CASE("broken: 10^12 firms are refused up front, with what the run would nee
   auto d = only_error("too_many_firms.yaml");
   CHECK(where(d) == "too_many_firms.yaml:4:17");
   CHECK(d.message == "\"1000000000000\" is out of range");
-  // 1e12 firms x kBytesPerFirm (136) x 2 concurrent replications; the few entrants of base.yaml's
+  // 1e12 firms x kBytesPerFirm (153) x 2 concurrent replications; the few entrants of base.yaml's
   // levers do not show at three digits.
-  CHECK(d.hint == "valid: 1 to 1e+09; a run with 1e+12 firms would need about 2.53e+05 GiB of "
+  CHECK(d.hint == "valid: 1 to 1e+09; a run with 1e+12 firms would need about 2.85e+05 GiB of "
                   "memory (1e+12 firms at the peak)");
 }
 
@@ -321,7 +321,7 @@ TEST_CASE("broken: a run too large for memory is refused before it starts, at ba
   auto d = only_error("memory_estimate.yaml");
   CHECK(where(d) == "memory_estimate.yaml:4:17");
   CHECK(d.key_path == "zones.north.base_firms");
-  CHECK(d.message == "the run would need about 253 GiB of memory (1e+09 firms at the peak), "
+  CHECK(d.message == "the run would need about 285 GiB of memory (1e+09 firms at the peak), "
                      "more than this machine has (24 GiB)");
 }
 

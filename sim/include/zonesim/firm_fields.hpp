@@ -38,7 +38,13 @@ namespace zonesim {
   /* land denser without densifying the old.                                                   */  \
   X(land_capacity, double, 0, "yuan of capital the firm's land holds")                            \
   X(rd_propensity, double, 0, "firm factor mu_i (0: does no R&D)")                                \
-  X(rd_intensity, double, 0, "R&D / sales chosen this year")                                      \
+  X(rd_intensity, double, 0, "R&D / sales chosen this year (reported, relabelling included)")     \
+  X(rd_relabelled, float, 0, "share of this year's reported R&D that is relabelled other cost")    \
+  X(cert_plan, std::uint8_t, 0, "1: holds its R&D at the certification threshold this year")      \
+  /* the 3-year cumulative R&D test of certification (last year's sales is `output`) */           \
+  X(rd_last, float, 0, "reported R&D last year (yuan)")                                            \
+  X(rd_before, float, 0, "reported R&D the year before last (yuan)")                               \
+  X(sales_before, float, 0, "sales the year before last (yuan)")                                   \
   X(energy_intensity, float, 0, "tce per 万元")                                                   \
   X(export_share, float, 0, "exports / output")                                                   \
   /* results of the year (read by accounting and by next year's decisions) */                     \

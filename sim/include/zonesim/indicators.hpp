@@ -18,6 +18,8 @@ namespace zonesim {
   X(value_added, money, "Value added (GDP)", "地区生产总值(增加值)")                             \
   X(rd_expenditure, money, "R&D expenditure", "研发经费支出")                                    \
   X(rd_to_gdp, share, "R&D expenditure / value added", "研发经费占地区生产总值比重")              \
+  X(rd_relabelled, money, "Reported R&D that is relabelled other cost (in rd_expenditure)",        \
+    "研发经费中重新归类的其他费用")                                                               \
   X(firms, count, "Firms", "企业数")                                                             \
   X(above_size_firms, count, "Above-size firms (revenue >= 20 million yuan)", "规上企业数")       \
   X(hightech_firms, count, "Certified high-tech firms", "高新技术企业数")                          \

@@ -65,12 +65,18 @@ struct ZoneState {
   double value_added_scale = 1.0;  // value added multiplier
   double capital_density = 6e6;    // yuan of capital per mu on the base-year stock
   double base_energy_intensity = 0.05;
+  // the base-year firms' R&D, which entrants draw from (population.cpp, entry.cpp)
+  double rd_scale = 1.0;                    // scale of uncertified performers' intensities
+  double certified_rd_keep = 1.0;           // share of certified R&D above 1.05 x threshold kept
+  double certified_share[2] = {0.0, 0.0};   // certified share of small / above-size base firms
+  double base_user_cost_pow[2] = {1.0, 1.0};  // (user cost under base-year levers)^eps: uncertified, certified
   // land accounts (mu): used = sum over firms; used + idle + available = supplied
   double land_idle = 0, land_available = 0, land_unsupplied = 0, land_disposed_last = 0;
   // labour
   double researchers_pool = 0, technical_pool = 0, technical_employed = 0;
   double wage_general = 0, wage_technical = 0, wage_researcher = 0;
   double researcher_demand = 0, technical_demand = 0, researcher_cap = 1.0;
+  double researcher_cap_cert = 1.0;  // of the firms holding R&D at a certification threshold
   double migration_constant = 0;  // calibrated logit constant (base year stationary)
   double apartments = 0;
   // innovation system

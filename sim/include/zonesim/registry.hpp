@@ -344,7 +344,15 @@ ZONESIM_CHOICES(ZONESIM_CHOICE_ENUM)
   X(zones_market_share, share, 0.001, 1e-9, 0.5,                                                  \
     "The zones' firms' share of the national market of their sectors in the base year (the "      \
     "rest of the country holds the remainder)",                                                   \
-    "园区企业占全国行业市场份额(基年)")
+    "园区企业占全国行业市场份额(基年)")                     \
+  X(rd_relabel_share, share, 0.24, 0.0, 0.9,                                                      \
+    "Share of the R&D a firm seeking or holding a high-tech certificate reports that is relabelled " \
+    "other cost (Chen, Liu, Suarez Serrato & Xu, AER 2021: about 24 %)",                           \
+    "高新技术企业研发费用归集中重新归类的比例")                                                   \
+  X(certificate_discount_rate, share, 0.08, 0.0, 1.0,                                             \
+    "Discount rate of a firm weighing the 3-year high-tech certificate against the R&D it needs "  \
+    "(assumption)",                                                                                \
+    "企业评估高新技术企业资格价值的贴现率")
 
 // ---------------------------------------------------------------------------------------------
 // Zone descriptions and base-year values (calibration targets of the starting population).

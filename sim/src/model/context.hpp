@@ -72,6 +72,16 @@ inline constexpr double kRdNorm = 0.02;
 inline constexpr double kTechnicalInScienceStaff = 0.25;
 inline constexpr double kHinterlandWageRatio = 0.7;  // researcher wage outside the zones
 
+// The R&D of the base-year firms, which entrants draw from too (population.cpp, entry.cpp):
+// a certified firm spends 1.05-1.55 x its certification threshold; another firm performs R&D
+// with probability kRdPerformerShare[above-size] (size affects whether a firm does R&D, not how
+// much: Cohen, Levin & Mowery 1987), at its sector's propensity x exp(kRdDrawSigma N - 0.18) x
+// the zone's scale (ZoneState::rd_scale), at most kMaxRdIntensity.
+inline constexpr double kCertifiedRdMin = 1.05, kCertifiedRdSpread = 0.5;
+inline constexpr double kRdPerformerShare[2] = {0.25, 0.6};  // small, above-size
+inline constexpr double kRdDrawSigma = 0.6;
+inline constexpr double kMaxRdIntensity = 0.3;
+
 // User cost of R&D relative to no policy (Hall-Jorgenson with super-deduction):
 // P = (1 - subsidy) * (1 - tax * (1 + extra_deduction)) / (1 - tax).
 inline double rd_user_cost(double subsidy, double tax, double extra_deduction) {
@@ -88,9 +98,6 @@ inline double rd_sector_factor(double sector_propensity) {
   return sector_propensity > 1e-6 ? sector_propensity : 1.0;
 }
 
-// Expected taxable profit per yuan of sales of a firm weighing whether to raise its R&D to the
-// certification threshold (R&D bunching, demand_rd.cpp).
-inline constexpr double kBunchingProfitMargin = 0.06;
 
 // Draws a sector from shares that sum to one (the last sector takes what rounding leaves): one
 // uniform draw from rng.

@@ -18,13 +18,10 @@ namespace zonesim::detail {
 namespace {
 
 constexpr double kSizeTailAlpha = 1.05;     // Zipf-like upper tail of output (Axtell 2001)
-// A certified firm's R&D intensity in the base year: 1.05-1.55 x its certification threshold.
-constexpr double kCertifiedRdMin = 1.05, kCertifiedRdSpread = 0.5;
 constexpr double kProductivitySigma = 0.55; // log TFP dispersion: 90/10 ratio ~ 4 (Hsieh-Klenow)
 constexpr double kSizeProductivityCorr = 0.3;
 constexpr double kLabourProductivityElasticity = 0.7;  // labour saved by productivity
 constexpr double kCapitalProductivityElasticity = 0.3; // capital saved by productivity
-constexpr double kMaxIntensity = 0.3;       // R&D intensity cap
 
 // One zone being generated: its stated values, its stream, and the firms' draws so far.
 struct ZoneGen {
@@ -184,14 +181,14 @@ void append_firms(ZoneGen& g) {
     f.birth_year[id] = static_cast<std::int16_t>(base - kStartupYears -
                                                  static_cast<int>(-std::log(rng.uniform()) * 8.0));
     if (rng.bernoulli(g.field(ZoneField::foreign_firm_share))) f.flags[id] |= kForeign;
-    bool performer = g.is_ht[i] || rng.bernoulli(y >= kAboveSizeRevenue ? 0.6 : 0.25);
+    bool performer = g.is_ht[i] || rng.bernoulli(kRdPerformerShare[y >= kAboveSizeRevenue]);
     if (g.is_ht[i]) {
       g.rho[i] = certification_rd_threshold(y) * (kCertifiedRdMin + kCertifiedRdSpread * rng.uniform());  // mean 1.3 x threshold
       g.ht_rd += g.rho[i] * y;
       f.cert_until[id] = static_cast<std::int16_t>(base + static_cast<int>(rng.uniform() * 3.0));
       f.last_innovation[id] = static_cast<std::int16_t>(base - static_cast<int>(rng.uniform() * 2.0));
     } else if (performer) {
-      g.rho[i] = run.sector(s, SectorField::rd_propensity) * std::exp(0.6 * rng.normal() - 0.18);
+      g.rho[i] = run.sector(s, SectorField::rd_propensity) * std::exp(kRdDrawSigma * rng.normal() - 0.18);
       g.other_rd_raw += g.rho[i] * y;
     }
     double e = g.field(ZoneField::energy_intensity) * run.sector(s, SectorField::energy_intensity_factor) *
@@ -215,6 +212,7 @@ void fit_certified_rd(ZoneGen& g) {
     if (g.is_ht[i]) floor_rd += kCertifiedRdMin * certification_rd_threshold(g.size[i]) * g.size[i];
   const double goal = std::max(floor_rd, 0.8 * base_rd);
   const double keep = g.ht_rd > floor_rd ? (goal - floor_rd) / (g.ht_rd - floor_rd) : 0.0;
+  g.zs.certified_rd_keep = keep;
   g.ht_rd = 0;
   for (std::size_t i = 0; i < g.n; ++i) {
     if (!g.is_ht[i]) continue;
@@ -237,7 +235,7 @@ double other_rd_scale(ZoneGen& g) {
   auto capped_other = [&](double k) {
     double sum = 0;
     for (std::size_t i = 0; i < n; ++i)
-      if (!g.is_ht[i]) sum += std::min(g.rho[i] * k, kMaxIntensity) * g.size[i];
+      if (!g.is_ht[i]) sum += std::min(g.rho[i] * k, kMaxRdIntensity) * g.size[i];
     return sum;
   };
   if (want_other > 0 && capped_other(k_rd) < want_other * (1 - 1e-9)) {
@@ -268,19 +266,35 @@ double calibrate_zone(ZoneGen& g, double k_rd) {
   const double level_subsidy = g.spec.base_year_levers[static_cast<std::size_t>(Lever::rd_subsidy_rate)];
   const double deduction = g.spec.base_year_levers[static_cast<std::size_t>(Lever::rd_super_deduction)];
   const double tax_ht = g.spec.base_year_levers[static_cast<std::size_t>(Lever::hightech_income_tax_rate)];
+  ZoneState& zs = g.zs;
+  // Entrants draw their R&D from this distribution and back their propensity out under the same
+  // base-year user cost (entry.cpp).
+  zs.rd_scale = k_rd;
+  for (int c = 0; c < 2; ++c)
+    zs.base_user_cost_pow[c] = std::pow(rd_user_cost(level_subsidy, c ? tax_ht : tax_std, deduction), eps);
+  double firms_in[2] = {0, 0}, certified_in[2] = {0, 0};
+  for (std::size_t i = 0; i < g.n; ++i) {
+    const int above = g.size[i] >= kAboveSizeRevenue;
+    firms_in[above] += 1;
+    certified_in[above] += g.is_ht[i];
+  }
+  for (int c = 0; c < 2; ++c) zs.certified_share[c] = firms_in[c] > 0 ? certified_in[c] / firms_in[c] : 0.0;
   double out_sum = 0, va_raw = 0, labour_raw = 0, capital_sum = 0, energy_w = 0;
   for (std::size_t i = 0; i < g.n; ++i) {
     std::size_t id = g.first + i;
     if (!g.is_ht[i]) g.rho[i] *= k_rd;
-    g.rho[i] = std::min(g.rho[i], kMaxIntensity);
+    g.rho[i] = std::min(g.rho[i], kMaxRdIntensity);
     f.rd_intensity[id] = g.rho[i];
+    // History for the 3-year cumulative R&D test: the base year's R&D and sales before it.
+    f.rd_last[id] = static_cast<float>(g.rho[i] * f.output[id]);
+    f.rd_before[id] = f.rd_last[id];
+    f.sales_before[id] = static_cast<float>(f.output[id]);
     const std::size_t s = f.sector[id];
     const double y = f.output[id];
     const double a = f.productivity[id];
-    double tax = g.is_ht[i] ? tax_ht : tax_std;
-    double user_cost = rd_user_cost(level_subsidy, tax, deduction);
     f.rd_propensity[id] =
-        g.rho[i] > 0 ? g.rho[i] / (rd_sector_factor(run.sector(s, SectorField::rd_propensity)) * std::pow(user_cost, eps))
+        g.rho[i] > 0 ? g.rho[i] / (rd_sector_factor(run.sector(s, SectorField::rd_propensity)) *
+                                   zs.base_user_cost_pow[g.is_ht[i]])
                      : 0.0;
     f.capital[id] = capital_need(y, a, run.sector(s, SectorField::capital_output_ratio));
     capital_sum += f.capital[id];
@@ -289,7 +303,6 @@ double calibrate_zone(ZoneGen& g, double k_rd) {
     labour_raw += labour_need(y, a, run.sector(s, SectorField::output_per_worker), 1.0);
     energy_w += static_cast<double>(f.energy_intensity[id]) * y;
   }
-  ZoneState& zs = g.zs;
   zs.labour_scale = labour_raw / g.field(ZoneField::base_employment);
   zs.value_added_scale = g.field(ZoneField::base_value_added) / va_raw;
   zs.capital_density = capital_sum / g.field(ZoneField::base_land_used_mu);

@@ -53,6 +53,7 @@ void zone_rows(Run& run, int yi, const Layout& L, const std::vector<double>& sum
     set(Ind::gross_output, A(kOutput));
     set(Ind::value_added, A(kValueAdded));
     set(Ind::rd_expenditure, A(kRd));
+    set(Ind::rd_relabelled, A(kRdRelabelled));
     set(Ind::firms, A(kFirmsAlive));
     set(Ind::above_size_firms, A(kAboveSize));
     set(Ind::hightech_firms, A(kHightech));

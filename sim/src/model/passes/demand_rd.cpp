@@ -64,6 +64,9 @@ void read_rd_policy(YearStep& y) {
       rc.user_cost_pow[c] = std::pow(rc.user_cost[c], eps);
     }
     rc.tax_saving_rate = std::max(0.0, tax_std - tax_ht);
+    rc.certified_after_tax_cost =
+        (1.0 - subsidy) * (1.0 - std::min(tax_ht, tax_std) * (1.0 + lever(zs, Lever::rd_super_deduction)));
+    rc.tax_std = tax_std;
     for (std::size_t s = 0; s < y.S; ++s)
       y.opw_scale[z * y.S + s] = y.sector_field(s, SectorField::output_per_worker) * zs.labour_scale;
   }
@@ -72,18 +75,41 @@ void read_rd_policy(YearStep& y) {
     y.sector_rd[s] = rd_sector_factor(y.sector_field(s, SectorField::rd_propensity));
 }
 
-// Bunching at the certification threshold (Chen et al. 2021): a firm close to the threshold
-// raises R&D to it when the tax saving exceeds the extra R&D cost.
-inline double bunch_at_threshold(double desired, double d, double user_cost, double tax_saving_rate) {
-  double thr = certification_rd_threshold(d) * 1.02;
-  if (desired < thr && desired > 0.5 * thr) {
-    double margin = kBunchingProfitMargin * d;  // expected taxable profit
-    double saving = tax_saving_rate * margin;
-    double extra = (thr - desired) * d * user_cost;
-    if (saving > extra) desired = thr;
+}  // namespace
+
+// Certification as a firm decision (docs/model.md 3.3; the notch of Chen, Liu, Suarez Serrato &
+// Xu, AER 2021). A firm doing R&D whose desired intensity is below its revenue band's threshold
+// weighs the present value of a 3-year certificate — the tax saving (standard minus high-tech
+// rate) on its expected taxable profit in each of the three years, discounted — against the
+// present value of the extra real R&D it needs: it reports 1.02 x the threshold every year, of
+// which up to `rd_relabel_share` is relabelled other cost. Under the 3-year cumulative test a
+// firm whose history falls short waits (0-2 years, sales expected flat) until its window passes,
+// paying the extra R&D meanwhile, and the certificate's 3 years start then. A certified firm
+// weighs its renewal the same way.
+CertPlan plan_certification(const CertChoice& c) {
+  CertPlan plan{};
+  const double thr = certification_rd_threshold(c.sales) * kCertificationMargin;
+  if (!(c.desired > 0) || c.desired >= thr || !(c.sales > 0) || !(c.taxable_profit > 0)) return plan;
+  const double test = certification_rd_threshold(c.sales);
+  int wait = 2;  // years before the window passes at thr a year
+  if (thr * c.sales + c.rd_last + c.rd_before >= test * (c.sales + c.sales_last + c.sales_before)) wait = 0;
+  else if (2 * thr * c.sales + c.rd_last >= test * (2 * c.sales + c.sales_last)) wait = 1;
+  const double real = std::max(c.desired, (1.0 - c.relabel_share) * thr);
+  const double beta = 1.0 / (1.0 + c.discount_rate);
+  double value = 0, cost = 0, w = 1;
+  for (int k = 0; k < wait + kCertificateYears; ++k, w *= beta) {
+    if (k >= wait) value += w * c.tax_saving_rate * c.taxable_profit;
+    cost += w * (real - c.desired) * c.sales * c.after_tax_cost;
   }
-  return desired;
+  if (value > cost) {
+    plan.pursue = true;
+    plan.reported = thr;
+    plan.relabelled = 1.0 - real / thr;
+  }
+  return plan;
 }
+
+namespace {
 
 }  // namespace
 
@@ -100,6 +126,15 @@ void demand_and_rd(YearStep& y) {
   const double speed = run.param(Param::rd_adjustment_speed);
   const double theta = run.param(Param::rd_personnel_share);
   const double* const mean_a = run.market.mean_productivity.data();
+  const double relabel_share = run.param(Param::rd_relabel_share);
+  const double discount_rate = run.param(Param::certificate_discount_rate);
+  const double* const profit = f.profit.data();
+  const double* const output = f.output.data();
+  const float* const rd_last = f.rd_last.data();
+  const float* const rd_before = f.rd_before.data();
+  const float* const sales_before = f.sales_before.data();
+  float* const relabelled = f.rd_relabelled.data();
+  std::uint8_t* const cert_plan = f.cert_plan.data();
   const RdCost* const rd_cost = y.rd_cost.data();
   const ZoneState* const zones = run.zones.data();
   const double* const tech_share = y.tech_share.data();
@@ -138,13 +173,23 @@ void demand_and_rd(YearStep& y) {
               // R&D: desired intensity from the sector propensity and the user cost of R&D.
               const int certified = cert_until[i] >= t;
               double desired = sector_rd[s] * mu[i] * zp.user_cost_pow[certified];
-              if (desired > 0.0 && cert_until[i] < t + 1)
-                desired = bunch_at_threshold(desired, d, zp.user_cost[certified], zp.tax_saving_rate);
-              double rho = rd_intensity[i] + speed * (desired - rd_intensity[i]);
-              rho = std::clamp(rho, 0.0, 0.3);
+              // Expected taxable profit: last year's profit before tax, scaled to this year's sales.
+              const double taxable = output[i] > 0 ? std::max(0.0, profit[i]) / (1.0 - zp.tax_std) * d / output[i] : 0.0;
+              const CertPlan plan = plan_certification(
+                  {desired, d, taxable, output[i], sales_before[i], rd_last[i], rd_before[i],
+                   zp.tax_saving_rate, zp.certified_after_tax_cost, relabel_share, discount_rate});
+              // A firm going for the certificate sets its R&D to what it needs (a discrete
+              // choice); the others close part of the gap to their desired intensity.
+              double rho = plan.pursue ? plan.reported : rd_intensity[i] + speed * (desired - rd_intensity[i]);
+              rho = std::clamp(rho, 0.0, kMaxRdIntensity);
               rd_intensity[i] = rho;
+              relabelled[i] = static_cast<float>(plan.pursue ? plan.relabelled : 0.0);
               double* a = acc + L.acc(z, 0);
-              a[kResearcherDemand] += rho * d * theta / zones[z].wage_researcher;
+              // Firms going for the certificate are served first when researchers are short: a
+              // researcher is worth most to them (talent.cpp).
+              a[plan.pursue ? kResearcherDemandCert : kResearcherDemand] +=
+                  rho * (1.0 - plan.relabelled) * d * theta / zones[z].wage_researcher;
+              cert_plan[i] = plan.pursue;
               a[kTechnicalDemand] += tech_share[z] * (d / (opw_scale[z * S + s] * a07[i]));
             });
 }

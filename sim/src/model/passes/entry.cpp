@@ -59,6 +59,33 @@ std::vector<double> attraction_weights(const YearStep& y, std::size_t z) {
   return w;
 }
 
+// An entrant's R&D: a draw from the base-year firms' distribution for its size class (docs/model.md
+// 2 and 3.9): certified-like with the base-year certified share of its class, at 1.05-1.55 x its
+// threshold; otherwise a performer with the base year's probability, at its sector's propensity x
+// the zone's calibrated scale. Its propensity is backed out under the base-year user cost (of a
+// certified firm for the certified-like), as the generator does for the base-year firms, so this
+// year's policy moves an entrant's R&D as it moves an incumbent's; `intensity` is what it plans
+// under this year's policy, uncertified. Four draws from rng whatever the outcome.
+EntrantRd draw_entrant_rd(const YearStep& y, std::size_t z, std::size_t s, double output, Stream& rng) {
+  const ZoneState& zs = y.run.zones[z];
+  const int above = output >= kAboveSizeRevenue;
+  const double u_certified = rng.uniform(), u_performer = rng.uniform(), u_rd = rng.uniform();
+  const double n = rng.normal();
+  double rho = 0;
+  int certified_like = 0;
+  if (u_certified < zs.certified_share[above]) {
+    certified_like = 1;
+    const double thr = certification_rd_threshold(output);
+    rho = kCertifiedRdMin * thr + zs.certified_rd_keep * kCertifiedRdSpread * thr * u_rd;
+  } else if (u_performer < kRdPerformerShare[above]) {
+    rho = y.sector_field(s, SectorField::rd_propensity) * std::exp(kRdDrawSigma * n - 0.18) * zs.rd_scale;
+  }
+  rho = std::min(rho, kMaxRdIntensity);
+  if (!(rho > 0)) return {};
+  const double mu = rho / (y.sector_rd[s] * zs.base_user_cost_pow[certified_like]);
+  return {mu, std::min(y.sector_rd[s] * mu * y.rd_cost[z].user_cost_pow[0], kMaxRdIntensity)};
+}
+
 // The k-th project arriving in zone z (relocations after the external projects), and the
 // investment per mu it plans (`intensity`).
 Project draw_project(const YearStep& y, std::size_t z, std::uint32_t k, std::uint32_t arrivals,
@@ -81,8 +108,8 @@ Project draw_project(const YearStep& y, std::size_t z, std::uint32_t k, std::uin
                                    run.param(Param::project_size_alpha)), 1e11);
     p.productivity = run.market.productivity * std::exp(0.4 * rng.normal());
   }
-  p.rho = y.sector_field(p.sector, SectorField::rd_propensity) * std::exp(0.8 * rng.normal() - 0.32) *
-          (ht_sector ? 1.5 : 1.0);
+  p.rd = draw_entrant_rd(y, z, p.sector, capacity_of(p.invest, p.productivity, k_ratio) * kProjectStartUtilisation, rng);
+  p.rho = p.rd.intensity;
   p.energy = zs.base_energy_intensity * y.sector_field(p.sector, SectorField::energy_intensity_factor) *
              std::exp(0.4 * rng.normal() - 0.08);
   p.foreign = rng.bernoulli(run.zone_field(z, ZoneField::foreign_firm_share) * 1.5);
@@ -138,17 +165,16 @@ void draw_arrivals(YearStep& y) {
 
 namespace {
 
-// A new firm of zone z; its R&D propensity is backed out from its R&D intensity under the
-// zone's policy this year (as the generator does for the base-year firms).
+// A new firm of zone z with its R&D (draw_entrant_rd).
 std::size_t new_firm(YearStep& y, std::size_t z, std::size_t sector, double output,
-                     double productivity, double rho, double energy, bool foreign) {
+                     double productivity, const EntrantRd& rd, double energy, bool foreign) {
   Firms& f = y.f;
   std::size_t id = f.append(static_cast<std::uint16_t>(z), static_cast<std::uint16_t>(sector), y.t);
   f.set_productivity(id, productivity);
   f.demand[id] = output;
   f.output[id] = 0;
-  f.rd_intensity[id] = rho;
-  f.rd_propensity[id] = rho > 0 ? rho / (y.sector_rd[sector] * y.rd_cost[z].user_cost_pow[0]) : 0.0;
+  f.rd_intensity[id] = rd.intensity;
+  f.rd_propensity[id] = rd.propensity;
   f.energy_intensity[id] = static_cast<float>(energy);
   f.export_share[id] = static_cast<float>(std::clamp(
       y.run.zone_field(z, ZoneField::export_share) *
@@ -166,8 +192,8 @@ void append_projects(YearStep& y, std::size_t z, double idle_share) {
   for (std::size_t k = 0; k < ze.projects.size(); ++k) {
     if (!ze.admitted[k]) continue;
     const Project& p = ze.projects[k];
-    double out = capacity_of(p.invest, p.productivity, y.sector[p.sector].k_ratio) * 0.8;
-    std::size_t id = new_firm(y, z, p.sector, out, p.productivity, p.rho, p.energy, p.foreign);
+    double out = capacity_of(p.invest, p.productivity, y.sector[p.sector].k_ratio) * kProjectStartUtilisation;
+    std::size_t id = new_firm(y, z, p.sector, out, p.productivity, p.rd, p.energy, p.foreign);
     f.capital[id] = p.invest;
     f.land_mu[id] = p.land * (1.0 - idle_share);
     f.land_capacity[id] = p.invest;
@@ -191,9 +217,9 @@ void append_startups(YearStep& y, std::size_t z) {
     const std::size_t sector = draw_sector(rng, y.entry[z].attract_w);
     double out = 3e6 * std::exp(0.7 * rng.normal());
     double prod = run.market.productivity * std::exp(0.5 * rng.normal() - 0.1);
-    double rho = y.sector_field(sector, SectorField::rd_propensity) * 2.0 * std::exp(0.5 * rng.normal());
+    const EntrantRd rd = draw_entrant_rd(y, z, sector, out, rng);
     double energy = zs.base_energy_intensity * y.sector_field(sector, SectorField::energy_intensity_factor);
-    std::size_t id = new_firm(y, z, sector, out, prod, std::min(rho, 0.3), energy, false);
+    std::size_t id = new_firm(y, z, sector, out, prod, rd, energy, false);
     f.capital[id] = capital_need(out, prod, y.sector[sector].k_ratio);
     f.land_mu[id] = 0.0;
     f.flags[id] |= kIncubated;

@@ -32,6 +32,7 @@ void read_zone_rates(YearStep& y) {
     p.fund = lever(zs, Lever::innovation_fund) * zs.payout_ratio;
     p.patents_last = zs.patents_last;
     p.researcher_cap = zs.researcher_cap;
+    p.researcher_cap_cert = zs.researcher_cap_cert;
     p.wage_researcher = zs.wage_researcher;
     p.institutes_pull = inst_spill * zs.institutes;
     p.tech_science = kTechnicalInScienceStaff * tech_share;
@@ -71,7 +72,8 @@ void read_sector_rates(YearStep& y) {
 // One firm's year, as the steps of the firm body below compute it.
 struct FirmYear {
   double y, y_last;  // output this year and last year (0: the firm had not produced)
-  double award, rd_intensity, rd, rho;
+  double award, rd_intensity, rd, rho;  // rd: reported R&D; rho: real R&D / output
+  double rd_real, rd_relabelled;
   double a;                  // productivity after innovation and imitation
   bool a_changed;
   std::uint16_t patents;
@@ -157,10 +159,13 @@ class Production {
     fy.y_last = f_.output[i];
     fy.y = std::min(demand, cap);
     fy.award = zp.patents_last > 0 ? zp.fund * f_.patents[i] / zp.patents_last : 0.0;
-    fy.rd_intensity = f_.rd_intensity[i] * zp.researcher_cap;
+    fy.rd_intensity = f_.rd_intensity[i] * (f_.cert_plan[i] ? zp.researcher_cap_cert : zp.researcher_cap);
     f_.rd_intensity[i] = fy.rd_intensity;
     fy.rd = fy.rd_intensity * fy.y + passthrough_ * fy.award;
-    fy.rho = fy.y > 0 ? fy.rd / fy.y : 0.0;
+    // Relabelled other cost is reported as R&D but buys no research (Chen et al. 2021).
+    fy.rd_relabelled = static_cast<double>(f_.rd_relabelled[i]) * fy.rd_intensity * fy.y;
+    fy.rd_real = fy.rd - fy.rd_relabelled;
+    fy.rho = fy.y > 0 ? fy.rd_real / fy.y : 0.0;
   }
 
   // Innovation (Dosi et al. 2010): success probability rises with R&D; the jump is drawn from
@@ -178,7 +183,7 @@ class Production {
       f_.last_innovation[i] = static_cast<std::int16_t>(t_);
       fy.flags |= kInnovatedNow;
       fy.patents = static_cast<std::uint16_t>(
-          1 + std::min<std::uint32_t>(rng.poisson(fy.rd / patent_cost_), 60000u));
+          1 + std::min<std::uint32_t>(rng.poisson(fy.rd_real / patent_cost_), 60000u));
     }
   }
 
@@ -201,16 +206,20 @@ class Production {
 
   void staff(std::size_t i, std::size_t zsec, const ZoneRates& zp, FirmYear& fy) const {
     fy.labour = fy.y / (opw_scale_[zsec] * f_.productivity_07[i]);
-    fy.researchers = fy.rd * theta_ / zp.wage_researcher;
+    fy.researchers = fy.rd_real * theta_ / zp.wage_researcher;
     f_.employment[i] = static_cast<float>(fy.labour + fy.researchers);
     f_.researchers[i] = static_cast<float>(fy.researchers);
   }
 
-  // High-tech certification, checked when the certificate has lapsed.
+  // High-tech certification, checked when the certificate has lapsed: reported R&D over the last
+  // three years at least the threshold share of the three years' sales (a firm younger than three
+  // years: the years since it entered), S&T staff and a recent innovation.
   void certify(std::size_t i, const ZoneRates& zp, FirmYear& fy) const {
     std::int16_t cert_until = f_.cert_until[i];
     if (cert_until < t_ && fy.y > 0) {
-      bool meets = fy.rho >= certification_rd_threshold(fy.y) &&
+      const double rd_3y = static_cast<double>(f_.rd_before[i]) + static_cast<double>(f_.rd_last[i]) + fy.rd;
+      const double sales_3y = static_cast<double>(f_.sales_before[i]) + f_.output[i] + fy.y;
+      bool meets = rd_3y >= certification_rd_threshold(fy.y) * sales_3y &&
                    fy.researchers + zp.tech_science * fy.labour >=
                        kCertResearcherShare * (fy.labour + fy.researchers) &&
                    f_.last_innovation[i] > t_ - kInnovationLookback;
@@ -241,13 +250,17 @@ class Production {
     const double wages = fy.labour * zp.wage_mix;
     const double subsidy = zp.subsidy_rate_paid * fy.rd_intensity * fy.y;
     const double vat_paid = vat_ * fy.va;
-    const double pre_tax = fy.va - wages - delta_ * capital - fy.rd + subsidy + fy.award -
+    const double pre_tax = fy.va - wages - delta_ * capital - fy.rd_real + subsidy + fy.award -
                            fy.retro_cost_firm - vat_paid;
     const double taxable = pre_tax - zp.super_deduction * fy.rd;
     const double tax_rate = fy.certified ? zp.tax_certified : tax_std_;
     const double cit = tax_rate * std::max(0.0, taxable);
     fy.profit = pre_tax - cit;
     fy.tax = vat_paid + cit;
+    // The 3-year window moves on (certify read it above).
+    f_.sales_before[i] = static_cast<float>(f_.output[i]);
+    f_.rd_before[i] = f_.rd_last[i];
+    f_.rd_last[i] = static_cast<float>(fy.rd);
     f_.output[i] = fy.y;
     f_.profit[i] = fy.profit;
     f_.loss_years[i] =
@@ -319,6 +332,7 @@ class Production {
     }
     ac[kValueAdded] += fy.va;
     ac[kRd] += fy.rd;
+    ac[kRdRelabelled] += fy.rd_relabelled;
     ac[kFirmsProducing] += 1;
     const bool above = y >= kAboveSizeRevenue;
     ac[kAboveSize] += above;

@@ -24,7 +24,7 @@ enum Acc : unsigned {
   kHightechOutput, kPatents, kEmployment, kResearchers, kTechnical, kTax, kEnergy, kExports,
   kFdi, kRdSubsidyAsked, kFundAsked, kRetrofitAsked, kExits, kLowEffExits, kRequestPriority,
   kRequestNormal, kResearcherDemand, kTechnicalDemand, kLandUsed, kFirmsAlive, kLandFreed,
-  kIdleNew, kGranted, kChangeTrend, kChangeRealloc, kChangeEntry, kAccCount
+  kIdleNew, kGranted, kChangeTrend, kChangeRealloc, kChangeEntry, kRdRelabelled, kResearcherDemandCert, kAccCount
 };
 // Per zone-sector sums follow the zone sums: output, innovators, firms; then maxima.
 inline constexpr unsigned kSecOutput = 0, kSecInnovators = 1, kSecFirms = 2, kSecFields = 3;
@@ -106,11 +106,31 @@ struct YearScratch {
 struct RdCost {
   double user_cost[2], user_cost_pow[2];
   double tax_saving_rate;  // max(0, standard - high-tech income tax rate)
+  // After-tax cost of a yuan of R&D of a certified firm: (1 - s phi) (1 - tau_ht (1 + delta)).
+  double certified_after_tax_cost;
+  double tax_std;
 };
+
+// What a firm weighs when it decides whether to go for (or keep) the high-tech certificate,
+// and what it chooses (demand_rd.cpp). Money in yuan.
+struct CertChoice {
+  double desired;           // R&D intensity it would choose without the certificate
+  double sales;             // expected this year
+  double taxable_profit;    // expected this year
+  double sales_last, sales_before, rd_last, rd_before;  // the 3-year window's earlier years
+  double tax_saving_rate, after_tax_cost, relabel_share, discount_rate;
+};
+struct CertPlan {
+  double reported = 0;      // R&D intensity it reports
+  double relabelled = 0;    // share of the reported R&D that is relabelled other cost
+  bool pursue = false;
+};
+inline constexpr double kCertificationMargin = 1.02;  // a firm aims 2 % above the threshold
+CertPlan plan_certification(const CertChoice& c);
 
 // Per-zone values of the production pass and of the land grants (production.cpp).
 struct ZoneRates {
-  double fund, patents_last, researcher_cap, wage_researcher, institutes_pull;
+  double fund, patents_last, researcher_cap, researcher_cap_cert, wage_researcher, institutes_pull;
   double tech_science;     // kTechnicalInScienceStaff x technical share
   double retro_rate, retro_threshold, payout_ratio;
   double value_added_scale, wage_mix, subsidy_rate_paid, subsidy_rate, super_deduction;
@@ -125,9 +145,17 @@ struct SectorRates {
   bool hightech;
 };
 
+// An entrant's R&D: its propensity mu_i and the intensity it plans this year (entry.cpp).
+struct EntrantRd {
+  double propensity = 0, intensity = 0;
+};
+// A new plant starts at this share of its capacity (entry.cpp).
+inline constexpr double kProjectStartUtilisation = 0.8;
+
 // A project (external investment or relocation from the metropolis) that arrived this year.
 struct Project {
-  double invest, land, rho, energy, productivity;
+  double invest, land, rho, energy, productivity;  // rho: planned R&D / sales (rd.intensity)
+  EntrantRd rd;
   std::size_t sector;
   bool foreign, relocated, priority;
 };

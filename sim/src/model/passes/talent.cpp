@@ -13,11 +13,14 @@ void talent_market(YearStep& y) {
   for (std::size_t z = 0; z < y.Z; ++z) {
     ZoneState& zs = y.run.zones[z];
     zs.researchers_pool *= 1.0 + pool_growth;
-    zs.researcher_demand = y.ys.sums[y.L.acc(z, kResearcherDemand)];
+    // Firms holding R&D at a certification threshold are served first (demand_rd.cpp).
+    const double cert_demand = y.ys.sums[y.L.acc(z, kResearcherDemandCert)];
+    const double other_demand = y.ys.sums[y.L.acc(z, kResearcherDemand)];
+    zs.researcher_demand = cert_demand + other_demand;
     zs.technical_demand = y.ys.sums[y.L.acc(z, kTechnicalDemand)];
-    zs.researcher_cap = zs.researcher_demand > zs.researchers_pool
-                            ? zs.researchers_pool / zs.researcher_demand
-                            : 1.0;
+    zs.researcher_cap_cert = cert_demand > zs.researchers_pool ? zs.researchers_pool / cert_demand : 1.0;
+    const double left = std::max(0.0, zs.researchers_pool - cert_demand);
+    zs.researcher_cap = other_demand > left ? left / other_demand : 1.0;
     auto adjust = [&](double& wage, double demand, double supply) {
       if (supply <= 0) return;
       double excess = std::clamp(demand / supply - 1.0, -0.2, 0.5);

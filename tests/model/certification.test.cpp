@@ -1,0 +1,77 @@
+// Certification as a firm decision (issue 14, items 4 and 5; docs/model.md 3.3, 3.5): a firm
+// whose desired R&D is below its band's threshold weighs the present value of a 3-year
+// certificate against the extra real R&D it needs, relabelling up to rd_relabel_share of what it
+// reports; the 3-year cumulative test makes a firm without history wait.
+#include <catch2/catch.hpp>
+
+#include "../../sim/src/model/passes/step.hpp"
+#include "model_support.hpp"
+
+using namespace zonesim;
+using namespace zonesim::test;
+
+namespace {
+
+// A firm in the 3 % band (sales 3 亿元) whose last two years met the threshold, under the
+// default policy: tax saving 25 - 15 = 10 points, after-tax cost of certified R&D
+// (1 - 0.15 x 2) = 0.7 a yuan (no subsidy), 24 % relabelling, discount rate 8 %.
+detail::CertChoice firm(double desired, double profit_margin) {
+  const double sales = 3e8;
+  return {desired, sales, profit_margin * sales, sales, sales, 0.031 * sales, 0.031 * sales,
+          0.10, 0.7, 0.24, 0.08};
+}
+
+}  // namespace
+
+TEST_CASE("a firm just below the 3 % notch raises R&D when the certificate's value exceeds the cost") {
+  // Desired 2.5 %: relabelling 24 % of 3.06 % (1.02 x the threshold) leaves 2.33 % of real R&D,
+  // less than it does anyway, so the certificate costs it nothing and it reports 3.06 %.
+  const detail::CertPlan p = detail::plan_certification(firm(0.025, 0.05));
+  CHECK(p.pursue);
+  CHECK(p.reported == Approx(0.0306));
+  CHECK(p.relabelled == Approx(1.0 - 0.025 / 0.0306));
+  // Desired 2.0 %: 0.33 % of sales more real R&D at 0.7 a yuan = 0.23 % of sales a year against
+  // a tax saving of 10 % of a 5 % margin = 0.5 % of sales a year: it goes for the certificate.
+  const detail::CertPlan q = detail::plan_certification(firm(0.020, 0.05));
+  CHECK(q.pursue);
+  CHECK(q.relabelled == Approx(0.24));
+}
+
+TEST_CASE("a firm far below the notch does not raise R&D when the extra R&D costs more than the certificate") {
+  // Desired 0.5 %: 1.83 % of sales more real R&D x 0.7 = 1.28 % of sales a year, against a
+  // saving of 10 % of a 5 % margin = 0.5 % of sales: it stays where it is.
+  const detail::CertPlan p = detail::plan_certification(firm(0.005, 0.05));
+  CHECK_FALSE(p.pursue);
+  // With a 15 % margin the saving (1.5 % of sales) beats the cost: the same firm goes for it.
+  CHECK(detail::plan_certification(firm(0.005, 0.15)).pursue);
+}
+
+TEST_CASE("with the high-tech rate equal to the standard rate nobody bunches") {
+  for (double desired : {0.001, 0.01, 0.02, 0.029}) {
+    detail::CertChoice c = firm(desired, 0.3);
+    c.tax_saving_rate = 0.0;
+    CHECK_FALSE(detail::plan_certification(c).pursue);
+  }
+  // In the model: no firm holds R&D at a threshold, so none relabels (demo, 2025).
+  auto relabelled = [](const char* rate) {
+    Scenario s = load_valid(demo_path(), {"replications=8", std::string("levers.hightech_income_tax_rate=") + rate});
+    return mean_of(s, simulate(s), Ind::rd_relabelled, s.end_year);
+  };
+  const double at_15 = relabelled("15%"), at_25 = relabelled("25%");
+  INFO("relabelled R&D in 2025: high-tech rate 15 % " << at_15 / 1e8 << " 亿元, 25 % " << at_25 / 1e8 << " 亿元");
+  CHECK(at_25 == 0.0);
+  CHECK(at_15 > 0.0);
+}
+
+TEST_CASE("the 3-year cumulative test makes a firm without R&D history wait, so the certificate is worth less") {
+  // Desired 1.5 %: it needs 0.76 x 3.06 - 1.5 = 0.83 % of sales more real R&D, 0.58 % after
+  // tax, against a saving of 10 % of an 8 % margin = 0.8 %. With its last two years at the
+  // threshold it is certified this year: three years of cost for three years of saving, it goes
+  // for it. With no R&D in the last two years it must hold the threshold two years before its
+  // window passes: five years of cost (4.31 discounted) for three of saving (2.39): it does not.
+  detail::CertChoice with_history = firm(0.015, 0.08);
+  detail::CertChoice without = with_history;
+  without.rd_last = without.rd_before = 0.0;
+  CHECK(detail::plan_certification(with_history).pursue);
+  CHECK_FALSE(detail::plan_certification(without).pursue);
+}

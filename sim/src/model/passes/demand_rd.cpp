@@ -109,10 +109,6 @@ CertPlan plan_certification(const CertChoice& c) {
   return plan;
 }
 
-namespace {
-
-}  // namespace
-
 void demand_and_rd(YearStep& y) {
   market_demand(y);
   read_rd_policy(y);
@@ -183,7 +179,7 @@ void demand_and_rd(YearStep& y) {
               double rho = plan.pursue ? plan.reported : rd_intensity[i] + speed * (desired - rd_intensity[i]);
               rho = std::clamp(rho, 0.0, kMaxRdIntensity);
               rd_intensity[i] = rho;
-              relabelled[i] = static_cast<float>(plan.pursue ? plan.relabelled : 0.0);
+              relabelled[i] = static_cast<float>(plan.relabelled);  // 0 unless the firm pursues the certificate
               double* a = acc + L.acc(z, 0);
               // Firms going for the certificate are served first when researchers are short: a
               // researcher is worth most to them (talent.cpp).

@@ -68,7 +68,7 @@ def observed_chart(run, rows: pd.DataFrame, lang: str = "en"):
 
 def observed_section(run, lang: str = "en") -> str:
     """HTML of the observed-series section, or "" when the run has no observed series."""
-    from .report import chart
+    from .html_page import chart
 
     table = fit_table(run)
     if table.empty:

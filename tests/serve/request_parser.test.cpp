@@ -163,6 +163,24 @@ TEST_CASE("a valid run request gives the scenario with its overrides, replicatio
   CHECK(route.run->overrides[1] == std::pair<std::string, std::string>{"levers.new_incubators", "3"});
 }
 
+TEST_CASE("a run request reads its scenario file once: its baseline resolves from the same text") {
+  zonesim::test::TempDir dir;
+  const std::string demo = zonesim::test::read_file_text(source_path("scenarios/demo.yaml"));
+  dir.write("plan.yaml", demo);
+  RequestLimits limits;
+  limits.scenarios = fs::canonical(dir.path());
+  limits.scenarios_dir = "scenarios";
+  auto result = parse_request(post(R"({"scenario": "plan", "overrides": {"levers.rd_subsidy_rate": "30 %"}})"), limits);
+  REQUIRE(std::holds_alternative<Route>(result));
+  const RunRequest& run = *std::get<Route>(result).run;
+  REQUIRE(run.source);
+  fs::remove(dir.file("plan.yaml"));  // the page's baseline (Api::baseline) runs after this
+  const auto baseline = zonesim::resolve(*run.source, zonesim::RunPlan::parse({"replications=2", "seed=5"}));
+  REQUIRE(baseline.scenario);
+  CHECK(baseline.scenario->source_texts.front() == demo);
+  CHECK(baseline.scenario->seed == 5);
+}
+
 TEST_CASE("a run request's seed spans the unsigned 64-bit range, as on the command line") {
   auto result = parse_request(post(R"({"scenario": "demo", "replications": 2, "seed": 18446744073709551615})"),
                               repo_limits());

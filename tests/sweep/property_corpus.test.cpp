@@ -235,13 +235,12 @@ std::string check_accepted_sweep(const sweep::SweepSpec& s, int& points_loaded) 
   if (static_cast<long double>(design.size()) != n) return "make_design gives " + std::to_string(design.size()) + " points";
   const std::size_t step = std::max<std::size_t>(1, design.size() / kPointsChecked);
   for (std::size_t i = 0; i < design.size(); i += step) {
-    LoadOptions lo;
-    lo.overrides = sweep::point_overrides(s, design[i]);
-    LoadResult r = load_scenario_file(s.base_path, lo);
+    const RunPlan plan = sweep::point_plan(s, design[i]);
+    LoadResult r = resolve(s.source, plan);
     ++points_loaded;
     if (!r.scenario) {
       std::string sets;
-      for (const auto& o : lo.overrides) sets += " --set '" + o + "'";
+      for (const auto& o : plan.overrides) sets += " --set '" + o.text + "'";
       return "the sweep validates but point " + std::to_string(i) + " does not load:" + sets + "\n      " +
              r.diagnostics.format();
     }

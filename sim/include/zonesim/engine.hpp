@@ -46,6 +46,20 @@ std::string format_target_table(const Scenario& s, const std::vector<TargetResul
 double target_display(const TargetSpec& t, double canonical);
 std::string_view target_unit(const TargetSpec& t);
 
+// The columns of a result file's /targets (docs/output.md), one entry per target in scenario
+// order, values in the target's display unit: what the HDF5 writer stores and the Python
+// binding's Result.target_table() returns.
+struct TargetTable {
+  std::vector<std::string> id, kind, indicator, zone, comparison, unit, source, label_en, label_zh;
+  std::vector<double> value, mean, p05, p50, p95, probability;
+  std::vector<double> cluster_threshold;  // 亿元; 0 unless a clusters target
+  std::vector<std::int32_t> year, top_n;  // top_n: 0 unless a zones_in_top target
+  std::size_t replications = 0;
+  std::vector<double> values;       // target x replication
+  std::vector<std::uint8_t> met;    // target x replication
+};
+TargetTable target_table(const Scenario& s, const std::vector<TargetResult>& targets, std::size_t replications);
+
 // ---- fit to observed series (engine/fit.cpp, docs/validation.md) ---------------------------
 // One observation against the replications: the simulated indicator's mean and 90 % band
 // (5 % and 95 % quantiles over replications), the log error ln(mean / observed) and whether the

@@ -13,6 +13,7 @@
 
 #include "zonesim/diagnostics.hpp"
 #include "zonesim/indicators.hpp"
+#include "zonesim/run_plan.hpp"
 #include "zonesim/scenario.hpp"
 
 namespace zonesim::sweep {
@@ -85,6 +86,9 @@ struct SweepSpec {
   std::vector<OutputSpec> outputs;
   OptimizeSpec optimize;
   Scenario base;          // the base scenario with replications and seed of the sweep
+  // The base scenario file, read once when the sweep file is loaded (on every mpirun rank):
+  // every point resolves from it, so editing the file during a sweep changes no point.
+  ScenarioSource source;
 };
 
 struct SweepLoadResult {
@@ -128,7 +132,11 @@ Matrix make_design(const SweepSpec& s);
 int row_stride(const SweepSpec& s);
 // The parameters the base scenario gives a distribution (drawn per replication), in registry order.
 std::vector<Param> uncertain_parameters(const SweepSpec& s);
-std::vector<std::string> point_overrides(const SweepSpec& s, const std::vector<double>& unit);
+// The overrides every run of the sweep has: `replications=R`, `seed=S`.
+RunPlan sweep_run_plan(const SweepSpec& s);
+// The run plan of the point at `unit`: sweep_run_plan, then one `key=value unit` per factor
+// (Factor::override_at); resolve(s.source, point_plan(s, unit)) is the point's scenario.
+RunPlan point_plan(const SweepSpec& s, const std::vector<double>& unit);
 // The `zonesim run` command line (one --set per factor, shortest round-trip numbers, quoted for
 // the shell) that runs the point at `unit` as the sweep did: same replications, same seed.
 std::string reproduce_command(const SweepSpec& s, const std::vector<double>& unit);

@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "zonesim/engine.hpp"
+#include "zonesim/run_plan.hpp"
 #include "zonesim/scenario.hpp"
 #include "zonesim/text.hpp"
 
@@ -83,10 +84,10 @@ int cmd_effects(const std::vector<std::string>& args) {
     return kOk;
   }
   if (!vm.count("scenario")) throw UsageError("missing SCENARIO.yaml (see zonesim effects --help)");
-  LoadOptions lo;
-  lo.overrides = scenario_overrides(vm);
-  const std::string path = vm["scenario"].as<std::string>();
-  LoadResult base = load_scenario_file(path, lo);
+  // The file is read once; each lever's run resolves its own plan from it.
+  const ScenarioSource source = ScenarioSource::read_file(vm["scenario"].as<std::string>());
+  const RunPlan plan = RunPlan::parse(scenario_overrides(vm));
+  LoadResult base = resolve(source, plan);
   if (!base.scenario) {
     print_diagnostics(base.diagnostics);
     return kBadInput;
@@ -123,21 +124,20 @@ int cmd_effects(const std::vector<std::string>& args) {
     // lever itself (e.g. 100 talent apartments a year) is stepped from that value, not from the
     // region-wide one. `to` shows the new values, zone by zone ("150/60") where they differ.
     const std::string region_to = step_value(s, sc.levers[l].at(sc.end_year));
-    LoadOptions alt = lo;
-    alt.overrides.push_back("levers." + std::string(s.key) + "=" + region_to);
+    std::vector<std::string> alt = {"levers." + std::string(s.key) + "=" + region_to};
     std::string to;
     bool per_zone = false;
     for (std::size_t z = 0; z < sc.zones.size(); ++z) {
       std::string zone_to = region_to;
       if (sc.zones[z].lever_overrides[l]) {
         zone_to = step_value(s, sc.lever(z, static_cast<Lever>(l)).at(sc.end_year));
-        alt.overrides.push_back("zones." + sc.zones[z].id + ".levers." + std::string(s.key) + "=" + zone_to);
+        alt.push_back("zones." + sc.zones[z].id + ".levers." + std::string(s.key) + "=" + zone_to);
       }
       per_zone = per_zone || zone_to != region_to;
       to += (z ? "/" : "") + zone_to;
     }
     if (!per_zone) to = region_to;
-    LoadResult r = load_scenario_file(path, alt);
+    LoadResult r = resolve(source, plan.with(alt));
     if (!r.scenario) {
       std::printf("%s%s(not valid here: %s)\n", cell(std::string(s.key), 33).c_str(), cell(to, 16).c_str(),
                   r.diagnostics.items().front().message.c_str());

@@ -11,6 +11,7 @@
 #include "commands.hpp"
 #include "zonesim/engine.hpp"
 #include "zonesim/output.hpp"
+#include "zonesim/run_plan.hpp"
 #include "zonesim/scenario.hpp"
 
 namespace zonesim::cli {
@@ -123,9 +124,7 @@ int cmd_run(const std::vector<std::string>& args) {
   if (!vm.count("scenario")) throw UsageError("missing SCENARIO.yaml (see zonesim run --help)");
   const std::string path = vm["scenario"].as<std::string>();
 
-  LoadOptions lo;
-  lo.overrides = scenario_overrides(vm);
-  LoadResult loaded = load_scenario_file(path, lo);
+  LoadResult loaded = resolve(ScenarioSource::read_file(path), RunPlan::parse(scenario_overrides(vm)));
   if (!loaded.scenario) {
     print_diagnostics(loaded.diagnostics);
     return kBadInput;

@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "zonesim/listing.hpp"
+#include "zonesim/run_plan.hpp"
 #include "zonesim/scenario.hpp"
 #include "zonesim/sweep.hpp"
 
@@ -43,8 +44,7 @@ int cmd_validate(const std::vector<std::string>& args) {
     return kOk;
   }
   if (!vm.count("files")) throw UsageError("give at least one scenario file (see zonesim validate --help)");
-  LoadOptions lo;
-  lo.overrides = scenario_overrides(vm);
+  const RunPlan plan = RunPlan::parse(scenario_overrides(vm));
   int bad = 0;
   Diagnostics all;
   for (const auto& f : vm["files"].as<std::vector<std::string>>()) {
@@ -78,7 +78,7 @@ int cmd_validate(const std::vector<std::string>& args) {
       if (!vm.count("json")) std::cerr << c.diagnostics.format();
       continue;
     }
-    LoadResult r = load_scenario_file(f, lo);
+    LoadResult r = resolve(ScenarioSource::read_file(f), plan);
     if (r.scenario) {
       const Scenario& s = *r.scenario;
       if (!vm.count("json"))

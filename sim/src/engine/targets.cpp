@@ -81,6 +81,44 @@ std::string_view target_unit(const TargetSpec& t) {
   return u;
 }
 
+TargetTable target_table(const Scenario& s, const std::vector<TargetResult>& targets, std::size_t replications) {
+  static const char* kinds[] = {"indicator", "clusters", "zones_in_top", "change_from_base"};
+  const std::size_t T = targets.size(), R = replications;
+  TargetTable tt;
+  tt.replications = R;
+  tt.values.resize(T * R);
+  tt.met.resize(T * R);
+  for (std::size_t k = 0; k < T; ++k) {
+    const TargetResult& tr = targets[k];
+    const TargetSpec& t = *tr.spec;
+    tt.id.push_back(t.id);
+    tt.kind.emplace_back(kinds[static_cast<int>(t.kind)]);
+    tt.indicator.emplace_back(t.kind == TargetSpec::Kind::indicator || t.kind == TargetSpec::Kind::change_from_base
+                                  ? std::string(indicator_info(t.indicator).key)
+                                  : std::string());
+    tt.zone.push_back(t.zone < 0 ? "all" : s.zones[static_cast<std::size_t>(t.zone)].id);
+    tt.comparison.emplace_back(comparison_text(t.op));
+    tt.unit.emplace_back(target_unit(t).empty() ? "1" : std::string(target_unit(t)));
+    tt.source.push_back(t.source);
+    tt.label_en.push_back(target_label(s, t, false));
+    tt.label_zh.push_back(target_label(s, t, true));
+    tt.value.push_back(target_display(t, t.value));
+    tt.mean.push_back(target_display(t, tr.mean));
+    tt.p05.push_back(target_display(t, tr.p05));
+    tt.p50.push_back(target_display(t, tr.p50));
+    tt.p95.push_back(target_display(t, tr.p95));
+    tt.probability.push_back(tr.probability);
+    tt.year.push_back(t.year);
+    tt.cluster_threshold.push_back(t.kind == TargetSpec::Kind::clusters ? t.cluster_threshold / 1e8 : 0.0);
+    tt.top_n.push_back(t.kind == TargetSpec::Kind::zones_in_top ? t.top_n : 0);
+    for (std::size_t r = 0; r < R; ++r) {
+      tt.values[k * R + r] = target_display(t, tr.values[r]);
+      tt.met[k * R + r] = tr.met[r];
+    }
+  }
+  return tt;
+}
+
 std::string target_label(const Scenario& s, const TargetSpec& t, bool chinese) {
   if (chinese && !t.label_zh.empty()) return t.label_zh;
   if (!chinese && !t.label_en.empty()) return t.label_en;

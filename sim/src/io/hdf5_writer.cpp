@@ -239,64 +239,32 @@ void write_targets(hid_t file, const Scenario& s, const std::vector<TargetResult
   const auto R = sh.R, rchunk = sh.rchunk;
   Hid g = group(file, "targets");
   const auto T = static_cast<hsize_t>(targets.size());
-  std::vector<std::string> id, indicator, kind, zone, comparison, unit, source, label_en, label_zh;
-  std::vector<double> value, mean, p05, p50, p95, prob, values(T * R), threshold;
-  std::vector<std::int32_t> year, top_n;
-  std::vector<std::uint8_t> met(T * R);
-  for (hsize_t k = 0; k < T; ++k) {
-    const TargetResult& tr = targets[k];
-    const TargetSpec& t = *tr.spec;
-    id.push_back(t.id);
-    static const char* kinds[] = {"indicator", "clusters", "zones_in_top", "change_from_base"};
-    kind.emplace_back(kinds[static_cast<int>(t.kind)]);
-    indicator.emplace_back(t.kind == TargetSpec::Kind::indicator || t.kind == TargetSpec::Kind::change_from_base
-                               ? std::string(indicator_info(t.indicator).key)
-                               : std::string());
-    zone.push_back(t.zone < 0 ? "all" : s.zones[static_cast<std::size_t>(t.zone)].id);
-    comparison.emplace_back(comparison_text(t.op));
-    unit.emplace_back(target_unit(t).empty() ? "1" : std::string(target_unit(t)));
-    source.push_back(t.source);
-    label_en.push_back(target_label(s, t, false));
-    label_zh.push_back(target_label(s, t, true));
-    value.push_back(target_display(t, t.value));
-    mean.push_back(target_display(t, tr.mean));
-    p05.push_back(target_display(t, tr.p05));
-    p50.push_back(target_display(t, tr.p50));
-    p95.push_back(target_display(t, tr.p95));
-    prob.push_back(tr.probability);
-    year.push_back(t.year);
-    threshold.push_back(t.kind == TargetSpec::Kind::clusters ? t.cluster_threshold / 1e8 : 0.0);
-    top_n.push_back(t.kind == TargetSpec::Kind::zones_in_top ? t.top_n : 0);
-    for (hsize_t r = 0; r < R; ++r) {
-      values[k * R + r] = target_display(t, tr.values[r]);
-      met[k * R + r] = tr.met[r];
-    }
-  }
-  dataset_strings(g, "id", id);
-  dataset_strings(g, "kind", kind);
-  dataset_strings(g, "indicator", indicator);
-  dataset_strings(g, "zone", zone);
-  dataset_strings(g, "comparison", comparison);
-  dataset_strings(g, "unit", unit);
-  dataset_strings(g, "source", source);
-  dataset_strings(g, "label_en", label_en);
-  dataset_strings(g, "label_zh", label_zh);
-  dataset(g, "year", {T}, year);
-  dataset(g, "value", {T}, value);
-  dataset(g, "mean", {T}, mean);
-  dataset(g, "p05", {T}, p05);
-  dataset(g, "p50", {T}, p50);
-  dataset(g, "p95", {T}, p95);
-  Hid dp = dataset(g, "probability", {T}, prob);
+  const TargetTable tt = target_table(s, targets, static_cast<std::size_t>(R));
+  dataset_strings(g, "id", tt.id);
+  dataset_strings(g, "kind", tt.kind);
+  dataset_strings(g, "indicator", tt.indicator);
+  dataset_strings(g, "zone", tt.zone);
+  dataset_strings(g, "comparison", tt.comparison);
+  dataset_strings(g, "unit", tt.unit);
+  dataset_strings(g, "source", tt.source);
+  dataset_strings(g, "label_en", tt.label_en);
+  dataset_strings(g, "label_zh", tt.label_zh);
+  dataset(g, "year", {T}, tt.year);
+  dataset(g, "value", {T}, tt.value);
+  dataset(g, "mean", {T}, tt.mean);
+  dataset(g, "p05", {T}, tt.p05);
+  dataset(g, "p50", {T}, tt.p50);
+  dataset(g, "p95", {T}, tt.p95);
+  Hid dp = dataset(g, "probability", {T}, tt.probability);
   attr_string(dp, "unit", "1");
   attr_string(dp, "label_en", "Share of replications that meet the target");
   attr_string(dp, "label_zh", "达标概率");
-  Hid dct = dataset(g, "cluster_threshold", {T}, threshold);
+  Hid dct = dataset(g, "cluster_threshold", {T}, tt.cluster_threshold);
   attr_string(dct, "unit", "亿元");
-  dataset(g, "top_n", {T}, top_n);
-  Hid dv = dataset(g, "values", {T, R}, values, T && R ? std::vector<hsize_t>{T, rchunk} : std::vector<hsize_t>{});
+  dataset(g, "top_n", {T}, tt.top_n);
+  Hid dv = dataset(g, "values", {T, R}, tt.values, T && R ? std::vector<hsize_t>{T, rchunk} : std::vector<hsize_t>{});
   attr_string(dv, "dims", "target,replication");
-  Hid dm = dataset(g, "met", {T, R}, met, T && R ? std::vector<hsize_t>{T, rchunk} : std::vector<hsize_t>{});
+  Hid dm = dataset(g, "met", {T, R}, tt.met, T && R ? std::vector<hsize_t>{T, rchunk} : std::vector<hsize_t>{});
   attr_string(dm, "dims", "target,replication");
 }
 

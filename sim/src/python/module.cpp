@@ -11,6 +11,7 @@
 
 #include <cmath>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <exception>
@@ -98,45 +99,19 @@ struct Result {
 
   // Columns of /targets (one entry per target, in scenario order), values in the target's unit.
   py::dict target_table() const {
-    static const char* kinds[] = {"indicator", "clusters", "zones_in_top", "change_from_base"};
-    const Scenario& s = *scenario;
-    py::list id, kind, indicator, zone, comparison, unit, source, label_en, label_zh, value, mean, p05, p50,
-        p95, probability, year;
-    const std::size_t T = targets.size(), R = reps();
+    const TargetTable tt = zonesim::target_table(*scenario, targets, reps());
+    const std::size_t T = tt.id.size(), R = tt.replications;
     py::array_t<double> values({T, R});
     py::array_t<std::uint8_t> met({T, R});
-    auto v = values.mutable_unchecked<2>();
-    auto m = met.mutable_unchecked<2>();
-    for (std::size_t k = 0; k < T; ++k) {
-      const TargetResult& tr = targets[k];
-      const TargetSpec& t = *tr.spec;
-      id.append(t.id);
-      kind.append(kinds[static_cast<int>(t.kind)]);
-      indicator.append(t.kind == TargetSpec::Kind::indicator || t.kind == TargetSpec::Kind::change_from_base
-                           ? std::string(indicator_info(t.indicator).key)
-                           : std::string());
-      zone.append(t.zone < 0 ? std::string("all") : s.zones[static_cast<std::size_t>(t.zone)].id);
-      comparison.append(std::string(comparison_text(t.op)));
-      unit.append(target_unit(t).empty() ? std::string("1") : std::string(target_unit(t)));
-      source.append(t.source);
-      label_en.append(target_label(s, t, false));
-      label_zh.append(target_label(s, t, true));
-      year.append(t.year);
-      value.append(target_display(t, t.value));
-      mean.append(target_display(t, tr.mean));
-      p05.append(target_display(t, tr.p05));
-      p50.append(target_display(t, tr.p50));
-      p95.append(target_display(t, tr.p95));
-      probability.append(tr.probability);
-      for (std::size_t r = 0; r < R; ++r) {
-        v(k, r) = target_display(t, tr.values[r]);
-        m(k, r) = tr.met[r];
-      }
-    }
-    return py::dict("id"_a = id, "kind"_a = kind, "indicator"_a = indicator, "zone"_a = zone,
-                    "comparison"_a = comparison, "value"_a = value, "unit"_a = unit, "year"_a = year,
-                    "mean"_a = mean, "p05"_a = p05, "p50"_a = p50, "p95"_a = p95, "probability"_a = probability,
-                    "label_en"_a = label_en, "label_zh"_a = label_zh, "source"_a = source, "values"_a = values,
+    std::copy(tt.values.begin(), tt.values.end(), values.mutable_data());
+    std::copy(tt.met.begin(), tt.met.end(), met.mutable_data());
+    auto list = [](const auto& column) { return py::list(py::cast(column)); };
+    return py::dict("id"_a = list(tt.id), "kind"_a = list(tt.kind), "indicator"_a = list(tt.indicator),
+                    "zone"_a = list(tt.zone), "comparison"_a = list(tt.comparison), "value"_a = list(tt.value),
+                    "unit"_a = list(tt.unit), "year"_a = list(tt.year), "mean"_a = list(tt.mean),
+                    "p05"_a = list(tt.p05), "p50"_a = list(tt.p50), "p95"_a = list(tt.p95),
+                    "probability"_a = list(tt.probability), "label_en"_a = list(tt.label_en),
+                    "label_zh"_a = list(tt.label_zh), "source"_a = list(tt.source), "values"_a = values,
                     "met"_a = met);
   }
 

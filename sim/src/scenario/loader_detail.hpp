@@ -1,10 +1,10 @@
 // The scenario loader's internals, shared by its files (docs/architecture.md, "Scenario loading"):
 //   yaml_document.cpp  YAML text -> located Node tree (limits, syntax errors rephrased)
 //   extends.cpp        `extends:` chains merged, ids a variant may not declare
-//   overrides.cpp      `--set KEY=VALUE` applied to the tree
+//   overrides.cpp      `KEY=VALUE` overrides parsed (Override, RunPlan) and applied to the tree
 //   validator.hpp, validate_*.cpp   the tree checked and read into a Scenario, group by group
 //   emit_yaml.cpp      the merged tree written back as YAML (Scenario::text)
-//   loader.cpp         the public entry points: load_scenario_file, load_scenario_text
+//   loader.cpp         ScenarioSource (read once), resolve(source, plan), load_scenario_file/_text
 #pragma once
 
 #include <yaml-cpp/eventhandler.h>
@@ -18,6 +18,7 @@
 
 #include "tree.hpp"
 #include "zonesim/diagnostics.hpp"
+#include "zonesim/run_plan.hpp"
 
 namespace zonesim::detail {
 
@@ -101,8 +102,9 @@ std::optional<Node> load_with_extends(const std::string& path, const std::string
                                       std::vector<std::string>& texts, const Node* extends_at,
                                       std::optional<Node>& history);
 
-// Applies "a.b.c=value" overrides from the command line.
-void apply_overrides(Node& root, const std::vector<std::string>& overrides, Diagnostics& diags);
+// Applies one override (parsed by parse_override, run_plan.hpp) to the tree: its problems, an
+// unknown zone, sector or target, or its value set at its key path.
+void apply_override(Node& root, const Override& o, Diagnostics& diags);
 
 // ---- Emitting YAML (emit_yaml.cpp) -----------------------------------------------------------
 

@@ -146,11 +146,10 @@ std::shared_ptr<RunRecord> Api::execute(const Scenario& sc, RunMeta meta, std::a
   return rec;
 }
 
-std::shared_ptr<RunRecord> Api::baseline(const std::string& id, const fs::path& file, int replications,
+std::shared_ptr<RunRecord> Api::baseline(const std::string& id, const ScenarioSource& source, int replications,
                                          unsigned long long seed, std::atomic<bool>& cancel, std::string& error) {
-  LoadOptions lo;
-  lo.overrides = {"replications=" + std::to_string(replications), "seed=" + std::to_string(seed)};
-  LoadResult lr = load_scenario_file(file.string(), lo);
+  LoadResult lr = resolve(source, RunPlan::parse({"replications=" + std::to_string(replications),
+                                                  "seed=" + std::to_string(seed)}));
   if (!lr.scenario) {
     error = "the baseline scenario has errors: " + lr.diagnostics.format();
     return nullptr;
@@ -248,10 +247,10 @@ Api::Reply Api::post_run(RunRequest request) {
   auto sc = std::move(request.scenario);
   const std::string& id = meta.scenario_id;
   meta.id = id + "-" + std::to_string(++counter_) + "-" + random_hex(6);
-  const fs::path file = request.file;
-  Job job = [this, sc, meta, file](std::atomic<bool>& cancel) -> Response {
+  auto source = std::move(request.source);  // the run's file as read: its baseline resolves from it too
+  Job job = [this, sc, meta, source](std::atomic<bool>& cancel) -> Response {
     std::string error;
-    auto base = baseline(meta.scenario_id, file, sc->replications, sc->seed, cancel, error);
+    auto base = baseline(meta.scenario_id, *source, sc->replications, sc->seed, cancel, error);
     if (!base) return cancel.load() ? error_response(503, "cancelled") : error_response(500, error);
     std::shared_ptr<RunRecord> run;
     if (meta.overrides.empty()) {

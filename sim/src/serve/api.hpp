@@ -107,7 +107,7 @@ class Api {
 
   // Runs a loaded scenario and registers the record (h5 written). Null when cancelled.
   std::shared_ptr<RunRecord> execute(const Scenario& sc, RunMeta meta, std::atomic<bool>& cancel, std::string& error);
-  std::shared_ptr<RunRecord> baseline(const std::string& id, const fs::path& file, int replications,
+  std::shared_ptr<RunRecord> baseline(const std::string& id, const ScenarioSource& source, int replications,
                                       unsigned long long seed, std::atomic<bool>& cancel, std::string& error);
   void remember(const std::shared_ptr<RunRecord>& r, bool baseline);
   std::shared_ptr<RunRecord> find_run(const std::string& id) {

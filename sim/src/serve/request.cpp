@@ -231,7 +231,7 @@ Fields request_fields(const JsonValue& body, Diagnostics& diags) {
 }
 
 // "overrides": {"levers.KEY": "VALUE"}: only policy levers and behavioural parameters.
-void read_overrides(const JsonValue* ov, Diagnostics& diags, LoadOptions& lo, RunRequest& run) {
+void read_overrides(const JsonValue* ov, Diagnostics& diags, std::vector<std::string>& texts, RunRequest& run) {
   if (ov->type != JsonValue::Type::object)
     diags.add({"request", 0, 0, "overrides",
                std::string("\"overrides\" must be an object {\"levers.KEY\": \"VALUE\"}, not ") + json_type_name(ov->type),
@@ -270,13 +270,13 @@ void read_overrides(const JsonValue* ov, Diagnostics& diags, LoadOptions& lo, Ru
       diags.add({"request", 0, 0, key, "the override \"" + key + "\" is given twice", ""});
       continue;
     }
-    lo.overrides.push_back(key + "=" + value.text);
+    texts.push_back(key + "=" + value.text);
     run.overrides.emplace_back(key, value.text);
   }
 }
 
 // "replications" and "seed"; the scenario's unless asked, at most --max-replications.
-void read_run_size(const Fields& given, const RequestLimits& limits, Diagnostics& diags, LoadOptions& lo) {
+void read_run_size(const Fields& given, const RequestLimits& limits, Diagnostics& diags, std::vector<std::string>& texts) {
   auto field = [&](const std::string& name) { return field_of(given, name); };
   long long replications = 0;
   if (const JsonValue* r = field("replications")) {
@@ -288,7 +288,7 @@ void read_run_size(const Fields& given, const RequestLimits& limits, Diagnostics
                      std::to_string(limits.max_replications) + ")",
                  "use zonesim run for large ensembles, or start the server with --max-replications"});
     else
-      lo.overrides.push_back("replications=" + std::to_string(replications));
+      texts.push_back("replications=" + std::to_string(replications));
   }
   if (const JsonValue* sd = field("seed")) {
     // Seeds span the whole unsigned 64-bit range (the CLI's and the files'): read exactly.
@@ -297,7 +297,7 @@ void read_run_size(const Fields& given, const RequestLimits& limits, Diagnostics
       diags.add({"request", 0, 0, "seed", "\"seed\" must be a whole number from 0 to 18446744073709551615",
                  seed_range_hint()});
     else
-      lo.overrides.push_back("seed=" + std::to_string(*seed));
+      texts.push_back("seed=" + std::to_string(*seed));
   }
 }
 
@@ -327,12 +327,14 @@ std::variant<RunRequest, Response> parse_run_request(const Request& req, const R
   run.file = *path;
   run.scenario_file = (fs::path(limits.scenarios_dir) / (run.scenario_id + ".yaml")).string();
 
-  LoadOptions lo;
-  if (const JsonValue* ov = field("overrides")) read_overrides(ov, diags, lo, run);
-  read_run_size(given, limits, diags, lo);
+  std::vector<std::string> overrides;
+  if (const JsonValue* ov = field("overrides")) read_overrides(ov, diags, overrides, run);
+  read_run_size(given, limits, diags, overrides);
   if (!diags.empty()) return diagnostics_response(diags);
 
-  LoadResult lr = load_scenario_file(path->string(), lo);
+  // Read once: the run and its baseline (Api::baseline) resolve from the same text.
+  run.source = std::make_shared<const ScenarioSource>(ScenarioSource::read_file(path->string()));
+  LoadResult lr = resolve(*run.source, RunPlan::parse(overrides));
   if (!lr.scenario)
     return diagnostics_response(lr.diagnostics, run.overrides.empty() ? "the scenario file has errors" : "invalid overrides");
   auto sc = std::make_shared<const Scenario>(std::move(*lr.scenario));

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "zonesim/diagnostics.hpp"
+#include "zonesim/run_plan.hpp"
 #include "zonesim/scenario.hpp"
 
 namespace zonesim::serve {
@@ -66,6 +67,7 @@ struct RunRequest {
   std::string scenario_id;
   std::filesystem::path file;        // the scenario file (canonical)
   std::string scenario_file;         // as shown in the equivalent command
+  std::shared_ptr<const ScenarioSource> source;  // the file as read for this request
   std::shared_ptr<const Scenario> scenario;
   std::vector<std::pair<std::string, std::string>> overrides;  // in request order
 };

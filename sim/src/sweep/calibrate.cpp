@@ -135,10 +135,9 @@ bool read_scenario(Reader& P, const YAML::Node& sn, const std::string& path, Swe
     P.error(sn, "scenario", "scenario " + s.base_path + " does not exist", "the path is relative to the calibration file");
     return false;
   }
+  s.source = ScenarioSource::read_file(s.base_path);
   {
-    LoadOptions lo;
-    lo.overrides = {"replications=" + std::to_string(s.replications), "seed=" + std::to_string(s.seed)};
-    LoadResult lr = load_scenario_file(s.base_path, lo);
+    LoadResult lr = resolve(s.source, sweep_run_plan(s));
     if (!lr.scenario) {
       P.diags.append(lr.diagnostics);
       P.error(sn, "scenario", "the scenario has errors (listed above)", "zonesim validate " + s.base_path);

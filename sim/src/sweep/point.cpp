@@ -1,4 +1,5 @@
-// One point of a sweep: the base scenario with the factor values set as --set overrides, run
+// One point of a sweep: the base scenario (read once, SweepSpec::source) with the factor values
+// applied as a run plan (run_plan.hpp), run
 // for the sweep's replications with the sweep's seed (replication r of every point shares its
 // random streams: common random numbers), reduced to the summary rows stored in the file.
 #include <tbb/global_control.h>
@@ -27,10 +28,14 @@ int row_stride(const SweepSpec& s) {
   return static_cast<int>(s.outputs.size() + 2 * s.base.targets.size() + 1 + uncertain_parameters(s).size());
 }
 
-std::vector<std::string> point_overrides(const SweepSpec& s, const std::vector<double>& unit) {
-  std::vector<std::string> o = {"replications=" + std::to_string(s.replications), "seed=" + std::to_string(s.seed)};
-  for (std::size_t i = 0; i < s.factors.size(); ++i) o.push_back(s.factors[i].override_at(unit[i]));
-  return o;
+RunPlan sweep_run_plan(const SweepSpec& s) {
+  return RunPlan::parse({"replications=" + std::to_string(s.replications), "seed=" + std::to_string(s.seed)});
+}
+
+RunPlan point_plan(const SweepSpec& s, const std::vector<double>& unit) {
+  RunPlan plan = sweep_run_plan(s);
+  for (std::size_t i = 0; i < s.factors.size(); ++i) plan.overrides.push_back(parse_override(s.factors[i].override_at(unit[i])));
+  return plan;
 }
 
 namespace {
@@ -56,9 +61,7 @@ std::string reproduce_command(const SweepSpec& s, const std::vector<double>& uni
 }
 
 std::vector<double> evaluate_point(const SweepSpec& s, const std::vector<double>& unit, int threads) {
-  LoadOptions lo;
-  lo.overrides = point_overrides(s, unit);
-  LoadResult lr = load_scenario_file(s.base_path, lo);
+  LoadResult lr = resolve(s.source, point_plan(s, unit));
   if (!lr.scenario) throw std::runtime_error("a sweep point does not load:\n" + lr.diagnostics.format());
   const Scenario& sc = *lr.scenario;
   const int R = s.replications;

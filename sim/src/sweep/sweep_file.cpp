@@ -296,9 +296,7 @@ void check_combinations(Parser& P, const YAML::Node& design, const SweepSpec& s,
   constexpr int kShown = 5;
   int refused = 0;
   for (std::size_t p = 0; p < to_check.size(); ++p) {
-    LoadOptions lo;
-    lo.overrides = point_overrides(s, to_check[p]);
-    const LoadResult lr = load_scenario_file(s.base_path, lo);
+    const LoadResult lr = resolve(s.source, point_plan(s, to_check[p]));
     if (lr.diagnostics.empty()) continue;
     if (++refused > kShown) continue;
     const Diagnostic& d = lr.diagnostics.items().front();
@@ -420,12 +418,9 @@ bool read_base(Parser& P, const YAML::Node& root, const std::string& path, Sweep
             "the path is relative to the sweep file");
     return false;
   }
-  const std::vector<std::string> run_overrides = {"replications=" + std::to_string(s.replications),
-                                                  "seed=" + std::to_string(s.seed)};
+  s.source = ScenarioSource::read_file(s.base_path);
   {
-    LoadOptions lo;
-    lo.overrides = run_overrides;
-    LoadResult lr = load_scenario_file(s.base_path, lo);
+    LoadResult lr = resolve(s.source, sweep_run_plan(s));
     if (!lr.scenario) {
       // The scenario's own errors, plus one at `base:` so the sweep file is named.
       P.diags.append(lr.diagnostics);
@@ -491,16 +486,12 @@ bool factor_values(Parser& P, const YAML::Node& spec, const std::string& fp, Fac
 
 // The scenario's own checks of a factor, at its extremes (or every listed value).
 void check_factor(Parser& P, const SweepSpec& s, const std::string& fp, const Factor& f) {
-  const std::vector<std::string> run_overrides = {"replications=" + std::to_string(s.replications),
-                                                  "seed=" + std::to_string(s.seed)};
+  const RunPlan run_plan = sweep_run_plan(s);
   std::vector<double> us = f.discrete ? std::vector<double>{} : std::vector<double>{0.0, 1.0};
   for (std::size_t i = 0; f.discrete && i < f.values.size(); ++i)
     us.push_back((i + 0.5) / static_cast<double>(f.values.size()));
   for (double u : us) {
-    LoadOptions lo;
-    lo.overrides = run_overrides;
-    lo.overrides.push_back(f.override_at(u));
-    LoadResult lr = load_scenario_file(s.base_path, lo);
+    LoadResult lr = resolve(s.source, run_plan.with({f.override_at(u)}));
     for (const auto& d : lr.diagnostics.items())
       P.error_at(f.line, f.column, fp, "with " + f.override_at(u) + ": " + d.message, d.hint);
     if (!lr.diagnostics.empty()) break;

@@ -28,6 +28,16 @@ std::map<std::string, ChannelRow> channel_rows(const std::string& out) {
   return rows;
 }
 
+// The six signed figures of a row of the zone or lever table ("north  +0.02 ... +0.37").
+std::vector<double> figures_of(const std::string& out, const std::string& head) {
+  std::smatch m;
+  REQUIRE(std::regex_search(out, m, std::regex("\n" + head + R"(((?: +[-+][\d.]+){6})\n)")));
+  std::istringstream figures(m[1].str());
+  std::vector<double> row((std::istream_iterator<double>(figures)), std::istream_iterator<double>());
+  REQUIRE(row.size() == 6);
+  return row;
+}
+
 double mean_change(const Scenario& s, const Ensemble& e) {
   const int all = static_cast<int>(s.zones.size());
   double sum = 0;
@@ -67,13 +77,15 @@ TEST_CASE("zonesim effects prints the growth of output by channel, adding up to 
   CHECK(total.without == Approx(mean_change(off, run_ensemble(off))).margin(0.006));
   // One lever changes in the demo, so its row is the whole policy channel.
   CHECK_THAT(r.out, Catch::Contains("policy channel by lever (亿元)"));
-  std::smatch m;
-  REQUIRE(std::regex_search(r.out, m, std::regex(R"(\nrd_subsidy_rate((?: +[-+][\d.]+){6})\n)")));
-  std::istringstream figures(m[1].str());
-  std::vector<double> lever_row((std::istream_iterator<double>(figures)), std::istream_iterator<double>());
-  REQUIRE(lever_row.size() == 6);
+  const std::vector<double> lever_row = figures_of(r.out, "rd_subsidy_rate");
   CHECK(lever_row[0] == rows.at("sector trend").policy);
   CHECK(lever_row[5] == total.policy);
+  // The zones' policy channels add up to that of all zones; relocation cancels between them.
+  CHECK_THAT(r.out, Catch::Contains("policy channel by zone (亿元)"));
+  const std::vector<double> north = figures_of(r.out, "north"), south = figures_of(r.out, "south");
+  for (std::size_t k = 0; k < 5; ++k) CHECK(north[k] + south[k] == Approx(rows.at(channels[k]).policy).margin(0.021));
+  CHECK(north[5] + south[5] == Approx(total.policy).margin(0.021));
+  CHECK(north[3] + south[3] == Approx(0.0).margin(0.011));
 }
 
 TEST_CASE("the policy channel is the difference from the run with levers at their base-year values") {

@@ -44,6 +44,7 @@ struct OutputDecomposition {
   int zone = 0;  // the zone shown (number of zones: all zones)
   OutputGrowth scenario;        // the run as specified
   OutputGrowth without_levers;  // every lever held at its base-year value
+  std::vector<OutputGrowth> zone_policy;  // per zone of the scenario: scenario - without levers
   // Per lever: the run with that lever alone held at its base-year value.
   std::vector<std::pair<Lever, OutputGrowth>> lever_at_base;
   bool all_changed_levers = true;  // lever_at_base holds every lever the scenario changes

@@ -2,6 +2,7 @@
 // in which levers are held at their base-year values (zonesim/decomposition.hpp, docs/model.md 3.2).
 #include "zonesim/decomposition.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 #include "zonesim/text.hpp"
@@ -9,9 +10,11 @@
 namespace zonesim {
 namespace {
 
+// 亿元 to two decimals; a value that rounds to zero is shown as zero, never "-0.00".
 std::string figure(double yuan, bool sign) {
+  const double v = std::abs(yuan / 1e8) < 0.005 ? 0.0 : yuan / 1e8;
   char buf[64];
-  std::snprintf(buf, sizeof buf, sign ? "%+.2f" : "%.2f", yuan / 1e8);
+  std::snprintf(buf, sizeof buf, sign ? "%+.2f" : "%.2f", v);
   return buf;
 }
 
@@ -62,6 +65,18 @@ std::string lever_table(const OutputDecomposition& d) {
     rest = minus(rest, effect);
   }
   if (d.all_changed_levers && d.lever_at_base.size() > 1) rows.push_back(figures_row("interactions", rest, true));
+  std::vector<bool> right(rows[0].size(), true);
+  right[0] = false;
+  return format_columns(rows, 2, right);
+}
+
+// Zones down (the policy channel of each zone's output), channels across.
+std::string zone_table(const Scenario& s, const OutputDecomposition& d) {
+  std::vector<std::vector<std::string>> rows{{"zone"}};
+  for (std::size_t k = 0; k < kOutputChannels; ++k) rows[0].push_back(output_channel_name(k));
+  rows[0].push_back("change of output");
+  for (std::size_t z = 0; z < d.zone_policy.size(); ++z)
+    rows.push_back(figures_row(s.zones[z].id, d.zone_policy[z], true));
   std::vector<bool> right(rows[0].size(), true);
   right[0] = false;
   return format_columns(rows, 2, right);
@@ -125,6 +140,8 @@ std::optional<OutputDecomposition> decompose_output_growth(const Scenario& s, co
   Ensemble e = run_ensemble(off, options);
   if (e.cancelled) return std::nullopt;
   d.without_levers = output_growth(off, e.replications, d.zone);
+  for (int z = 0; z < d.zone; ++z)
+    d.zone_policy.push_back(minus(output_growth(s, run.replications, z), output_growth(off, e.replications, z)));
   const std::vector<Lever> changed = levers_changed(s);
   for (Lever l : changed) {
     bool wanted = false;
@@ -147,6 +164,10 @@ std::string format_output_decomposition(const Scenario& s, const OutputDecomposi
   out += "\nwithout levers: every lever held at each zone's " + base +
          " value (the policy the base year was observed under),\nsame seed and replications; "
          "policy = scenario - without levers (docs/model.md 3.2).\n";
+  if (d.zone_policy.size() > 1) {
+    out += "\npolicy channel by zone (亿元): scenario - without levers; relocation moves output between zones\n\n";
+    out += zone_table(s, d);
+  }
   if (d.lever_at_base.empty()) {
     out += d.all_changed_levers ? "No lever differs from its " + base + " value: the policy channel is zero.\n"
                                 : "";

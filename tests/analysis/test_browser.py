@@ -98,7 +98,7 @@ class BrowserTest(unittest.TestCase):
         self.check_loaded(dom)
         text = "".join(dom.text)
         for heading in ["目标达成情况", "目标指标的逐年走势", "逐年政策支出", "各园区对比", "基年企业群体校准",
-                        "与备选方案对比", "运行信息"]:
+                        "与备选方案对比", "运行信息", "产值增长的来源分解"]:
             self.assertIn(heading, text)
         self.assertIn("工业总产值", text)
         with h5py.File(RUN, "r") as f:
@@ -127,6 +127,7 @@ class BrowserTest(unittest.TestCase):
         text = "".join(dom.text)
         self.assertIn("Targets", text)
         self.assertIn("Calibration of the base-year population", text)
+        self.assertIn("Growth of output by channel", text)
         self.assertNotIn("与备选方案对比", text)
         shot = os.path.join(TMP.name, "report.png")
         p = chromium("--window-size=1200,3000", f"--screenshot={shot}", "file://" + out)

@@ -246,7 +246,8 @@ class ChartTest(unittest.TestCase):
                               r'download="([^"]+)\.csv" data-chart="[^"]+" href="data:text/csv;charset=utf-8;base64,'
                               r'([^"]+)">Data \(CSV\)</a>', page)
         names = [p[2] for p in pictures]
-        self.assertEqual(names, ["target-output", "target-rd_intensity", "target-hightech_share", "spending", "zones"])
+        self.assertEqual(names, ["target-output", "target-rd_intensity", "target-hightech_share", "output-channels",
+                                 "spending", "zones"])
         self.assertEqual(page.count("<img "), len(pictures))  # every chart has its SVG and its data
         for svg, png, _, _ in pictures:
             svg = base64.b64decode(svg)
@@ -267,6 +268,9 @@ class ChartTest(unittest.TestCase):
             zones = [r for r in data["zones"] if r["indicator"] == "gross_output" and r["zone"] == "north"]
             np.testing.assert_array_equal([float(r["p95"]) for r in zones],
                                           np.percentile(run.indicator_array("gross_output")[:, 0, :], 95, axis=1))
+            change = [r for r in data["output-channels"] if r["zone"] == "all" and r["channel"] == "change"]
+            output = run.indicator_array("gross_output")[:, -1, :]
+            self.assertAlmostEqual(float(change[0]["mean"]), float((output[-1] - output[0]).mean()), places=9)
 
 
 class FontTest(unittest.TestCase):

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "commands.hpp"
+#include "zonesim/decomposition.hpp"
 #include "zonesim/engine.hpp"
 #include "zonesim/run_plan.hpp"
 #include "zonesim/scenario.hpp"
@@ -62,6 +63,20 @@ double mean_total(const Scenario& s, const Ensemble& e, Ind ind, bool over_years
   return n ? sum / n : 0.0;
 }
 
+// Growth of output by channel, with the policy channel against the scenario's levers held at their
+// base-year values (engine/decomposition.cpp); per lever for the levers asked for. False when cancelled.
+bool print_output_decomposition(const Scenario& sc, const Ensemble& e0, const EnsembleOptions& eo,
+                                const std::vector<std::string>& only) {
+  std::vector<Lever> levers;
+  for (std::size_t l = 0; l < kLeverCount; ++l)
+    if (only.empty() || std::find(only.begin(), only.end(), std::string(lever_settings()[l].key)) != only.end())
+      levers.push_back(static_cast<Lever>(l));
+  const auto d = decompose_output_growth(sc, e0, levers, eo);
+  if (!d || g_cancel.load()) return false;
+  std::printf("\n%s", format_output_decomposition(sc, *d).c_str());
+  return true;
+}
+
 }  // namespace
 
 int cmd_effects(const std::vector<std::string>& args) {
@@ -69,7 +84,9 @@ int cmd_effects(const std::vector<std::string>& args) {
       "zonesim effects SCENARIO.yaml [options]\n\nMoves each lever one step from its value in the scenario, "
       "zone by zone (half as much again, or a modest amount where it is zero) with the same seed, and prints the change in "
       "the lever's channel indicator (last year, all zones), in each target's probability and in budget "
-      "spending over the horizon.\n\nOptions");
+      "spending over the horizon; then the growth of output by channel (sector trend, reallocation, entry, relocation, "
+      "exits) against the scenario with every lever held at its base-year value, whose difference is the policy "
+      "channel, and that difference per lever.\n\nOptions");
   opts.add_options()("help,h", "show this help")("replications,r", po::value<int>(), "replications per run")(
       "set", po::value<std::vector<std::string>>()->composing(), "override a scenario value first (repeatable)")(
       "threads,t", po::value<int>()->default_value(0), "worker threads")("lever", po::value<std::vector<std::string>>()->composing(),
@@ -158,6 +175,7 @@ int cmd_effects(const std::vector<std::string>& args) {
   }
   std::printf("\nP columns: change in the probability of meeting each target; budget: change in total spending "
               "%d-%d.\n", sc.base_year + 1, sc.end_year);
+  if (!print_output_decomposition(sc, e0, eo, only)) return kRunFailed;
   return kOk;
 }
 

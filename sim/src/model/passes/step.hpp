@@ -7,6 +7,7 @@
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <cmath>
@@ -59,7 +60,11 @@ void firm_pass(std::size_t n, const Layout& layout, std::vector<double>& partial
   // One chunk (small populations, e.g. the replications of an ensemble that already run in
   // parallel): no task is spawned. Same chunks either way, so the same sums.
   if (chunks <= 1) run_chunks(tbb::blocked_range<std::size_t>(0, chunks, 1));
-  else tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunks, 1), run_chunks);
+  // Isolated: while this thread waits for the chunks, it runs only chunks of this pass, never
+  // another replication's task of the enclosing ensemble, which would reuse this thread's
+  // YearScratch (year.cpp) under the running pass.
+  else tbb::this_task_arena::isolate(
+      [&] { tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunks, 1), run_chunks); });
   sums.assign(w, 0.0);
   maxima.assign(mw, 0.0);
   for (std::size_t c = 0; c < chunks; ++c) {

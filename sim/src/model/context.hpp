@@ -62,7 +62,10 @@ inline constexpr int kCertificateYears = 3;
 // A firm is a start-up (facing the start-up exit hazard when below the above-size line) in its
 // first three years.
 inline constexpr int kStartupYears = 3;
-inline constexpr int kInnovationLookback = 3;
+// The certification's IP test: the firm owns IP core to its products (Administrative Measures
+// 2016, art. 11), which it keeps for a patent's term (20 years for an invention, Patent Law art.
+// 42) and may buy: here, an innovation in the last 20 years (docs/model.md 3.5).
+inline constexpr int kInnovationLookback = 20;
 // R&D intensity that counts as one unit of normalised R&D in the innovation hazard
 // 1 - exp(-zeta * rho / kRdNorm): with zeta = 0.3 a firm at 4 % R&D/sales innovates with
 // probability 0.45 a year.

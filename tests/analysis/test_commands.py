@@ -54,10 +54,17 @@ class CompareTest(unittest.TestCase):
             sa = a.spending_array("rd_subsidy")[-1, -1, :]
             sb = b.spending_array("rd_subsidy")[-1, -1, :]
             self.assertTrue(np.all(sb > sa))  # paired: every replication pays more
+            # The budget binds (docs/model.md 3.11): firms' claims are paid first, so the zones'
+            # programmes get less in every replication (carriers and land development, 2020-2025
+            # summed: 1.6 -> 0.56 and 10.2 -> 3.5 亿元 on average), and total spending rises on
+            # average but not in every replication.
+            for item in ("innovation_carriers", "land_development"):
+                pa = a.spending_array(item)[:, -1, :].sum(axis=0)
+                pb = b.spending_array(item)[:, -1, :].sum(axis=0)
+                self.assertTrue(np.all(pb < pa), item)
             c = compare_runs(a, b, ["budget_spent"])
         row = c.indicators.iloc[0]
         self.assertGreater(row["diff"], 0)
-        self.assertGreater(row["diff_p05"], 0)
 
     # The base year is history: an override of the subsidy acts from the first simulated year,
     # while the firms' R&D propensities stay calibrated under the file's base-year policy.

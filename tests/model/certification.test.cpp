@@ -75,3 +75,19 @@ TEST_CASE("the 3-year cumulative test makes a firm without R&D history wait, so 
   CHECK(detail::plan_certification(with_history).pursue);
   CHECK_FALSE(detail::plan_certification(without).pursue);
 }
+
+TEST_CASE("a firm doing no R&D has an application margin: it starts R&D at the notch when the certificate is worth it") {
+  // Desired 0: it needs 0.76 x 3.06 = 2.33 % of sales of real R&D, 1.63 % after tax, against a
+  // saving of 10 % of its margin. With history at the threshold (certified this year): at a 15 %
+  // margin the saving (1.5 %) is short of the cost; at 20 % (2 %) it goes for the certificate.
+  CHECK_FALSE(detail::plan_certification(firm(0.0, 0.15)).pursue);
+  const detail::CertPlan p = detail::plan_certification(firm(0.0, 0.20));
+  CHECK(p.pursue);
+  CHECK(p.reported == Approx(0.0306));
+  CHECK(p.relabelled == Approx(0.24));
+  // Without R&D history it must hold the threshold two years before its window passes: five
+  // years of cost for three of saving, and it does not (an earlier version never let it weigh).
+  detail::CertChoice without = firm(0.0, 0.20);
+  without.rd_last = without.rd_before = 0.0;
+  CHECK_FALSE(detail::plan_certification(without).pursue);
+}

@@ -63,10 +63,14 @@ TEST_CASE("the R&D subsidy moves entrants' planned R&D through the user cost (el
   // Same seed: the same projects and start-ups arrive; a 50 % subsidy halves the user cost of
   // R&D from its base-year level (0.95 of no policy), so an entrant plans 0.95/0.5 = 1.9 x the
   // R&D it plans under the base-year subsidy. Before the rule its propensity was backed out
-  // under this year's user cost, and the subsidy cancelled itself (ratio 1).
+  // under this year's user cost, and the subsidy cancelled itself (ratio 1). A transfer large
+  // enough that the zones pay every claim: with the base-year R&D the certified firms need
+  // (docs/model.md 2) the claims of a 50 % subsidy exceed the demo zones' budgets, which then pay
+  // part (3.11), and entrants see a smaller subsidy (ratio 1.63 without the transfer).
   const Scenario s = load_valid(demo_path());
   const std::vector<std::string> open{"levers.entry_rd_threshold=0%",
-                                      "zones.south.levers.entry_rd_threshold=0%"};
+                                      "zones.south.levers.entry_rd_threshold=0%",
+                                      "levers.upper_level_transfer=100 亿元"};
   auto with = [&](const char* subsidy) {
     std::vector<std::string> o = open;
     o.push_back(std::string("levers.rd_subsidy_rate=") + subsidy);

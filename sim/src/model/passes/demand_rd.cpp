@@ -78,7 +78,7 @@ void read_rd_policy(YearStep& y) {
 }  // namespace
 
 // Certification as a firm decision (docs/model.md 3.3; the notch of Chen, Liu, Suarez Serrato &
-// Xu, AER 2021). A firm doing R&D whose desired intensity is below its revenue band's threshold
+// Xu, AER 2021). A firm (doing R&D or not) whose desired intensity is below its revenue band's threshold
 // weighs the present value of a 3-year certificate — the tax saving (standard minus high-tech
 // rate) on its expected taxable profit in each of the three years, discounted — against the
 // present value of the extra real R&D it needs: it reports 1.02 x the threshold every year, of
@@ -89,7 +89,8 @@ void read_rd_policy(YearStep& y) {
 CertPlan plan_certification(const CertChoice& c) {
   CertPlan plan{};
   const double thr = certification_rd_threshold(c.sales) * kCertificationMargin;
-  if (!(c.desired > 0) || c.desired >= thr || !(c.sales > 0) || !(c.taxable_profit > 0)) return plan;
+  // A firm that does no R&D weighs it too (it would start at the threshold): the application margin.
+  if (!(c.desired >= 0) || c.desired >= thr || !(c.sales > 0) || !(c.taxable_profit > 0)) return plan;
   const double test = certification_rd_threshold(c.sales);
   int wait = 2;  // years before the window passes at thr a year
   if (thr * c.sales + c.rd_last + c.rd_before >= test * (c.sales + c.sales_last + c.sales_before)) wait = 0;

@@ -28,6 +28,10 @@ struct UsageError : std::runtime_error {
 po::variables_map parse(const std::vector<std::string>& args, const po::options_description& visible,
                         const po::positional_options_description& positional,
                         const po::options_description& hidden = po::options_description());
+// `parse` for a command whose operands are one (max_count 1) or any number (-1) of positional
+// arguments stored under `name` (hidden from --help, which lists them in its usage line).
+po::variables_map parse_with_operands(const std::vector<std::string>& args, const po::options_description& visible,
+                                      const char* name, int max_count);
 void print_diagnostics(const Diagnostics& d);
 // --threads (0: all cores), refused when negative.
 int threads_option(const po::variables_map& vm);

@@ -33,6 +33,18 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
   return vm;
 }
 
+po::variables_map parse_with_operands(const std::vector<std::string>& args, const po::options_description& visible,
+                                      const char* name, int max_count) {
+  po::options_description hidden;
+  if (max_count == 1)
+    hidden.add_options()(name, po::value<std::string>(), name);
+  else
+    hidden.add_options()(name, po::value<std::vector<std::string>>(), name);
+  po::positional_options_description pos;
+  pos.add(name, max_count);
+  return parse(args, visible, pos, hidden);
+}
+
 int threads_option(const po::variables_map& vm) {
   const int threads = vm["threads"].as<int>();
   if (threads < 0) throw UsageError("--threads must be 0 (all cores) or more");

@@ -91,11 +91,7 @@ int cmd_effects(const std::vector<std::string>& args) {
       "set", po::value<std::vector<std::string>>()->composing(), "override a scenario value first (repeatable)")(
       "threads,t", po::value<int>()->default_value(0), "worker threads")("lever", po::value<std::vector<std::string>>()->composing(),
                                                                           "only these levers (repeatable)");
-  po::options_description hidden;
-  hidden.add_options()("scenario", po::value<std::string>(), "scenario");
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
-  auto vm = parse(args, opts, pos, hidden);
+  auto vm = parse_with_operands(args, opts, "scenario", 1);
   if (vm.count("help")) {
     std::cout << opts;
     return kOk;

@@ -112,11 +112,7 @@ void print_run(const Scenario& sc, const Ensemble& ens, const std::vector<Target
 
 int cmd_run(const std::vector<std::string>& args) {
   po::options_description opts = run_options();
-  po::options_description hidden;
-  hidden.add_options()("scenario", po::value<std::string>(), "scenario");
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
-  auto vm = parse(args, opts, pos, hidden);
+  auto vm = parse_with_operands(args, opts, "scenario", 1);
   if (vm.count("help")) {
     std::cout << opts << "\nExample:\n  zonesim run scenarios/qingyuan-hightech-2025.yaml --set levers.rd_subsidy_rate=30% -o out/rd30.h5\n";
     return kOk;

@@ -531,11 +531,7 @@ int sweep_main(const std::vector<std::string>& args, Mode mode) {
   const bool calibrate = mode == Mode::calibrate;
   const char* name = command_name(mode);
   po::options_description opts = sweep_options(mode);
-  po::options_description hidden;
-  hidden.add_options()("sweep", po::value<std::string>(), calibrate ? "calibration file" : "sweep file");
-  po::positional_options_description pos;
-  pos.add("sweep", 1);
-  auto vm = parse(args, opts, pos, hidden);
+  auto vm = parse_with_operands(args, opts, "sweep", 1);
   if (vm.count("help")) {
     print_sweep_help(mode, opts);
     return kOk;

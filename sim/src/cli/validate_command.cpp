@@ -34,11 +34,7 @@ int cmd_validate(const std::vector<std::string>& args) {
   opts.add_options()("help,h", "show this help")("set", po::value<std::vector<std::string>>()->composing(),
                                                   "apply an override to the scenarios before checking (repeatable; not to sweep files)")
       ("json", "print errors as JSON");
-  po::options_description hidden;
-  hidden.add_options()("files", po::value<std::vector<std::string>>(), "files");
-  po::positional_options_description pos;
-  pos.add("files", -1);
-  auto vm = parse(args, opts, pos, hidden);
+  auto vm = parse_with_operands(args, opts, "files", -1);
   if (vm.count("help")) {
     std::cout << opts;
     return kOk;

@@ -9,6 +9,7 @@ Bounded in time: --seconds per level (default 5).
 import argparse
 import http.client
 import json
+import os
 import random
 import statistics
 import sys
@@ -115,6 +116,7 @@ def main():
     finally:
         server.stop()
     if args.json:
+        os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)  # a fresh build tree has none
         with open(args.json, "w") as f:
             json.dump(rows, f, indent=1)
     failed = not ok or any(r["errors"] for r in rows) or any(r["runs_per_s"] == 0 for r in rows)

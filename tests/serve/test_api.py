@@ -236,8 +236,24 @@ def start_run(server, payload):
 
 
 def leave(conn):
-    conn.sock.shutdown(socket.SHUT_RDWR)
+    """The client leaves: it closes its side (the server sees the end of the stream) but still
+    reads, so that answer_after_leaving() can tell what the server did with the request."""
+    conn.sock.shutdown(socket.SHUT_WR)
+
+
+def answer_after_leaving(conn):
+    """All the server sent on a connection the client left: b"" when it closed it without an
+    answer (the request was accepted, then cancelled), an HTTP answer otherwise (for instance a
+    429 "busy": the request never ran, so a test of its cancelling would prove nothing)."""
+    conn.sock.settimeout(30)
+    data = b""
+    try:
+        while chunk := conn.sock.recv(65536):
+            data += chunk
+    except ConnectionResetError:
+        pass
     conn.close()
+    return data
 
 
 class ServeLimits(unittest.TestCase):
@@ -267,35 +283,25 @@ class ServeLimits(unittest.TestCase):
         # it is still running when the second request comes.
         scenario, reps, full_run = self.SCENARIO, self.REPS, self.full_run
         # A run with overrides whose client leaves: the server must stop it early.
-        payload = json.dumps({"scenario": scenario, "replications": reps,
-                              "overrides": {"levers.rd_subsidy_rate": "20 %"}}).encode()
-        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=60)
-        conn.request("POST", "/api/run", body=payload, headers={"Content-Type": "application/json"})
+        conn = start_run(self.server, {"scenario": scenario, "replications": reps,
+                                       "overrides": {"levers.rd_subsidy_rate": "20 %"}})
         t1 = time.time()
-        while time.time() - t1 < 30:
-            status, health = self.server.get_json("/api/health")
-            if health["runs_running"] == 1:
-                break
-            time.sleep(0.01)
+        health, _ = wait_for(self.server, lambda h: h["runs_running"] == 1, 30)
         self.assertEqual(health["runs_running"], 1, "the run never started")
         # Meanwhile another run is refused: the only slot is taken.
         status, body = self.server.post_json("/api/run", {"scenario": "demo", "replications": 5,
                                                           "overrides": {"levers.rd_subsidy_rate": "21 %"}})
         self.assertEqual(status, 429, f"{time.time() - t1:.2f} s after the start of a run of {full_run:.2f} s")
         self.assertIn("busy", body["error"])
-        conn.sock.shutdown(socket.SHUT_RDWR)
-        conn.close()
+        leave(conn)
         t2 = time.time()
-        while time.time() - t2 < 60:
-            status, health = self.server.get_json("/api/health")
-            if health["runs_running"] == 0:
-                break
-            time.sleep(0.02)
-        stopped_after = time.time() - t2
+        health, stopped_after = wait_for(self.server, lambda h: h["runs_running"] == 0, 60)
         self.assertEqual(health["runs_running"], 0)
         self.assertLess(stopped_after, 0.5 * full_run,
                         f"the abandoned run was not cancelled (stopped after {stopped_after:.2f} s; "
                         f"the whole run takes about {full_run:.1f} s)")
+        # It was that run that held the slot, and it was cancelled: no answer, not a 429.
+        self.assertEqual(answer_after_leaving(conn)[:300], b"", "the run left was not the one running")
         status, body = self.server.post_json("/api/run", {"scenario": "demo", "replications": 5})
         self.assertEqual(status, 200)
 
@@ -312,8 +318,21 @@ class ServeLimits(unittest.TestCase):
         self.assertLess(stopped_after, 0.5 * self.full_run,
                         f"the abandoned baseline was not cancelled (the server was busy {stopped_after:.2f} s "
                         f"more; the whole baseline takes about {self.full_run:.1f} s)")
+        self.assertEqual(answer_after_leaving(conn)[:300], b"", "the run left was not the one running")
         status, body = self.server.post_json("/api/run", {"scenario": "demo", "replications": 5, "seed": 7})
         self.assertEqual(status, 200, body)
+
+    def test_a_client_with_its_answer_may_run_again_at_once(self):
+        # The only slot is free by the time a run's answer arrives. It used to be freed just
+        # after: a planner pressing Run again at once could get 429 "busy" from a server running
+        # nothing, and /api/health still counted the finished run (which made the test above
+        # send its "second" run while the first was refused, and fail on loaded CI).
+        for i in range(20):
+            status, body = self.server.post_json("/api/run", {"scenario": "demo", "replications": 5,
+                                                              "overrides": {"levers.rd_subsidy_rate": f"{10 + i} %"}})
+            self.assertEqual(status, 200, f"run {i}: {body}")
+            status, health = self.server.get_json("/api/health")
+            self.assertEqual((health["runs_running"], health["runs_queued"]), (0, 0), f"after run {i}")
 
 
 class ServeSharedBaseline(unittest.TestCase):
@@ -349,7 +368,9 @@ class ServeSharedBaseline(unittest.TestCase):
         whole_baseline = time.time() - t0
         self.assertEqual(res.status, 200, body)
         self.assertEqual((body["run"]["seed"], body["run"]["replications"]), (1111, 1000))
-        wait_for(self.server, lambda h: h["runs_running"] == 0, 30)
+        self.assertEqual(answer_after_leaving(first)[:300], b"")  # nobody to answer
+        health, _ = wait_for(self.server, lambda h: h["runs_running"] == 0, 30)
+        self.assertEqual(health["runs_running"], 0)
         # Both leave: the baseline stops well before a whole baseline's time.
         first, second = self.run_pair(2222)
         leave(second)
@@ -358,6 +379,7 @@ class ServeSharedBaseline(unittest.TestCase):
         self.assertEqual(health["runs_running"], 0)
         self.assertLess(stopped_after, 0.5 * whole_baseline,
                         f"the abandoned baseline went on {stopped_after:.2f} s (a whole one: {whole_baseline:.1f} s)")
+        self.assertEqual((answer_after_leaving(first)[:300], answer_after_leaving(second)[:300]), (b"", b""))
         # Nothing of it is kept: the same run computes the baseline afresh, and answers.
         status, body = self.server.post_json("/api/run", {"scenario": "qingyuan-hightech-2025",
                                                           "replications": 20, "seed": 2222})

@@ -86,7 +86,8 @@ class Api {
   };
 
   Reply handle(const Request& req);
-  bool submit(std::function<void()> fn) { return workers_.try_submit(std::move(fn)); }
+  // False when the pool is full (workers.hpp: the delivery runs once the job's slot is free).
+  bool submit(Workers::Job fn) { return workers_.try_submit(std::move(fn)); }
 
   void track(std::atomic<bool>* c, bool add) {
     std::lock_guard lock(active_m_);

@@ -106,7 +106,7 @@ class Session : public std::enable_shared_from_this<Session> {
     auto self = shared_from_this();
     auto cancel = cancel_;
     api_.track(cancel.get(), true);
-    bool accepted = api_.submit([self, cancel, job = std::move(job)] {
+    bool accepted = api_.submit([self, cancel, job = std::move(job)]() -> Workers::Delivery {
       Response res;
       if (cancel->load()) {
         res = error_response(503, "cancelled");
@@ -119,7 +119,10 @@ class Session : public std::enable_shared_from_this<Session> {
           res = error_response(500, std::string("internal error: ") + e.what());
         }
       }
-      net::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable { self->finish_job(std::move(res)); });
+      // Handed to the session once the worker's slot is free (workers.hpp).
+      return [self, res = std::move(res)]() mutable {
+        net::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable { self->finish_job(std::move(res)); });
+      };
     });
     if (!accepted) {
       api_.track(cancel.get(), false);

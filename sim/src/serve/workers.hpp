@@ -15,12 +15,20 @@ namespace zonesim::serve {
 // A bounded pool of worker threads: at most `workers` jobs run at once, at most `queue` wait.
 class Workers {
  public:
+  // A job runs on a worker and returns its delivery (may be empty): what hands its answer to the
+  // client. The delivery runs only once the job's slot is free, so a client that has its answer
+  // finds the slot free: its next request is not refused as busy, and /api/health no longer
+  // counts the job. (Delivering first let a planner who asked again at once get a 429 from a
+  // server running nothing of theirs.)
+  using Delivery = std::function<void()>;
+  using Job = std::function<Delivery()>;
+
   Workers(int workers, int queue) : queue_limit_(static_cast<std::size_t>(queue)) {
     for (int i = 0; i < workers; ++i) threads_.emplace_back([this] { loop(); });
     capacity_ = static_cast<std::size_t>(workers) + queue_limit_;
   }
   ~Workers() { stop(); }
-  bool try_submit(std::function<void()> job) {
+  bool try_submit(Job job) {
     std::lock_guard lock(m_);
     if (stopping_ || jobs_.size() + running_ >= capacity_) return false;
     jobs_.push_back(std::move(job));
@@ -45,7 +53,7 @@ class Workers {
  private:
   void loop() {
     for (;;) {
-      std::function<void()> job;
+      Job job;
       {
         std::unique_lock lock(m_);
         cv_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
@@ -54,17 +62,25 @@ class Workers {
         jobs_.pop_front();
         ++running_;
       }
+      Delivery deliver;
       try {
-        job();
+        deliver = job();
       } catch (...) {  // a job reports its own errors; never take the server down
       }
-      std::lock_guard lock(m_);
-      --running_;
+      {
+        std::lock_guard lock(m_);
+        --running_;
+      }
+      if (!deliver) continue;
+      try {
+        deliver();
+      } catch (...) {
+      }
     }
   }
   std::mutex m_;
   std::condition_variable cv_;
-  std::deque<std::function<void()>> jobs_;
+  std::deque<Job> jobs_;
   std::vector<std::thread> threads_;
   std::size_t running_ = 0, queue_limit_ = 0, capacity_ = 0;
   bool stopping_ = false;

@@ -209,6 +209,31 @@ TEST_CASE("broken: schedule key that is not a year") {
   CHECK(d.hint == "a schedule maps years to values, e.g. {2021: 10 %, 2023: 20 %}");
 }
 
+// region.demand_shock is a schedule like a lever's, with the same located errors.
+TEST_CASE("broken: demand_shock year outside the horizon, located at the year") {
+  auto d = only_error("demand_shock_year_outside_horizon.yaml");
+  CHECK(where(d) == "demand_shock_year_outside_horizon.yaml:3:29");
+  CHECK(d.key_path == "region.demand_shock.2030");
+  CHECK(d.message == "year 2030 is outside the horizon");
+  CHECK(d.hint == "valid: 2020 to 2025 (base_year 2020, end_year 2025)");
+}
+
+TEST_CASE("broken: demand_shock value out of range, located at the value") {
+  auto d = only_error("demand_shock_out_of_range.yaml");
+  CHECK(where(d) == "demand_shock_out_of_range.yaml:5:11");
+  CHECK(d.key_path == "region.demand_shock.2021");
+  CHECK(d.message == "\"-80 %\" is out of range");
+  CHECK(d.hint == "valid: -50 % to 50 %");
+}
+
+TEST_CASE("broken: demand_shock key that is not a year") {
+  auto d = only_error("demand_shock_key_not_year.yaml");
+  CHECK(where(d) == "demand_shock_key_not_year.yaml:3:30");
+  CHECK(d.key_path == "region.demand_shock.next");
+  CHECK(d.message == "\"next\" is not a year");
+  CHECK(d.hint == "a schedule maps years to values, e.g. {2021: 10 %, 2023: 20 %}");
+}
+
 TEST_CASE("broken: end_year before base_year is one error, not one per year in the base") {
   // The base file's schedule (2022) and target (2025) lie outside the broken horizon; they
   // must not be reported as well.

@@ -421,7 +421,11 @@ ZONESIM_CHOICES(ZONESIM_CHOICE_ENUM)
   X(national_index_spread, number, 1.0, 0.01, 10.0,                                               \
     "Spread (logistic scale) of the national reference zones' index", "全国参照园区综合指数离散度") \
   X(hinterland_growth, share, 0.0, -0.5, 0.5, "Growth of the hinterland's mobile skilled pool",  \
-    "腹地人才年增长率")
+    "腹地人才年增长率")                                                                           \
+  X(demand_shock, share, 0.0, -0.5, 0.5,                                                          \
+    "Common shock to every sector's demand growth, added to its trend: a year schedule like a "   \
+    "lever's (each value holds until the next year given), e.g. {2019: 0 %, 2020: -3.5 %, 2021: 0 %}", \
+    "需求共同冲击(按年,叠加于各产业需求增长趋势)")
 
 // Sector attributes (keys of `sectors.<id>`). X(key, dimension, default, min, max, english, chinese)
 #define ZONESIM_SECTOR_FIELDS(X)                                                                  \
@@ -503,5 +507,9 @@ const LeverChannel& lever_channel(Lever l);
 // A key that was removed from the scenario format, and what to write instead: the loader refuses
 // it with this hint rather than calling it unknown. Empty for any other key.
 std::string_view retired_setting(std::string_view key);
+
+// Whether a setting takes a year schedule ({year: value, ...}) as well as a single value: every
+// lever, and the region's demand_shock.
+bool takes_schedule(const Setting& s);
 
 }  // namespace zonesim

@@ -119,7 +119,9 @@ struct Scenario {
 
   std::vector<SectorSpec> sectors;
   std::vector<ZoneSpec> zones;
-  std::array<double, kRegionFieldCount> region{};
+  std::array<double, kRegionFieldCount> region{};  // demand_shock's entry unused: see below
+  // region.demand_shock, a schedule: added to every sector's demand growth in each year.
+  Schedule demand_shock = Schedule::constant(0.0);
   std::array<Schedule, kLeverCount> levers;  // region-wide; zones may override
   std::array<ParamSpec, kParamCount> params;
   std::vector<TargetSpec> targets;

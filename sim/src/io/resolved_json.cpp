@@ -53,7 +53,8 @@ std::string resolved_scenario_json(const Scenario& s) {
     out += (k ? "," : "") + quoted(parameter_settings()[k].key) + ":" + param_json(s.params[k]);
   out += "},\"region\":{";
   for (std::size_t k = 0; k < kRegionFieldCount; ++k)
-    out += (k ? "," : "") + quoted(region_settings()[k].key) + ":" + num(s.region[k]);
+    out += (k ? "," : "") + quoted(region_settings()[k].key) + ":" +
+           (k == static_cast<std::size_t>(RegionField::demand_shock) ? schedule_json(s.demand_shock) : num(s.region[k]));
   out += "},\"sectors\":{";
   for (std::size_t i = 0; i < s.sectors.size(); ++i) {
     out += (i ? "," : "") + quoted(s.sectors[i].id) + ":{";

@@ -162,7 +162,7 @@ std::string json_schema() {
     std::string out = "{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{" + extra;
     bool first = extra.empty();
     for (const auto& s : settings) {
-      out += (first ? "" : ",") + std::string("\"") + std::string(s.key) + "\":" + value_schema(s, schedule);
+      out += (first ? "" : ",") + std::string("\"") + std::string(s.key) + "\":" + value_schema(s, schedule || takes_schedule(s));
       first = false;
     }
     return out + "}}";

@@ -102,6 +102,10 @@ const Setting& setting(Param p) { return kParams[static_cast<std::size_t>(p)]; }
 const Setting& setting(ZoneField f) { return kZone[static_cast<std::size_t>(f)]; }
 const LeverChannel& lever_channel(Lever l) { return kLeverChannels[static_cast<std::size_t>(l)]; }
 
+bool takes_schedule(const Setting& s) {
+  return s.group == SettingGroup::lever || (s.group == SettingGroup::region && s.key == "demand_shock");
+}
+
 std::string_view retired_setting(std::string_view key) {
   if (key == "researcher_share")
     return "removed: a zone's researchers in the base year are those its firms' R&D employs (R&D x "

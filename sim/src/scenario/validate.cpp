@@ -125,8 +125,12 @@ void Validator::read_region(const Node& root) {
           unknown_key(c, "region." + k, k, keys_of(region_settings()), "region key");
           continue;
         }
-        if (auto v = scalar_value(c, "region." + k, *s))
-          sc.region[static_cast<std::size_t>(s - region_settings().data())] = *v;
+        const auto idx = static_cast<std::size_t>(s - region_settings().data());
+        if (idx == static_cast<std::size_t>(RegionField::demand_shock)) {  // a schedule (takes_schedule)
+          if (auto sch = schedule_value(c, "region." + k, *s)) sc.demand_shock = std::move(*sch);
+        } else if (auto v = scalar_value(c, "region." + k, *s)) {
+          sc.region[idx] = *v;
+        }
       }
     }
   }

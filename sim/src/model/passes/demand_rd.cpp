@@ -6,7 +6,8 @@
 namespace zonesim::detail {
 namespace {
 
-// Each sector's national market: its demand grows by the sector trend plus a common macro shock;
+// Each sector's national market: its demand grows by the sector trend plus a common macro shock
+// (random, plus the scenario's region.demand_shock of the year);
 // the zones' firms hold shares of it (demand / market size) and the rest of the country holds the
 // remainder at the market's productivity, which grows by market_productivity_growth. The
 // share-weighted mean productivity of all sellers of the sector (zones and rest of the country)
@@ -16,7 +17,9 @@ void market_demand(YearStep& y) {
   Market& m = run.market;
   const Firms& f = y.f;
   Stream macro = run.stream(kRegionEntity, Purpose::macro);
-  const double shock = run.param(Param::macro_shock_sd) * macro.normal();
+  // The macro shock: a random common shock plus the scenario's given shock of the year
+  // (region.demand_shock, e.g. the 2020 shock; 0 unless given).
+  const double shock = run.param(Param::macro_shock_sd) * macro.normal() + y.sc.demand_shock.at(y.t);
   // Zone firms' demand and demand x productivity per sector, at the start of the year.
   std::vector<double> d_sum(y.S, 0.0), da_sum(y.S, 0.0);
   for (std::size_t i = 0; i < f.size(); ++i) {

@@ -14,11 +14,12 @@ namespace {
 
 // A firm in the 3 % band (sales 3 亿元) whose last two years met the threshold, under the
 // default policy: tax saving 25 - 15 = 10 points, after-tax cost of certified R&D
-// (1 - 0.15 x 2) = 0.7 a yuan (no subsidy), 24 % relabelling, discount rate 8 %.
+// (1 - 0.15 x 2) = 0.7 a yuan (no subsidy), 24 % relabelling, discount rate 8 %; a relabelled
+// yuan, already a cost deducted at 15 %, gains the super-deduction: (1 - 0.15) - 0.7 = 0.15.
 detail::CertChoice firm(double desired, double profit_margin) {
   const double sales = 3e8;
   return {desired, sales, profit_margin * sales, sales, sales, 0.031 * sales, 0.031 * sales,
-          0.10, 0.7, 0.24, 0.08};
+          0.10, 0.7, 0.24, 0.08, 0.15};
 }
 
 }  // namespace
@@ -30,16 +31,17 @@ TEST_CASE("a firm just below the 3 % notch raises R&D when the certificate's val
   CHECK(p.pursue);
   CHECK(p.reported == Approx(0.0306));
   CHECK(p.relabelled == Approx(1.0 - 0.025 / 0.0306));
-  // Desired 2.0 %: 0.33 % of sales more real R&D at 0.7 a yuan = 0.23 % of sales a year against
-  // a tax saving of 10 % of a 5 % margin = 0.5 % of sales a year: it goes for the certificate.
+  // Desired 2.0 %: 0.33 % of sales more real R&D at 0.7 a yuan, less 0.15 on the 0.73 % it
+  // relabels = 0.12 % of sales a year against a tax saving of 10 % of a 5 % margin = 0.5 % of
+  // sales a year: it goes for the certificate.
   const detail::CertPlan q = detail::plan_certification(firm(0.020, 0.05));
   CHECK(q.pursue);
   CHECK(q.relabelled == Approx(0.24));
 }
 
 TEST_CASE("a firm far below the notch does not raise R&D when the extra R&D costs more than the certificate") {
-  // Desired 0.5 %: 1.83 % of sales more real R&D x 0.7 = 1.28 % of sales a year, against a
-  // saving of 10 % of a 5 % margin = 0.5 % of sales: it stays where it is.
+  // Desired 0.5 %: 1.83 % of sales more real R&D x 0.7, less 0.15 x 0.73 % relabelled = 1.17 %
+  // of sales a year, against a saving of 10 % of a 5 % margin = 0.5 % of sales: it stays.
   const detail::CertPlan p = detail::plan_certification(firm(0.005, 0.05));
   CHECK_FALSE(p.pursue);
   // With a 15 % margin the saving (1.5 % of sales) beats the cost: the same firm goes for it.
@@ -65,10 +67,11 @@ TEST_CASE("with the high-tech rate equal to the standard rate nobody bunches") {
 
 TEST_CASE("the 3-year cumulative test makes a firm without R&D history wait, so the certificate is worth less") {
   // Desired 1.5 %: it needs 0.76 x 3.06 - 1.5 = 0.83 % of sales more real R&D, 0.58 % after
-  // tax, against a saving of 10 % of an 8 % margin = 0.8 %. With its last two years at the
-  // threshold it is certified this year: three years of cost for three years of saving, it goes
-  // for it. With no R&D in the last two years it must hold the threshold two years before its
-  // window passes: five years of cost (4.31 discounted) for three of saving (2.39): it does not.
+  // tax, less 0.11 % gained on the relabelled 0.73 % = 0.47 %, against a saving of 10 % of an
+  // 8 % margin = 0.8 %. With its last two years at the threshold it is certified this year:
+  // three years of cost for three years of saving, it goes for it. With no R&D in the last two
+  // years it must hold the threshold two years before its window passes: five years of cost
+  // (4.31 discounted x 0.47 = 2.02) for three of saving (2.39 x 0.8 = 1.91): it does not.
   detail::CertChoice with_history = firm(0.015, 0.08);
   detail::CertChoice without = with_history;
   without.rd_last = without.rd_before = 0.0;
@@ -77,9 +80,10 @@ TEST_CASE("the 3-year cumulative test makes a firm without R&D history wait, so 
 }
 
 TEST_CASE("a firm doing no R&D has an application margin: it starts R&D at the notch when the certificate is worth it") {
-  // Desired 0: it needs 0.76 x 3.06 = 2.33 % of sales of real R&D, 1.63 % after tax, against a
-  // saving of 10 % of its margin. With history at the threshold (certified this year): at a 15 %
-  // margin the saving (1.5 %) is short of the cost; at 20 % (2 %) it goes for the certificate.
+  // Desired 0: it needs 0.76 x 3.06 = 2.33 % of sales of real R&D, 1.63 % after tax, less
+  // 0.11 % gained on the relabelled 0.73 % = 1.52 %, against a saving of 10 % of its margin. With
+  // history at the threshold (certified this year): at a 15 % margin the saving (1.5 %) is short
+  // of the cost; at 20 % (2 %) it goes for the certificate.
   CHECK_FALSE(detail::plan_certification(firm(0.0, 0.15)).pursue);
   const detail::CertPlan p = detail::plan_certification(firm(0.0, 0.20));
   CHECK(p.pursue);
@@ -90,4 +94,24 @@ TEST_CASE("a firm doing no R&D has an application margin: it starts R&D at the n
   detail::CertChoice without = firm(0.0, 0.20);
   without.rd_last = without.rd_before = 0.0;
   CHECK_FALSE(detail::plan_certification(without).pursue);
+}
+
+TEST_CASE("a subsidy makes the notch cheaper on the relabelled part too: it applies to all reported R&D") {
+  // A 30 % R&D subsidy: a yuan of real R&D costs (1 - 0.3)(1 - 0.15 x 2) = 0.49 after tax; a
+  // yuan of other cost relabelled as R&D gains the subsidy and the super-deduction, (1 - 0.15) -
+  // 0.49 = 0.36. A firm doing no R&D with a 10 % margin: the certificate saves 1.0 % of sales a
+  // year; it costs 2.33 % x 0.49 = 1.14 % of real R&D, less 0.73 % x 0.36 = 0.26 % on what it
+  // relabels = 0.88 %: it goes for the certificate. An earlier version left out what the
+  // subsidy pays on the relabelled part (cost 1.14 %), and the same firm stayed out.
+  detail::CertChoice c = firm(0.0, 0.10);
+  c.after_tax_cost = 0.49;
+  c.relabel_gain = 0.36;
+  const detail::CertPlan p = detail::plan_certification(c);
+  CHECK(p.pursue);
+  CHECK(p.reported == Approx(0.0306));
+  detail::CertChoice without_gain = c;
+  without_gain.relabel_gain = 0.0;
+  CHECK_FALSE(detail::plan_certification(without_gain).pursue);
+  // Without the subsidy the same firm stays out: 1.52 % of cost against 1.0 % of saving.
+  CHECK_FALSE(detail::plan_certification(firm(0.0, 0.10)).pursue);
 }

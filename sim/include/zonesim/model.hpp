@@ -87,7 +87,10 @@ struct ZoneState {
   // output that firms moving between zones took in and out last year, at last year's output
   double output_moved_in = 0, output_moved_out = 0;
   // budget
-  double budget_balance = 0, payout_ratio = 1.0, rd_subsidy_estimate = 0;
+  // payout_ratio: share of all last year's asks paid (scales the quantity levers);
+  // claims_paid_share: share of last year's firm claims paid (claims come before programmes),
+  // at which firms book their R&D and retrofit subsidies this year (3.3, 3.11).
+  double budget_balance = 0, payout_ratio = 1.0, claims_paid_share = 1.0, rd_subsidy_estimate = 0;
   std::vector<double> budget_vintage;  // the balance by year received, oldest first (3.11)
   // evaluation
   double index = 0;

@@ -1,8 +1,9 @@
 // Budget: what the zone's firms claim this year (R&D subsidy, innovation-fund awards, retrofit
 // subsidies, talent subsidies per person), and the settlement: revenue (retained taxes, land
 // sales, transfers); firms' claims are paid first (they are legal commitments), the zone's own
-// programmes share what is left pro rata. The share paid (payout ratio) scales next year's
-// quantity levers and the subsidies firms count on.
+// programmes share what is left pro rata. The share of all asks paid (payout ratio) scales next
+// year's quantity levers; the share of the firms' claims paid is the share of their subsidies
+// firms count on next year.
 #include "step.hpp"
 
 namespace zonesim::detail {
@@ -96,6 +97,7 @@ void settle_budget(YearStep& y) {
     zs.budget_balance = 0;
     for (double& v : zs.budget_vintage) zs.budget_balance += (v = std::max(0.0, v));  // rounding only
     zs.payout_ratio = total_asked > 0 ? total_paid / total_asked : 1.0;
+    zs.claims_paid_share = claim_ratio;
     y.shortfall[z] = total_asked - total_paid;
     y.spent[z] = total_paid;
   }

@@ -59,7 +59,7 @@ void read_rd_policy(YearStep& y) {
   for (std::size_t z = 0; z < y.Z; ++z) {
     const ZoneState& zs = y.run.zones[z];
     const double tax_ht = lever(zs, Lever::hightech_income_tax_rate);
-    const double subsidy = lever(zs, Lever::rd_subsidy_rate) * zs.payout_ratio;
+    const double subsidy = lever(zs, Lever::rd_subsidy_rate) * zs.claims_paid_share;
     RdCost& rc = y.rd_cost[z];
     for (int c = 0; c < 2; ++c) {
       const double tax = c ? std::min(tax_ht, tax_std) : tax_std;
@@ -69,6 +69,7 @@ void read_rd_policy(YearStep& y) {
     rc.tax_saving_rate = std::max(0.0, tax_std - tax_ht);
     rc.certified_after_tax_cost =
         (1.0 - subsidy) * (1.0 - std::min(tax_ht, tax_std) * (1.0 + lever(zs, Lever::rd_super_deduction)));
+    rc.relabel_gain = std::max(0.0, 1.0 - std::min(tax_ht, tax_std) - rc.certified_after_tax_cost);
     rc.tax_std = tax_std;
     for (std::size_t s = 0; s < y.S; ++s)
       y.opw_scale[z * y.S + s] = y.sector_field(s, SectorField::output_per_worker) * zs.labour_scale;
@@ -84,8 +85,9 @@ void read_rd_policy(YearStep& y) {
 // Xu, AER 2021). A firm (doing R&D or not) whose desired intensity is below its revenue band's threshold
 // weighs the present value of a 3-year certificate — the tax saving (standard minus high-tech
 // rate) on its expected taxable profit in each of the three years, discounted — against the
-// present value of the extra real R&D it needs: it reports 1.02 x the threshold every year, of
-// which up to `rd_relabel_share` is relabelled other cost. Under the 3-year cumulative test a
+// present value of the extra real R&D it needs, net of what the subsidy and the super-deduction
+// pay on the relabelled part: it reports 1.02 x the threshold every year, of which up to
+// `rd_relabel_share` is relabelled other cost. Under the 3-year cumulative test a
 // firm whose history falls short waits (0-2 years, sales expected flat) until its window passes,
 // paying the extra R&D meanwhile, and the certificate's 3 years start then. A certified firm
 // weighs its renewal the same way.
@@ -103,9 +105,12 @@ CertPlan plan_certification(const CertChoice& c) {
   double value = 0, cost = 0, w = 1;
   for (int k = 0; k < wait + kCertificateYears; ++k, w *= beta) {
     if (k >= wait) value += w * c.tax_saving_rate * c.taxable_profit;
-    cost += w * (real - c.desired) * c.sales * c.after_tax_cost;
+    // The extra real R&D, less what the subsidy and the super-deduction pay on the relabelled part.
+    cost += w * ((real - c.desired) * c.after_tax_cost - (thr - real) * c.relabel_gain) * c.sales;
   }
-  if (value > cost) {
+  // Relabelling is a way to reach the notch (Chen et al. 2021), not a reason on its own: without
+  // a tax saving there is no notch, and nobody bunches or relabels however cheap it is.
+  if (value > 0 && value > cost) {
     plan.pursue = true;
     plan.reported = thr;
     plan.relabelled = 1.0 - real / thr;
@@ -177,7 +182,8 @@ void demand_and_rd(YearStep& y) {
               const double taxable = output[i] > 0 ? std::max(0.0, profit[i]) / (1.0 - zp.tax_std) * d / output[i] : 0.0;
               const CertPlan plan = plan_certification(
                   {desired, d, taxable, output[i], sales_before[i], rd_last[i], rd_before[i],
-                   zp.tax_saving_rate, zp.certified_after_tax_cost, relabel_share, discount_rate});
+                   zp.tax_saving_rate, zp.certified_after_tax_cost, relabel_share, discount_rate,
+                   zp.relabel_gain});
               // A firm going for the certificate sets its R&D to what it needs (a discrete
               // choice); the others close part of the gap to their desired intensity.
               double rho = plan.pursue ? plan.reported : rd_intensity[i] + speed * (desired - rd_intensity[i]);

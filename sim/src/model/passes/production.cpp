@@ -38,11 +38,11 @@ void read_zone_rates(YearStep& y) {
     p.tech_science = kTechnicalInScienceStaff * tech_share;
     p.retro_rate = lever(zs, Lever::energy_retrofit_subsidy_rate);
     p.retro_threshold = std::min(1.0, retro_base * (1.0 + 4.0 * p.retro_rate));
-    p.payout_ratio = zs.payout_ratio;
+    p.claims_paid_share = zs.claims_paid_share;
     p.value_added_scale = zs.value_added_scale;
     p.wage_mix = (1.0 - tech_share) * zs.wage_general + tech_share * zs.wage_technical;
     p.subsidy_rate = lever(zs, Lever::rd_subsidy_rate);
-    p.subsidy_rate_paid = p.subsidy_rate * zs.payout_ratio;
+    p.subsidy_rate_paid = p.subsidy_rate * zs.claims_paid_share;
     p.super_deduction = lever(zs, Lever::rd_super_deduction);
     p.tax_certified = std::min(lever(zs, Lever::hightech_income_tax_rate), tax_std);
     p.credit_rate = credit_base + lever(zs, Lever::scitech_credit_ratio);
@@ -239,7 +239,7 @@ class Production {
       f_.energy_intensity[i] = fy.energy;
       double cost = retro_cost_ * fy.y;
       fy.retro_subsidy = zp.retro_rate * cost;
-      fy.retro_cost_firm = cost - fy.retro_subsidy * zp.payout_ratio;
+      fy.retro_cost_firm = cost - fy.retro_subsidy * zp.claims_paid_share;
     }
   }
 

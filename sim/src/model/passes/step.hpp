@@ -113,6 +113,9 @@ struct RdCost {
   double tax_saving_rate;  // max(0, standard - high-tech income tax rate)
   // After-tax cost of a yuan of R&D of a certified firm: (1 - s phi) (1 - tau_ht (1 + delta)).
   double certified_after_tax_cost;
+  // What a certified firm gains on a yuan of other cost it relabels as R&D: the subsidy and the
+  // super-deduction now apply to it, (1 - tau_ht) - certified_after_tax_cost.
+  double relabel_gain;
   double tax_std;
 };
 
@@ -124,6 +127,7 @@ struct CertChoice {
   double taxable_profit;    // expected this year
   double sales_last, sales_before, rd_last, rd_before;  // the 3-year window's earlier years
   double tax_saving_rate, after_tax_cost, relabel_share, discount_rate;
+  double relabel_gain;      // per yuan relabelled (RdCost::relabel_gain)
 };
 struct CertPlan {
   double reported = 0;      // R&D intensity it reports
@@ -137,7 +141,7 @@ CertPlan plan_certification(const CertChoice& c);
 struct ZoneRates {
   double fund, patents_last, researcher_cap, researcher_cap_cert, wage_researcher, institutes_pull;
   double tech_science;     // kTechnicalInScienceStaff x technical share
-  double retro_rate, retro_threshold, payout_ratio;
+  double retro_rate, retro_threshold, claims_paid_share;
   double value_added_scale, wage_mix, subsidy_rate_paid, subsidy_rate, super_deduction;
   double tax_certified, credit_rate, density_new;
   double tax_floor, out_floor, energy_ceiling, enforcement, output_per_mu_last, tech_share;

@@ -238,7 +238,12 @@ ZONESIM_CHOICES(ZONESIM_CHOICE_ENUM)
   X(innovation_zeta, number, 0.3, 0.0, 10.0,                                                      \
     "Innovation success probability 1 - exp(-zeta * R&D intensity / 2 %)", "创新成功概率参数")    \
   X(imitation_zeta, number, 0.1, 0.0, 10.0,                                                       \
-    "Imitation success probability 1 - exp(-zeta * (R&D/2 % + spillover))", "模仿成功概率参数") \
+    "Imitation success probability 1 - exp(-zeta * (w * R&D/2 % + spillover + institutes))",     \
+    "模仿成功概率参数")                                                                           \
+  X(imitation_rd_weight, number, 0.05, 0.0, 10.0,                                                 \
+    "Weight w of a firm's own R&D intensity (per 2 %) in its imitation pull (absorptive "          \
+    "capacity), relative to the spillovers of innovators and R&D institutes",                    \
+    "自身研发对模仿的吸收能力权重")                                                               \
   X(innovation_jump_max, share, 0.15, 0.0, 1.0,                                                   \
     "Productivity jump of an innovation drawn from Beta(3,3) on [-max, +max]; worse draws are "   \
     "not adopted",                                                                                \

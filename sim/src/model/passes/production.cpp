@@ -96,6 +96,7 @@ class Production {
     const Run& run = y.run;
     zeta_in_ = run.param(Param::innovation_zeta);
     zeta_im_ = run.param(Param::imitation_zeta);
+    im_rd_weight_ = run.param(Param::imitation_rd_weight);
     jump_ = run.param(Param::innovation_jump_max);
     catch_up_ = run.param(Param::imitation_catch_up);
     vat_ = run.param(Param::vat_rate_on_value_added);
@@ -195,7 +196,7 @@ class Production {
   // Imitation toward the zone-sector frontier, easier where innovators cluster: a success
   // closes the share catch_up of the log gap, ln A += c (ln F - ln A).
   void imitate(std::size_t i, std::size_t zsec, const ZoneRates& zp, FirmYear& fy) const {
-    double pull = fy.rho / kRdNorm + spill_share_[zsec] + zp.institutes_pull;
+    double pull = im_rd_weight_ * fy.rho / kRdNorm + spill_share_[zsec] + zp.institutes_pull;
     if (firm_stream(i, Purpose::imitation).uniform() < 1.0 - std::exp(-zeta_im_ * pull)) {
       if (frontier_[zsec] > fy.a) fy.a *= std::pow(frontier_[zsec] / fy.a, catch_up_);
       fy.a_changed = true;
@@ -367,7 +368,7 @@ class Production {
   const SectorRates* sector_;
   const double* opw_scale_;
   const std::vector<double> spill_share_, frontier_;  // per zone x sector
-  double zeta_in_, zeta_im_, jump_, catch_up_, vat_, delta_, patent_cost_, passthrough_;
+  double zeta_in_, zeta_im_, im_rd_weight_, jump_, catch_up_, vat_, delta_, patent_cost_, passthrough_;
   double retro_cut_, retro_cost_, tax_std_, theta_;
   std::uint8_t loss_exit_;
   double exit_hazard_[2];

@@ -40,7 +40,8 @@ TEST_CASE("the draws of one purpose do not depend on how many numbers another pu
     for (int j = 0; j < k; ++j) innovation.uniform();
     return Stream(seed, 0, 17, 2021, purpose).uniform();
   };
-  for (Purpose p : {Purpose::imitation, Purpose::retrofit, Purpose::exit, Purpose::exit_enforcement}) {
+  for (Purpose p : {Purpose::imitation, Purpose::tfp_shock, Purpose::retrofit, Purpose::exit,
+                    Purpose::exit_enforcement}) {
     const double first = after(0, p);
     for (int k : {1, 6, 9, 40}) CHECK(after(k, p) == first);
   }
@@ -48,9 +49,9 @@ TEST_CASE("the draws of one purpose do not depend on how many numbers another pu
   std::set<double> firsts;
   for (Purpose p : {Purpose::demand, Purpose::innovation, Purpose::retrofit, Purpose::exit,
                     Purpose::imitation, Purpose::exit_enforcement, Purpose::zone_events,
-                    Purpose::project_arrivals})
+                    Purpose::project_arrivals, Purpose::tfp_shock})
     firsts.insert(Stream(seed, 0, 17, 2021, p).uniform());
-  CHECK(firsts.size() == 8);
+  CHECK(firsts.size() == 9);
   CHECK(Stream(seed, 0, 17, 2021, Purpose::project, 1).uniform() !=
         Stream(seed, 0, 17, 2021, Purpose::project, 2).uniform());
 }
@@ -69,10 +70,11 @@ TEST_CASE("changing the R&D subsidy leaves every firm's retrofit draws unchanged
   CHECK(first_year_values(lo, a, Ind::energy_use) == first_year_values(hi, b, Ind::energy_use));
 }
 
-TEST_CASE("more innovation draws leave every firm's imitation draws unchanged") {
-  // With no productivity jump, productivity changes only by imitation. A ten times higher
-  // innovation hazard makes many more firms draw a jump and patents; every firm's productivity
-  // after the first year (that is, its imitation draw) is the same.
+TEST_CASE("more innovation draws leave every firm's imitation and shock draws unchanged") {
+  // With no productivity jump, productivity changes only by imitation and the idiosyncratic
+  // shock. A ten times higher innovation hazard makes many more firms draw a jump and patents;
+  // every firm's productivity after the first year (that is, its imitation and shock draws) is
+  // the same.
   const std::vector<std::string> common = {"parameters.innovation_jump_max=0%"};
   auto with = [&](const char* zeta) {
     auto o = common;

@@ -357,7 +357,11 @@ ZONESIM_CHOICES(ZONESIM_CHOICE_ENUM)
   X(certificate_discount_rate, share, 0.08, 0.0, 1.0,                                             \
     "Discount rate of a firm weighing the 3-year high-tech certificate against the R&D it needs "  \
     "(assumption)",                                                                                \
-    "企业评估高新技术企业资格价值的贴现率")
+    "企业评估高新技术企业资格价值的贴现率")                                                       \
+  X(tfp_shock_sd, number, 0.1, 0.0, 1.0,                                                          \
+    "Standard deviation of a firm's yearly idiosyncratic shock to log productivity, mean one in "  \
+    "levels: ln A += sd * e - sd^2/2, e standard normal (assumption, docs/model.md 3.4)",          \
+    "企业生产率年度特异冲击标准差")
 
 // ---------------------------------------------------------------------------------------------
 // Zone descriptions and base-year values (calibration targets of the starting population).

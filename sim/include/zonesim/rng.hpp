@@ -31,6 +31,7 @@ enum class Purpose : std::uint32_t {
   startup,           // the k-th start-up's draws (substream k)
   imitation,         // a firm's imitation
   exit_enforcement,  // whether a firm flagged by the low-efficiency rule is closed
+  tfp_shock,         // a firm's idiosyncratic productivity shock
 };
 
 // Entity ids for streams that belong to a zone or to the whole region, not a firm.

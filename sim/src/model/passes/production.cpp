@@ -1,5 +1,6 @@
 // Production: for every firm, in this order — output (demand and capacity), R&D (capped by the
-// zone's researchers, plus innovation-fund awards), innovation and imitation, staff, high-tech
+// zone's researchers, plus innovation-fund awards), innovation, imitation and the idiosyncratic
+// productivity shock, staff, high-tech
 // certification, energy retrofit, value added, taxes and profit, investment plan and land
 // request, its land priority class, and whether it exits. Then the zone-sector productivity
 // frontier and innovator shares that next year's imitation uses.
@@ -74,7 +75,7 @@ struct FirmYear {
   double y, y_last;  // output this year and last year (0: the firm had not produced)
   double award, rd_intensity, rd, rho;  // rd: reported R&D; rho: real R&D / output
   double rd_real, rd_relabelled;
-  double a;                  // productivity after innovation and imitation
+  double a;                  // productivity after innovation, imitation and the shock
   bool a_changed;
   std::uint16_t patents;
   std::uint8_t flags;
@@ -97,6 +98,7 @@ class Production {
     zeta_in_ = run.param(Param::innovation_zeta);
     zeta_im_ = run.param(Param::imitation_zeta);
     im_rd_weight_ = run.param(Param::imitation_rd_weight);
+    shock_sd_ = run.param(Param::tfp_shock_sd);
     jump_ = run.param(Param::innovation_jump_max);
     catch_up_ = run.param(Param::imitation_catch_up);
     vat_ = run.param(Param::vat_rate_on_value_added);
@@ -125,6 +127,7 @@ class Production {
     output_and_rd(i, zp, sp, capital, demand, fy);
     innovate(i, rng, fy);
     imitate(i, z * S_ + s, zp, fy);
+    shock(i, fy);
     staff(i, z * S_ + s, zp, fy);
     certify(i, zp, fy);
     retrofit(i, zp, fy);
@@ -201,8 +204,19 @@ class Production {
       if (frontier_[zsec] > fy.a) fy.a *= std::pow(frontier_[zsec] / fy.a, catch_up_);
       fy.a_changed = true;
     }
-    if (fy.a_changed) f_.set_productivity(i, fy.a);
     f_.patents[i] = fy.patents;
+  }
+
+  // The idiosyncratic productivity shock, mean one in levels: ln A += sd e - sd^2/2, e standard
+  // normal from the firm's own stream of this purpose (whatever innovation and imitation drew).
+  // Without it ranks would freeze once few firms imitate. A takes its final value of the year.
+  void shock(std::size_t i, FirmYear& fy) const {
+    if (shock_sd_ > 0) {
+      const double e = firm_stream(i, Purpose::tfp_shock).normal();
+      fy.a *= std::exp(shock_sd_ * e - 0.5 * shock_sd_ * shock_sd_);
+      fy.a_changed = true;
+    }
+    if (fy.a_changed) f_.set_productivity(i, fy.a);
   }
 
   void staff(std::size_t i, std::size_t zsec, const ZoneRates& zp, FirmYear& fy) const {
@@ -368,7 +382,7 @@ class Production {
   const SectorRates* sector_;
   const double* opw_scale_;
   const std::vector<double> spill_share_, frontier_;  // per zone x sector
-  double zeta_in_, zeta_im_, im_rd_weight_, jump_, catch_up_, vat_, delta_, patent_cost_, passthrough_;
+  double zeta_in_, zeta_im_, im_rd_weight_, shock_sd_, jump_, catch_up_, vat_, delta_, patent_cost_, passthrough_;
   double retro_cut_, retro_cost_, tax_std_, theta_;
   std::uint8_t loss_exit_;
   double exit_hazard_[2];

@@ -115,3 +115,55 @@ TEST_CASE("a subsidy makes the notch cheaper on the relabelled part too: it appl
   // Without the subsidy the same firm stays out: 1.52 % of cost against 1.0 % of saving.
   CHECK_FALSE(detail::plan_certification(firm(0.0, 0.10)).pursue);
 }
+
+namespace {
+
+// Base-year certified firms of the ETDZ back-test (replication 0) still certified in 2019, and
+// how many of them do R&D at least at their band's threshold in 2019.
+struct Kept {
+  int base_certified = 0, kept = 0, at_threshold = 0;
+};
+Kept kept_2019(const std::vector<std::string>& overrides) {
+  Scenario s = load_valid(source_path("scenarios/backtest/etdz-2018-2022.yaml"), overrides);
+  FirmPanel p;
+  simulate_replication(s, 0, &p);
+  std::vector<std::uint8_t> base_cert;
+  Kept k;
+  for (std::size_t i = 0; i < p.year.size(); ++i) {
+    if (p.year[i] != s.base_year || !p.hightech[i]) continue;
+    if (base_cert.size() <= static_cast<std::size_t>(p.firm[i])) base_cert.resize(p.firm[i] + 1, 0);
+    base_cert[p.firm[i]] = 1;
+    ++k.base_certified;
+  }
+  for (std::size_t i = 0; i < p.year.size(); ++i) {
+    if (p.year[i] != s.base_year + 1 || !p.hightech[i]) continue;
+    if (static_cast<std::size_t>(p.firm[i]) >= base_cert.size() || !base_cert[p.firm[i]]) continue;
+    ++k.kept;
+    k.at_threshold += p.rd_intensity[i] >= detail::certification_rd_threshold(p.output[i]);
+  }
+  return k;
+}
+
+}  // namespace
+
+TEST_CASE("a certified firm keeps its researchers when applicants exhaust the pool") {
+  // In the ETDZ back-test the firms raising their R&D to the notch in 2019 ask for more
+  // researchers than the zone has (about 1.5 x the pool). A certified firm keeping its R&D at or
+  // above its threshold is served first for its R&D up to the threshold (docs/model.md 3.3,
+  // "Talent cap"), so the cap takes no certificate away: the base-year certified firms keep
+  // theirs as they do when the pool doubles every year (no cap). An earlier version served the
+  // applicants first and the keepers from what was left, nothing: 314 of 446 kept it in 2019
+  // (445 without the cap), at zero R&D, and all had lost it by 2022.
+  const Kept capped = kept_2019({"replications=1"});
+  const Kept free = kept_2019({"replications=1", "parameters.researcher_pool_growth=100%"});
+  INFO("base certified " << capped.base_certified << "; certified in 2019: with the cap " << capped.kept
+       << ", without " << free.kept << "; of them at R&D >= threshold: with the cap " << capped.at_threshold
+       << ", without " << free.at_threshold);
+  CHECK(capped.base_certified == 446);
+  CHECK(free.kept == 445);
+  CHECK(capped.kept == 444);
+  // They do R&D at their threshold, served in full up to 1.02 x it; the 3 that do not chose R&D
+  // below it this year (their certificate runs through 2019) and queue with the rest.
+  CHECK(free.at_threshold == 445);
+  CHECK(capped.at_threshold == 441);
+}

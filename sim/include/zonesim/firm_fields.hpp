@@ -40,7 +40,7 @@ namespace zonesim {
   X(rd_propensity, double, 0, "firm factor mu_i (0: does no R&D)")                                \
   X(rd_intensity, double, 0, "R&D / sales chosen this year (reported, relabelling included)")     \
   X(rd_relabelled, float, 0, "share of this year's reported R&D that is relabelled other cost")    \
-  X(cert_plan, std::uint8_t, 0, "1: holds its R&D at the certification threshold this year")      \
+  X(cert_plan, std::uint8_t, 0, "researcher queue: 1 applicant, 2 certified keeper, 0 other")      \
   /* the 3-year cumulative R&D test of certification (last year's sales is `output`) */           \
   X(rd_last, float, 0, "reported R&D last year (yuan)")                                            \
   X(rd_before, float, 0, "reported R&D the year before last (yuan)")                               \

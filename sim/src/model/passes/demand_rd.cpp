@@ -191,11 +191,25 @@ void demand_and_rd(YearStep& y) {
               rd_intensity[i] = rho;
               relabelled[i] = static_cast<float>(plan.relabelled);  // 0 unless the firm pursues the certificate
               double* a = acc + L.acc(z, 0);
-              // Firms going for the certificate are served first when researchers are short: a
-              // researcher is worth most to them (talent.cpp).
-              a[plan.pursue ? kResearcherDemandCert : kResearcherDemand] +=
-                  rho * (1.0 - plan.relabelled) * d * theta / zones[z].wage_researcher;
-              cert_plan[i] = plan.pursue;
+              // When researchers are short, a certified firm keeping its R&D at or above its
+              // threshold is served first for its R&D up to the threshold (its certificate rests
+              // on it, at R&D it wants anyway), then the firms raising their R&D to the
+              // threshold for the certificate, then the rest (talent.cpp, docs/model.md 3.3).
+              auto researchers = [&](double intensity) {
+                return intensity * (1.0 - plan.relabelled) * d * theta / zones[z].wage_researcher;
+              };
+              std::uint8_t queue = plan.pursue ? kQueueApplicant : kQueueOther;
+              if (!plan.pursue && cert_until[i] >= t - 1 && zp.tax_saving_rate > 0 && taxable > 0 &&
+                  rho >= certification_rd_threshold(d))
+                queue = kQueueKeeper;
+              if (queue == kQueueKeeper) {
+                const double kept = keeper_share(rho, d);
+                a[kResearcherDemandKeep] += researchers(kept);
+                a[kResearcherDemand] += researchers(rho - kept);
+              } else {
+                a[queue == kQueueApplicant ? kResearcherDemandCert : kResearcherDemand] += researchers(rho);
+              }
+              cert_plan[i] = queue;
               a[kTechnicalDemand] += tech_share[z] * (d / (opw_scale[z * S + s] * a07[i]));
             });
 }

@@ -25,7 +25,8 @@ enum Acc : unsigned {
   kHightechOutput, kPatents, kEmployment, kResearchers, kTechnical, kTax, kEnergy, kExports,
   kFdi, kRdSubsidyAsked, kFundAsked, kRetrofitAsked, kExits, kLowEffExits, kRequestPriority,
   kRequestNormal, kResearcherDemand, kTechnicalDemand, kLandUsed, kFirmsAlive, kLandFreed,
-  kIdleNew, kGranted, kChangeTrend, kChangeRealloc, kChangeEntry, kRdRelabelled, kResearcherDemandCert, kAccCount
+  kIdleNew, kGranted, kChangeTrend, kChangeRealloc, kChangeEntry, kRdRelabelled, kResearcherDemandCert,
+  kResearcherDemandKeep, kAccCount
 };
 // Per zone-sector sums follow the zone sums: output, innovators, firms; then maxima.
 inline constexpr unsigned kSecOutput = 0, kSecInnovators = 1, kSecFirms = 2, kSecFields = 3;
@@ -137,9 +138,31 @@ struct CertPlan {
 inline constexpr double kCertificationMargin = 1.02;  // a firm aims 2 % above the threshold
 CertPlan plan_certification(const CertChoice& c);
 
+// A firm's place in the researcher queue this year (Firms::cert_plan; talent.cpp, docs/model.md
+// 3.3 "Talent cap"): a certified firm keeping R&D at or above its threshold is served first for
+// its R&D up to kCertificationMargin x the threshold, an applicant raising its R&D to the
+// threshold next, everyone else (and the keeper's R&D above the threshold) from what is left.
+enum CertQueue : std::uint8_t { kQueueOther = 0, kQueueApplicant = 1, kQueueKeeper = 2 };
+
+// The part of a keeper's R&D intensity `rho` served first: up to the threshold it aims at.
+inline double keeper_share(double rho, double sales) {
+  return std::min(rho, certification_rd_threshold(sales) * kCertificationMargin);
+}
+
+// R&D intensity after the talent cap, for a firm in queue `q` with sales `sales` (its demand).
+inline double capped_rd_intensity(double rho, std::uint8_t q, double sales, double cap_keep, double cap_cert,
+                                  double cap) {
+  if (q == kQueueApplicant) return rho * cap_cert;
+  if (q == kQueueKeeper) {
+    const double kept = keeper_share(rho, sales);
+    return kept * cap_keep + (rho - kept) * cap;
+  }
+  return rho * cap;
+}
+
 // Per-zone values of the production pass and of the land grants (production.cpp).
 struct ZoneRates {
-  double fund, patents_last, researcher_cap, researcher_cap_cert, wage_researcher, institutes_pull;
+  double fund, patents_last, researcher_cap, researcher_cap_cert, researcher_cap_keep, wage_researcher, institutes_pull;
   double tech_science;     // kTechnicalInScienceStaff x technical share
   double retro_rate, retro_threshold, claims_paid_share;
   double value_added_scale, wage_mix, subsidy_rate_paid, subsidy_rate, super_deduction;

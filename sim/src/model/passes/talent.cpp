@@ -13,14 +13,23 @@ void talent_market(YearStep& y) {
   for (std::size_t z = 0; z < y.Z; ++z) {
     ZoneState& zs = y.run.zones[z];
     zs.researchers_pool *= 1.0 + pool_growth;
-    // Firms holding R&D at a certification threshold are served first (demand_rd.cpp).
+    // The queue (demand_rd.cpp): certified firms' R&D up to the threshold they keep, then the
+    // applicants' R&D at the threshold, then the rest; each group shares what it gets in
+    // proportion to its demand, so the caps are per-zone sums, whatever the firms' order.
+    const double keep_demand = y.ys.sums[y.L.acc(z, kResearcherDemandKeep)];
     const double cert_demand = y.ys.sums[y.L.acc(z, kResearcherDemandCert)];
     const double other_demand = y.ys.sums[y.L.acc(z, kResearcherDemand)];
-    zs.researcher_demand = cert_demand + other_demand;
+    zs.researcher_demand = keep_demand + cert_demand + other_demand;
     zs.technical_demand = y.ys.sums[y.L.acc(z, kTechnicalDemand)];
-    zs.researcher_cap_cert = cert_demand > zs.researchers_pool ? zs.researchers_pool / cert_demand : 1.0;
-    const double left = std::max(0.0, zs.researchers_pool - cert_demand);
-    zs.researcher_cap = other_demand > left ? left / other_demand : 1.0;
+    double left = zs.researchers_pool;
+    auto serve = [&left](double demand) {
+      const double cap = demand > left ? left / demand : 1.0;
+      left = std::max(0.0, left - demand);
+      return cap;
+    };
+    zs.researcher_cap_keep = serve(keep_demand);
+    zs.researcher_cap_cert = serve(cert_demand);
+    zs.researcher_cap = serve(other_demand);
     auto adjust = [&](double& wage, double demand, double supply) {
       if (supply <= 0) return;
       double excess = std::clamp(demand / supply - 1.0, -0.2, 0.5);

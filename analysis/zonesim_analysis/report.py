@@ -26,7 +26,7 @@ from .html_page import chart, esc, key_value_table, page_start, td_num, td_prob
 from .reader import Run, Sweep, ZonesimFileError, load, load_run
 from .sweep import build_sweep_report
 
-ZONE_INDICATORS = ["gross_output", "value_added", "rd_to_gdp", "hightech_firms",
+ZONE_INDICATORS = ["gross_output", "value_added", "gdp", "rd_to_gdp", "hightech_firms",
                    "hightech_share_above_size", "employment", "output_per_mu", "tax_revenue",
                    "land_available"]
 

@@ -190,3 +190,29 @@ TEST_CASE("the channels of the change of output add up to the change of gross ou
       }
   }
 }
+
+TEST_CASE("gdp_to_value_added scales the zone's GDP and R&D/GDP, and moves no firm") {
+  Scenario base = load_valid(demo_path(), {"replications=4"});
+  Scenario wider = load_valid(demo_path(), {"replications=4", "zones.south.gdp_to_value_added=2.5"});
+  Ensemble a = simulate(base);
+  Ensemble b = simulate(wider);
+  const int north = 0, south = 1, all = 2;
+  for (std::size_t r = 0; r < a.replications.size(); ++r)
+    for (int y = 0; y <= base.years(); ++y) {
+      const auto& ra = a.replications[r];
+      const auto& rb = b.replications[r];
+      INFO("replication " << r << " year " << y);
+      // Firms are untouched: the ratio enters no firm's accounts.
+      CHECK(rb.ind(y, all, Ind::gross_output) == ra.ind(y, all, Ind::gross_output));
+      CHECK(rb.ind(y, all, Ind::value_added) == ra.ind(y, all, Ind::value_added));
+      CHECK(rb.ind(y, all, Ind::rd_expenditure) == ra.ind(y, all, Ind::rd_expenditure));
+      CHECK(ra.ind(y, south, Ind::gdp) == ra.ind(y, south, Ind::value_added));
+      CHECK(rb.ind(y, south, Ind::gdp) == Approx(2.5 * rb.ind(y, south, Ind::value_added)));
+      CHECK(rb.ind(y, north, Ind::gdp) == rb.ind(y, north, Ind::value_added));
+      CHECK(rb.ind(y, south, Ind::rd_to_gdp) == Approx(ra.ind(y, south, Ind::rd_to_gdp) / 2.5));
+      const double gdp_all = rb.ind(y, north, Ind::gdp) + rb.ind(y, south, Ind::gdp);
+      CHECK(rb.ind(y, all, Ind::gdp) == Approx(gdp_all));
+      CHECK(rb.ind(y, all, Ind::rd_to_gdp) == Approx(rb.ind(y, all, Ind::rd_expenditure) / gdp_all));
+      CHECK(rb.ind(y, all, Ind::rd_to_gdp) < ra.ind(y, all, Ind::rd_to_gdp));
+    }
+}

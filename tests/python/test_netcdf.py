@@ -29,7 +29,7 @@ class RunFileAsNetcdf(unittest.TestCase):
             self.assertEqual(ds["gross_output"].dims, ("year", "zone", "replication"))
             self.assertEqual(dict(ds.sizes), {"year": 6, "zone": 3, "replication": REPS})
             self.assertEqual(ds["gross_output"].attrs["unit"], "亿元")
-            self.assertEqual(ds["rd_to_gdp"].attrs["label_en"], "R&D expenditure / value added")
+            self.assertEqual(ds["rd_to_gdp"].attrs["label_en"], "R&D expenditure / GDP")
             with h5py.File(self.path, "r") as f:
                 self.assertEqual(set(ds.data_vars), set(f["indicators"].keys()))
 

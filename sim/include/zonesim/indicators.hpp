@@ -15,9 +15,10 @@ namespace zonesim {
 // X(key, dimension, english, chinese)
 #define ZONESIM_INDICATORS(X)                                                                     \
   X(gross_output, money, "Gross industrial output", "工业总产值")                                \
-  X(value_added, money, "Value added (GDP)", "地区生产总值(增加值)")                             \
+  X(value_added, money, "Value added of the zone's firms", "企业增加值")                        \
+  X(gdp, money, "GDP of the zone: firms' value added x gdp_to_value_added", "地区生产总值")      \
   X(rd_expenditure, money, "R&D expenditure", "研发经费支出")                                    \
-  X(rd_to_gdp, share, "R&D expenditure / value added", "研发经费占地区生产总值比重")              \
+  X(rd_to_gdp, share, "R&D expenditure / GDP", "研发经费占地区生产总值比重")              \
   X(rd_relabelled, money, "Reported R&D that is relabelled other cost (in rd_expenditure)",        \
     "研发经费中重新归类的其他费用")                                                               \
   X(firms, count, "Firms", "企业数")                                                             \

@@ -372,8 +372,8 @@ ZONESIM_CHOICES(ZONESIM_CHOICE_ENUM)
   X(parks, count, 1.0, 1.0, 100.0, "Number of parks (one zone, many parks)", "园区数(一区多园)") \
   X(base_output, money, 1e10, 1e6, 1e14, "Gross industrial output in the base year",            \
     "基年工业总产值")                                                                             \
-  X(base_value_added, money, 2.5e9, 1e5, 1e14, "Value added (GDP) in the base year",             \
-    "基年地区生产总值(增加值)")                                                                  \
+  X(base_value_added, money, 2.5e9, 1e5, 1e14, "Value added of the zone's firms in the base year", \
+    "基年园区企业增加值")                                                                  \
   X(base_rd, money, 2e8, 0.0, 1e13, "R&D expenditure in the base year", "基年研发经费")        \
   X(base_firms, count, 300.0, 1.0, 1e9, "Industrial firms in the base year", "基年工业企业数")   \
   X(base_above_size_firms, count, 100.0, 0.0, 1e9,                                                \
@@ -409,7 +409,10 @@ ZONESIM_CHOICES(ZONESIM_CHOICE_ENUM)
     "所在城市基年地区生产总值")                                                                   \
   X(budget_balance, money, 5e8, 0.0, 1e13, "Zone budget balance at the start", "园区期初财政结余") \
   X(mobile_skilled_pool, count, 2000.0, 0.0, 1e9,                                                 \
-    "Skilled workers in the hinterland who would move to this zone", "腹地可流动人才")
+    "Skilled workers in the hinterland who would move to this zone", "腹地可流动人才")            \
+  X(gdp_to_value_added, number, 1.0, 1.0, 10.0,                                                   \
+    "The zone's GDP over its firms' value added (services, construction and other activity the "  \
+    "model holds no firms for); GDP is the denominator of R&D/GDP", "园区生产总值与企业增加值之比")
 
 // Region-wide settings. X(key, dimension, default, min, max, english, chinese)
 #define ZONESIM_REGION_FIELDS(X)                                                                  \

@@ -52,6 +52,8 @@ void zone_rows(Run& run, int yi, const Layout& L, const std::vector<double>& sum
     auto set = [&](Ind i, double v) { r.ind(yi, zi, i) = v; };
     set(Ind::gross_output, A(kOutput));
     set(Ind::value_added, A(kValueAdded));
+    // The zone's GDP holds activity the model has no firms for (services, construction).
+    set(Ind::gdp, A(kValueAdded) * run.zone_field(z, ZoneField::gdp_to_value_added));
     set(Ind::rd_expenditure, A(kRd));
     set(Ind::rd_relabelled, A(kRdRelabelled));
     set(Ind::firms, A(kFirmsAlive));
@@ -132,7 +134,7 @@ void ratios(const Run& run, int yi, const Layout& L, const std::vector<double>& 
     auto get = [&](Ind i) { return r.ind(yi, zi, i); };
     auto set = [&](Ind i, double v) { r.ind(yi, zi, i) = v; };
     double ht_out = zi < total ? sums[L.acc(static_cast<std::size_t>(zi), kHightechOutput)] : hightech_output_total;
-    set(Ind::rd_to_gdp, safe_div(get(Ind::rd_expenditure), get(Ind::value_added)));
+    set(Ind::rd_to_gdp, safe_div(get(Ind::rd_expenditure), get(Ind::gdp)));
     set(Ind::hightech_share_above_size, safe_div(get(Ind::hightech_above_size_firms), get(Ind::above_size_firms)));
     set(Ind::hightech_output_share, safe_div(ht_out, get(Ind::gross_output)));
     set(Ind::skilled_share, safe_div(get(Ind::skilled_employment), get(Ind::employment)));
@@ -161,7 +163,7 @@ double evaluation_index(const Run& run, int yi, std::size_t z) {
   double innovation = (lr(get(Ind::rd_to_gdp), bench.rd_to_gdp) +
                        lr(get(Ind::hightech_output_share), bench.hightech_output_share) +
                        lr(safe_div(get(Ind::invention_patents) * 1e4, get(Ind::employment)), bench.patents_per_10k)) / 3.0;
-  double driving = lr(safe_div(get(Ind::value_added), run.zones[z].city_gdp), bench.gdp_share_of_city);
+  double driving = lr(safe_div(get(Ind::gdp), run.zones[z].city_gdp), bench.gdp_share_of_city);
   double ecology = -lr(get(Ind::energy_per_output), bench.energy_per_output);
   double idle = safe_div(get(Ind::land_idle), get(Ind::land_supplied));
   double admin = -lr(idle + 0.01, bench.idle_share) - 2.0 * safe_div(get(Ind::budget_shortfall), get(Ind::budget_revenue) + 1.0);

@@ -46,8 +46,11 @@ TEST_CASE("zonesim run prints the target table and writes the HDF5 file") {
 
 TEST_CASE("results are bit-identical whatever the number of threads") {
   TempDir tmp;
-  // Enough firms for several parallel chunks inside each replication.
-  const std::string common = "run " + kDemo + " --replications 6 -q --set zones.north.base_firms=9000 ";
+  // Enough firms for several parallel chunks inside each replication; and with a zone that opens
+  // during the run (its block of firms appended in 2023, zones.<id>.opens).
+  const std::string opens = GENERATE(std::string(""), std::string("--set zones.south.opens=2023 --set zones.south.base_firms=5000 "));
+  INFO(opens);
+  const std::string common = "run " + kDemo + " --replications 6 -q --set zones.north.base_firms=9000 " + opens;
   auto a = run_zonesim(common + "--threads 1 -o " + tmp.file("t1.h5"));
   auto b = run_zonesim(common + "--threads 2 -o " + tmp.file("t2.h5"));
   INFO(a.err << b.err);

@@ -62,3 +62,61 @@ TEST_CASE("zones are ranked 1..n every year and the ranks are a permutation") {
       CHECK((r.ind(y, 0, Ind::evaluation_index) >= r.ind(y, 1, Ind::evaluation_index)) == (a == 1));
     }
 }
+
+// zones.<id>.opens: a zone approved during the run (docs/model.md 2, docs/output.md).
+TEST_CASE("a zone that opens during the run: 0 before, its base values in the year it opens, then simulated") {
+  Scenario s = load_valid(demo_path(), {"replications=4", "zones.south.opens=2023"});
+  Scenario base = load_valid(demo_path(), {"replications=4"});
+  Ensemble e = simulate(s);
+  Ensemble e0 = simulate(base);
+  const int opens = 2023 - s.base_year;
+  for (std::size_t k = 0; k < e.replications.size(); ++k) {
+    const ReplicationResult& r = e.replications[k];
+    // Before it opens: every indicator, sector output and spending item of its row is 0.
+    for (int y = 0; y < opens; ++y) {
+      for (std::size_t i = 0; i < kIndicatorCount; ++i) {
+        INFO("year " << s.base_year + y << " " << indicator_infos()[i].key);
+        CHECK(r.ind(y, 1, static_cast<Ind>(i)) == 0.0);
+      }
+      for (int sec = 0; sec < r.sectors; ++sec) CHECK(r.sec(y, 1, sec) == 0.0);
+      for (std::size_t q = 0; q < kSpendCount; ++q) CHECK(r.spend(y, 1, static_cast<Spend>(q)) == 0.0);
+      CHECK(r.ind(y, 0, Ind::rank) == 1.0);  // the only zone ranked
+      CHECK(r.ind(y, 2, Ind::gross_output) == r.ind(y, 0, Ind::gross_output));
+    }
+    // The zone open from the base year draws what it draws without the other: its base year is
+    // the same to the bit.
+    for (std::size_t i = 0; i < kIndicatorCount; ++i) {
+      INFO(indicator_infos()[i].key);
+      const Ind ind = static_cast<Ind>(i);
+      if (ind == Ind::rank || ind == Ind::national_rank || ind == Ind::evaluation_index) continue;
+      CHECK(r.ind(0, 0, ind) == e0.replications[k].ind(0, 0, ind));
+    }
+    // The year it opens: its stated base values, generated as the base year's are.
+    CHECK(r.ind(opens, 1, Ind::gross_output) == Approx(120e8).epsilon(1e-9));
+    CHECK(r.ind(opens, 1, Ind::value_added) == Approx(30e8).epsilon(1e-9));
+    CHECK(r.ind(opens, 1, Ind::rd_expenditure) == Approx(0.87e8).epsilon(1e-6));
+    CHECK(r.ind(opens, 1, Ind::firms) == 200.0);
+    CHECK(r.ind(opens, 1, Ind::above_size_firms) == 70.0);
+    CHECK(r.ind(opens, 1, Ind::hightech_firms) == 20.0);
+    CHECK(r.ind(opens, 1, Ind::employment) == Approx(12000).epsilon(1e-6));
+    CHECK(r.ind(opens, 1, Ind::land_used) == Approx(15000).epsilon(1e-6));
+    CHECK(r.ind(opens, 1, Ind::land_available) == Approx(800).epsilon(1e-9));
+    CHECK(r.ind(opens, 1, Ind::budget_revenue) > 0);
+    CHECK(r.ind(opens, 1, Ind::rank) >= 1.0);
+    CHECK(r.ind(opens, 1, Ind::output_change_entry) == r.ind(opens, 1, Ind::gross_output));
+    CHECK(r.ind(opens, 1, Ind::output_change_exit_other) == 0.0);
+    CHECK(r.ind(opens, 2, Ind::gross_output) == r.ind(opens, 0, Ind::gross_output) + r.ind(opens, 1, Ind::gross_output));
+    // Then it is simulated as the others: its firms produce, projects arrive, it is ranked.
+    for (int y = opens + 1; y <= s.years(); ++y) {
+      CHECK(r.ind(y, 1, Ind::gross_output) > 0);
+      CHECK(r.ind(y, 1, Ind::firms) > 0);
+      const double a = r.ind(y, 0, Ind::rank), b = r.ind(y, 1, Ind::rank);
+      CHECK(((a == 1 && b == 2) || (a == 2 && b == 1)));
+    }
+    double arrived = 0;
+    for (int y = opens + 1; y <= s.years(); ++y) arrived += r.ind(y, 1, Ind::projects_arrived);
+    CHECK(arrived > 0);
+  }
+  // The calibration table holds what the generator made in the year the zone opened.
+  CHECK(e.replications[0].calibration[1 * kCalibrationItems] == Approx(120e8).epsilon(1e-9));
+}

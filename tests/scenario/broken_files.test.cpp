@@ -573,3 +573,83 @@ TEST_CASE("a sweep file given as a scenario says so") {
   CHECK(r.diagnostics.items().front().message ==
         "this is a sweep file (it starts with `zonesim_sweep:`), not a scenario");
 }
+
+// ---- a zone that opens during the run (zones.<id>.opens) ---------------------------------------
+
+TEST_CASE("broken: a zone opening after the end year, located at the year with the valid range") {
+  auto d = only_error("opens_outside_run.yaml");
+  CHECK(where(d) == "opens_outside_run.yaml:4:12");
+  CHECK(d.key_path == "zones.north.opens");
+  CHECK(d.message == "opens 2030 is not within the run's years after the base year");
+  CHECK(d.hint == "valid: 2021 to 2025 (base_year 2020, end_year 2025); a zone open in the base year has no `opens`");
+}
+
+TEST_CASE("broken: a zone opening in the base year") {
+  auto d = only_error("opens_in_base_year.yaml");
+  CHECK(where(d) == "opens_in_base_year.yaml:4:12");
+  CHECK(d.key_path == "zones.north.opens");
+  CHECK(d.message == "opens 2020 is not within the run's years after the base year");
+  CHECK(d.hint == "valid: 2021 to 2025 (base_year 2020, end_year 2025); a zone open in the base year has no `opens`");
+}
+
+TEST_CASE("broken: opens that is not a year") {
+  auto d = only_error("opens_not_a_year.yaml");
+  CHECK(where(d) == "opens_not_a_year.yaml:4:12");
+  CHECK(d.key_path == "zones.north.opens");
+  CHECK(d.message == "\"soon\" is not a calendar year");
+  CHECK(d.hint == "write a year such as 2025");
+}
+
+TEST_CASE("broken: every zone opens after the base year") {
+  auto d = only_error("opens_every_zone.yaml");
+  CHECK(where(d) == "opens_every_zone.yaml:4:12");
+  CHECK(d.key_path == "zones.north.opens");
+  CHECK(d.message == "every zone opens after the base year");
+  CHECK(d.hint == "at least one zone must be open in the base year 2020 (its firms set the markets): remove "
+                  "`opens` from one zone");
+}
+
+TEST_CASE("opens: a year after the base year up to the end year, annotated or not, also by --set") {
+  const std::string demo = zonesim::test::source_path("scenarios/demo.yaml");
+  for (const std::string v : {"2021", "2025", "{value: 2023, source: assumption}"}) {
+    zonesim::LoadOptions options;
+    options.overrides = {"zones.south.opens=" + v};
+    LoadResult r = zonesim::load_scenario_file(demo, options);
+    INFO(v << "\n" << r.diagnostics.format());
+    REQUIRE(r.scenario.has_value());
+    CHECK(r.scenario->zones[1].fields[static_cast<std::size_t>(zonesim::ZoneField::opens)] ==
+          (v == "2021" ? 2021.0 : v == "2025" ? 2025.0 : 2023.0));
+    CHECK(r.scenario->zones[0].fields[static_cast<std::size_t>(zonesim::ZoneField::opens)] == 0.0);
+  }
+}
+
+// A base file that a shorter run extends (a calibration period and a back-test extend one base):
+// a zone its base opens after the shorter run's end_year holds nothing in that run. In the
+// scenario's own file, or by --set, the same year is an error.
+TEST_CASE("opens: a base file's zone opening after a shorter run ends is not opened in that run") {
+  zonesim::test::TempDir tmp;
+  const std::string base = zonesim::test::read_file_text(broken("base.yaml"));
+  tmp.write("base.yaml", base);
+  std::string with_new = base;
+  with_new.replace(with_new.find("levers:\n  rd_subsidy"), 0,
+                   "  later:\n    opens: 2024\n    base_output: 50 亿元\n    base_value_added: 12 亿元\n"
+                   "    base_rd: 1 亿元\n    base_firms: 100\n    base_above_size_firms: 20\n"
+                   "    base_hightech_firms: 10\n");
+  tmp.write("base.yaml", with_new);
+  tmp.write("short.yaml", "extends: base.yaml\nend_year: 2022\ntargets:\n  output:\n    year: 2022\n");
+  LoadResult whole = zonesim::load_scenario_file(tmp.file("base.yaml"), {});
+  INFO(whole.diagnostics.format());
+  REQUIRE(whole.scenario.has_value());
+  LoadResult shorter = zonesim::load_scenario_file(tmp.file("short.yaml"), {});
+  INFO(shorter.diagnostics.format());
+  REQUIRE(shorter.scenario.has_value());
+  CHECK(shorter.scenario->zones[1].fields[static_cast<std::size_t>(zonesim::ZoneField::opens)] == 2024.0);
+  // By --set, a year after end_year is the scenario's own mistake.
+  zonesim::LoadOptions options;
+  options.overrides = {"zones.later.opens=2024"};
+  LoadResult set = zonesim::load_scenario_file(tmp.file("short.yaml"), options);
+  REQUIRE(set.diagnostics.size() == 1);
+  CHECK(set.diagnostics.items().front().message == "opens 2024 is not within the run's years after the base year");
+  CHECK(set.diagnostics.items().front().hint ==
+        "valid: 2021 to 2022 (base_year 2020, end_year 2022); a zone open in the base year has no `opens`");
+}

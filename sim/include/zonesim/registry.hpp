@@ -412,7 +412,11 @@ ZONESIM_CHOICES(ZONESIM_CHOICE_ENUM)
     "Skilled workers in the hinterland who would move to this zone", "腹地可流动人才")            \
   X(gdp_to_value_added, number, 1.0, 1.0, 10.0,                                                   \
     "The zone's GDP over its firms' value added (services, construction and other activity the "  \
-    "model holds no firms for); GDP is the denominator of R&D/GDP", "园区生产总值与企业增加值之比")
+    "model holds no firms for); GDP is the denominator of R&D/GDP", "园区生产总值与企业增加值之比") \
+  X(opens, year, 0.0, 0.0, 0.0,                                                                   \
+    "Year the zone opens (approved during the run): no firms, land or budget before it; its base "\
+    "values are those of that year (not given: open in the base year; docs/model.md 2)",          \
+    "园区设立年份(运行期间获批;此前无企业、土地与财政;基年值为设立当年值)")
 
 // Region-wide settings. X(key, dimension, default, min, max, english, chinese)
 #define ZONESIM_REGION_FIELDS(X)                                                                  \

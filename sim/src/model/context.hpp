@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cmath>
+#include <utility>
 #include <vector>
 
 #include "zonesim/model.hpp"
@@ -40,6 +41,14 @@ struct Run {
   double zone_field(std::size_t z, ZoneField f) const {
     return sc.zones[z].fields[static_cast<std::size_t>(f)];
   }
+  // The year zone z opens (zones.<id>.opens), 0 when it is open in the base year.
+  int opens(std::size_t z) const { return static_cast<int>(zone_field(z, ZoneField::opens)); }
+  // Whether zone z exists in run.year: its row is reported (before it opens, its row is 0).
+  bool zone_exists(std::size_t z) const { return opens(z) <= year; }
+  // Whether zone z takes part in run.year's passes: it existed the year before. A zone that
+  // opens in year Y is generated at the end of Y (its row of Y is its base values) and takes part
+  // from Y+1, as the firms that enter in a year produce from the next.
+  bool zone_active(std::size_t z) const { return opens(z) < year; }
   Stream stream(std::uint32_t entity, Purpose purpose) const {
     return Stream(sc.seed, replication, entity, year, purpose);
   }
@@ -121,6 +130,10 @@ double labour_need(double output, double productivity, double output_per_worker,
 double capital_need(double output, double productivity, double capital_output_ratio);
 double capacity_of(double capital, double productivity, double capital_output_ratio);
 void generate_population(Run& run);
+// Zone z opens in run.year: its state reset and its firms generated from its base values as of
+// run.year (its own stream: seed, replication, zone, year), appended as one block; its
+// researchers' location constant calibrated. Returns the block [first, end) of its firms.
+std::pair<std::size_t, std::size_t> open_zone(Run& run, std::size_t z);
 void simulate_year(Run& run);
 void record_base_year(Run& run);
 

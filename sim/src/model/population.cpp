@@ -24,14 +24,17 @@ constexpr double kLabourProductivityElasticity = 0.7;  // labour saved by produc
 constexpr double kCapitalProductivityElasticity = 0.3; // capital saved by productivity
 
 // One zone being generated: its stated values, its stream, and the firms' draws so far.
+// `year`: the year whose values the zone's base values are, and the stream's year (the base
+// year, or the year a zone opens: run.year either way).
 struct ZoneGen {
   ZoneGen(Run& r, std::size_t zone)
-      : run(r), spec(r.sc.zones[zone]), zs(r.zones[zone]), z(zone),
+      : run(r), spec(r.sc.zones[zone]), zs(r.zones[zone]), z(zone), year(r.year),
         rng(r.stream(kZoneEntityBase + static_cast<std::uint32_t>(zone), Purpose::population)) {}
   Run& run;
   const ZoneSpec& spec;
   ZoneState& zs;
   const std::size_t z;
+  const int year;
   Stream rng;
   std::size_t n = 0, n_above = 0, n_ht = 0;
   std::size_t first = 0;              // index of the zone's first firm
@@ -146,7 +149,7 @@ void choose_hightech(ZoneGen& g) {
 void append_firms(ZoneGen& g) {
   Run& run = g.run;
   Firms& f = run.firms;
-  const int base = run.sc.base_year;
+  const int base = g.year;
   Stream& rng = g.rng;
   g.first = f.size();
   g.rho.assign(g.n, 0.0);
@@ -336,7 +339,7 @@ double staff_and_land(ZoneGen& g, double e_scale) {
         static_cast<float>(f.rd_intensity[id] * f.output[id] * rd_personnel / wage_r), f.employment[id]);
     researchers += f.researchers[id];
     loss_history(g, id, value_added);
-    if (f.last_innovation[id] == run.sc.base_year)
+    if (f.last_innovation[id] == g.year)
       f.patents[id] = static_cast<std::uint16_t>(
           1 + std::min<double>(g.rng.poisson(f.rd_intensity[id] * f.output[id] /
                                              run.param(Param::patent_rd_cost)), 60000.0));
@@ -373,7 +376,7 @@ void open_zone_accounts(ZoneGen& g, double researchers) {
 void open_innovation_system(ZoneGen& g) {
   const Firms& f = g.run.firms;
   const std::size_t S = g.run.sc.sectors.size();
-  const int base = g.run.sc.base_year;
+  const int base = g.year;
   ZoneState& zs = g.zs;
   zs.frontier.assign(S, 0.0);
   zs.innovator_share.assign(S, 0.0);
@@ -390,11 +393,13 @@ void open_innovation_system(ZoneGen& g) {
   zs.rd_subsidy_estimate = zs.lever[static_cast<std::size_t>(Lever::rd_subsidy_rate)] * g.field(ZoneField::base_rd);
 }
 
+// The zone's firms from its stated base values, as of run.year (the base year, or the year the
+// zone opens), appended as one block after the firms there are.
 void generate_zone(Run& run, std::size_t z) {
   const Scenario& sc = run.sc;
   ZoneState& zs = run.zones[z];
   for (std::size_t l = 0; l < kLeverCount; ++l)
-    zs.lever[l] = sc.lever(z, static_cast<Lever>(l)).at(sc.base_year);
+    zs.lever[l] = sc.lever(z, static_cast<Lever>(l)).at(run.year);
   ZoneGen g(run, z);
   g.n = static_cast<std::size_t>(g.field(ZoneField::base_firms));
   g.n_above = static_cast<std::size_t>(g.field(ZoneField::base_above_size_firms));
@@ -423,25 +428,40 @@ void open_market(Run& run) {
   run.market.demand_growth.assign(run.sc.sectors.size(), 0.0);
 }
 
-// Location choice of researchers: logit constants that make the base year stationary.
-void calibrate_migration(Run& run) {
+// Location choice of researchers: the logit constant of zone z that makes its share of the
+// researchers stationary in the year it is generated (the hinterland's and the zones' pools of
+// that year).
+void calibrate_migration_zone(Run& run, std::size_t z, double hinterland, double total_r) {
+  const double beta_w = run.param(Param::migration_wage_elasticity);
+  ZoneState& zs = run.zones[z];
+  double share_z = zs.researchers_pool > 0 ? zs.researchers_pool / total_r : 0.0;  // none: never chosen
+  double share_0 = std::max(hinterland, 1.0) / total_r;
+  double u_z = beta_w * std::log(zs.wage_researcher);
+  double u_0 = beta_w * std::log(kHinterlandWageRatio * run.param(Param::wage_researcher));
+  zs.migration_constant = std::log(share_z / share_0) - (u_z - u_0);
+}
+
+// The hinterland's mobile researchers and all researchers (hinterland and zones) in run.year,
+// over the zones that exist then (migration.cpp counts the same).
+std::pair<double, double> researcher_totals(const Run& run) {
   const Scenario& sc = run.sc;
-  const double wage_r = run.param(Param::wage_researcher);
+  const double growth = std::pow(1.0 + sc.region[static_cast<std::size_t>(RegionField::hinterland_growth)],
+                                 run.year - sc.base_year);
   double hinterland = 0, zone_r = 0;
   for (std::size_t z = 0; z < sc.zones.size(); ++z) {
-    hinterland += sc.zones[z].fields[static_cast<std::size_t>(ZoneField::mobile_skilled_pool)];
+    if (!run.zone_exists(z)) continue;
+    hinterland += run.year == sc.base_year ? sc.zones[z].fields[static_cast<std::size_t>(ZoneField::mobile_skilled_pool)]
+                                           : sc.zones[z].fields[static_cast<std::size_t>(ZoneField::mobile_skilled_pool)] * growth;
     zone_r += run.zones[z].researchers_pool;
   }
-  const double beta_w = run.param(Param::migration_wage_elasticity);
-  const double total_r = hinterland + zone_r;
-  for (std::size_t z = 0; z < sc.zones.size(); ++z) {
-    ZoneState& zs = run.zones[z];
-    double share_z = zs.researchers_pool > 0 ? zs.researchers_pool / total_r : 0.0;  // none: never chosen
-    double share_0 = std::max(hinterland, 1.0) / total_r;
-    double u_z = beta_w * std::log(zs.wage_researcher);
-    double u_0 = beta_w * std::log(kHinterlandWageRatio * wage_r);
-    zs.migration_constant = std::log(share_z / share_0) - (u_z - u_0);
-  }
+  return {hinterland, hinterland + zone_r};
+}
+
+// Location choice of researchers: logit constants that make the base year stationary.
+void calibrate_migration(Run& run) {
+  const auto [hinterland, total_r] = researcher_totals(run);
+  for (std::size_t z = 0; z < run.sc.zones.size(); ++z)
+    if (run.zone_exists(z)) calibrate_migration_zone(run, z, hinterland, total_r);
 }
 
 }  // namespace
@@ -462,9 +482,23 @@ void generate_population(Run& run) {
   run.year = sc.base_year;
   run.firms.reserve(static_cast<std::size_t>(sc.expected_peak_firms()) + 64);
   run.zones.assign(sc.zones.size(), ZoneState{});
-  for (std::size_t z = 0; z < sc.zones.size(); ++z) generate_zone(run, z);
+  for (std::size_t z = 0; z < sc.zones.size(); ++z) {
+    // A zone that opens later holds no firms until then (open_zone); its per-sector state exists.
+    run.zones[z].frontier.assign(sc.sectors.size(), 0.0);
+    run.zones[z].innovator_share.assign(sc.sectors.size(), 0.0);
+    if (run.zone_exists(z)) generate_zone(run, z);
+  }
   open_market(run);
   calibrate_migration(run);
+}
+
+std::pair<std::size_t, std::size_t> open_zone(Run& run, std::size_t z) {
+  run.zones[z] = ZoneState{};
+  const std::size_t first = run.firms.size();
+  generate_zone(run, z);
+  const auto [hinterland, total_r] = researcher_totals(run);
+  calibrate_migration_zone(run, z, hinterland, total_r);
+  return {first, run.firms.size()};
 }
 
 }  // namespace zonesim::detail

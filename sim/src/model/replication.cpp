@@ -161,18 +161,22 @@ ReplicationResult simulate_replication(const Scenario& s, std::uint32_t replicat
   detail::Run run{s, replication, draw_parameters(s, replication), {}, {}, {}, s.base_year, &result};
   start_replication(run, result);
 
-  // Calibration fit: what the generator produced for each stated base-year aggregate.
+  // Calibration fit: what the generator produced for each stated base-year aggregate (of a zone
+  // that opens during the run, in the year it opens).
   result.calibration.assign(s.zones.size() * kCalibrationItems, 0.0);
-  for (std::size_t z = 0; z < s.zones.size(); ++z) {
+  auto record_calibration = [&](std::size_t z) {
     const int zi = static_cast<int>(z);
+    const int opens = static_cast<int>(s.zones[z].fields[static_cast<std::size_t>(ZoneField::opens)]);
+    const int yi = opens > 0 && opens <= s.end_year ? opens - s.base_year : 0;
     const Ind map[kCalibrationItems] = {Ind::gross_output,     Ind::value_added,
                                         Ind::rd_expenditure,   Ind::firms,
                                         Ind::above_size_firms, Ind::hightech_firms,
                                         Ind::hightech_above_size_firms, Ind::land_used,
                                         Ind::employment};
     for (std::size_t c = 0; c < kCalibrationItems; ++c)
-      result.calibration[z * kCalibrationItems + c] = result.ind(0, zi, map[c]);
-  }
+      result.calibration[z * kCalibrationItems + c] = result.ind(yi, zi, map[c]);
+  };
+  for (std::size_t z = 0; z < s.zones.size(); ++z) record_calibration(z);
 
   auto snapshot = [&](int year) {
     if (!panel) return;
@@ -200,6 +204,10 @@ ReplicationResult simulate_replication(const Scenario& s, std::uint32_t replicat
     detail::simulate_year(run);
     require_finite(s, result, year - s.base_year, replication);
     snapshot(year);
+  }
+  for (std::size_t z = 0; z < s.zones.size(); ++z) {
+    const double opens = s.zones[z].fields[static_cast<std::size_t>(ZoneField::opens)];
+    if (opens > 0 && opens <= s.end_year) record_calibration(z);
   }
   return result;
 }

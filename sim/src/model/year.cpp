@@ -27,6 +27,19 @@ void open_zone_tallies(YearStep& y) {
   for (std::size_t z = 0; z < y.Z; ++z) y.entry.emplace_back(y.run.zone_stream(z, Purpose::zone_events));
 }
 
+// Zones that open this year (zones.<id>.opens): each generated from its base values as of this
+// year, from its own stream, its firms appended as one block after this year's entrants. Its row
+// of this year is its generated base values (account_year); it takes part in the passes from next
+// year, its firms in the markets as this year's entrants do.
+void open_zones(YearStep& y) {
+  y.opened.clear();
+  for (std::size_t z = 0; z < y.Z; ++z) {
+    if (y.run.opens(z) != y.t) continue;
+    const auto [first, end] = open_zone(y.run, z);
+    y.opened.push_back({z, first, end});
+  }
+}
+
 void simulate_year(Run& run) {
   // The scratch of the thread that runs this year. Bound to a reference here so that the pass
   // bodies, which run on TBB worker threads, use this thread's scratch (naming the thread_local
@@ -51,6 +64,7 @@ void simulate_year(Run& run) {
   migrate_researchers(y);  // region-wide logit over zones and the hinterland
   settle_budget(y);        // revenue; firms' claims first, programmes pro rata
   grants_and_exits(y);     // land granted, capital installed, exits carried out
+  open_zones(y);           // zones opening this year: their base population generated
   account_year(y);         // indicators, evaluation index, ranks, demotion
 }
 

@@ -25,7 +25,11 @@ std::vector<Group> groups() {
           {"Run settings", "<key>", run_settings()}};
 }
 
+// A zone's `opens` has no fixed range: a year after the scenario's base year, up to its end year.
+bool run_year_setting(const Setting& s) { return s.group == SettingGroup::zone && s.dim == Dim::year; }
+
 std::string shown(const Setting& s, double v) {
+  if (run_year_setting(s) && v == 0.0) return "none (open in the base year)";
   if (s.dim == Dim::boolean) return v > 0.5 ? "true" : "false";
   if (s.dim == Dim::choice) {
     auto i = static_cast<std::size_t>(v);
@@ -35,6 +39,7 @@ std::string shown(const Setting& s, double v) {
 }
 
 std::string range_text(const Setting& s) {
+  if (run_year_setting(s)) return "base_year + 1 .. end_year";
   if (s.dim == Dim::boolean) return "true, false";
   if (s.dim == Dim::choice) {
     std::string out;

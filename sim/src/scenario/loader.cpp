@@ -45,9 +45,13 @@ void set_base_year_levers(Scenario& sc, std::optional<Node> history, const RunPl
                                        [](const ZoneSpec& a, const ZoneSpec& b) { return a.id == b.id; });
     if (scratch.empty() && same_zones) stated = &without;
   }
-  for (std::size_t z = 0; z < sc.zones.size(); ++z)
+  // A zone that opens during the run was observed in the year it opens (`opens`).
+  for (std::size_t z = 0; z < sc.zones.size(); ++z) {
+    const int opens = static_cast<int>(sc.zones[z].fields[static_cast<std::size_t>(ZoneField::opens)]);
+    const int observed = opens > 0 ? opens : stated->base_year;
     for (std::size_t l = 0; l < kLeverCount; ++l)
-      sc.zones[z].base_year_levers[l] = stated->lever(z, static_cast<Lever>(l)).at(stated->base_year);
+      sc.zones[z].base_year_levers[l] = stated->lever(z, static_cast<Lever>(l)).at(observed);
+  }
 }
 
 // Refuses a scenario that would need more memory than the machine has, at the base_firms of the

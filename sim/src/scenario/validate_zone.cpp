@@ -22,6 +22,18 @@ void Validator::read_zones(const Node& root) {
   std::vector<std::string> allowed = zone_keys;
   allowed.insert(allowed.begin(), {"name_en", "name_zh", "sector_shares", "levers"});
   for (const auto& [id, body] : zones->map) read_zone(id, body, allowed);
+  // The base year's population sets the markets: at least one zone must exist then.
+  const bool any_at_base = std::any_of(sc.zones.begin(), sc.zones.end(), [](const ZoneSpec& z) {
+    return z.fields[static_cast<std::size_t>(ZoneField::opens)] == 0.0;
+  });
+  if (!any_at_base && !sc.zones.empty()) {  // reported at the first zone's `opens`
+    const auto& [id, body] = *zones->map.begin();
+    const Node* opens = body.is_map() ? body.find("opens") : nullptr;
+    const Node* at = !opens ? zones : opens->is_map() && opens->find("value") ? opens->find("value") : opens;
+    error(*at, "zones." + id + ".opens", "every zone opens after the base year",
+          "at least one zone must be open in the base year " + std::to_string(sc.base_year) +
+              " (its firms set the markets): remove `opens` from one zone");
+  }
 }
 
 // One zone: defaults, then its values, its own levers and sector shares; then the checks
@@ -49,6 +61,7 @@ void Validator::read_zone(const std::string& id, const Node& body, const std::ve
     else if (k == "name_zh") z.name_zh = text_value(c, kp);
     else if (k == "levers") levers_block(c, kp, z.lever_overrides);
     else if (k == "sector_shares") read_sector_shares(c, kp, z);
+    else if (k == "opens") read_opens(c, kp, z);
     else if (const Setting* s = find_setting(zone_settings(), k)) {
       const auto index = static_cast<std::size_t>(s - zone_settings().data());
       if (auto v = scalar_value(c, kp, *s)) {
@@ -63,6 +76,25 @@ void Validator::read_zone(const std::string& id, const Node& body, const std::ve
   }
   check_zone(body, path, z);
   sc.zones.push_back(std::move(z));
+}
+
+// A zone's `opens: YEAR`: the zone opens during the run, in a year after the base year and at
+// most end_year (docs/model.md 2). Not given (0): the zone is open in the base year. A base file
+// that several scenarios extend (a calibration period and a back-test) may give a year after
+// this scenario's end_year: the zone then opens after this run and holds nothing in it.
+void Validator::read_opens(const Node& raw, const std::string& kp, ZoneSpec& z) {
+  const Node* n = unwrap(raw, kp);
+  const std::optional<int> year = year_value(*n, kp);
+  if (!year || !horizon_valid) return;  // a wrong horizon is reported at end_year
+  const bool from_base = n->file && *n->file != sc.file && *n->file != "--set";
+  if (*year <= sc.base_year || (*year > sc.end_year && !from_base)) {
+    error(*n, kp, "opens " + std::to_string(*year) + " is not within the run's years after the base year",
+          "valid: " + std::to_string(sc.base_year + 1) + " to " + std::to_string(sc.end_year) +
+              " (base_year " + std::to_string(sc.base_year) + ", end_year " + std::to_string(sc.end_year) +
+              "); a zone open in the base year has no `opens`");
+    return;
+  }
+  z.fields[static_cast<std::size_t>(ZoneField::opens)] = *year;
 }
 
 // A zone's `sector_shares: {sector: share}`; sectors not named get 0.

@@ -68,6 +68,7 @@ struct Validator {
   void read_zones(const Node& root);
   void read_zone(const std::string& id, const Node& body, const std::vector<std::string>& allowed);
   void read_sector_shares(const Node& c, const std::string& kp, ZoneSpec& z);
+  void read_opens(const Node& c, const std::string& kp, ZoneSpec& z);
   void check_zone(const Node& at, const std::string& path, ZoneSpec& z);
   void explain_firm_limit(const Node& raw);
   void conflict(const Node& zone, const std::string& path, std::initializer_list<ZoneField> fields,

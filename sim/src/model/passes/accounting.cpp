@@ -94,6 +94,11 @@ void zone_rows(Run& run, int yi, const Layout& L, const std::vector<double>& sum
     output_channels(r, yi, zi, A(kOutput), {A(kChangeTrend), A(kChangeRealloc), A(kChangeEntry),
                                             zs.output_moved_in - zs.output_moved_out});
     for (std::size_t s = 0; s < L.sectors; ++s) r.sec(yi, zi, static_cast<int>(s)) = sums[L.sec(z, s, kSecOutput)];
+    if (!run.zone_exists(z)) {  // before the zone opens its row is 0 (docs/output.md)
+      for (std::size_t i = 0; i < kIndicatorCount; ++i) r.ind(yi, zi, static_cast<Ind>(i)) = 0.0;
+      for (std::size_t s = 0; s < L.sectors; ++s) r.sec(yi, zi, static_cast<int>(s)) = 0.0;
+      for (std::size_t k = 0; k < kSpendCount; ++k) r.spend(yi, zi, static_cast<Spend>(k)) = 0.0;
+    }
   }
 }
 
@@ -144,10 +149,14 @@ void ratios(const Run& run, int yi, const Layout& L, const std::vector<double>& 
     set(Ind::energy_per_output, safe_div(get(Ind::energy_use), get(Ind::gross_output) / 1e4));
     set(Ind::trade_share_of_province, safe_div(get(Ind::exports) * 1.6, province_trade));
     set(Ind::fdi_share_of_province, safe_div(get(Ind::fdi), province_fdi));
-    if (zi == total) {
-      double w = 0;
-      for (std::size_t z = 0; z < Z; ++z) w += r.ind(yi, static_cast<int>(z), Ind::wage_researcher);
-      set(Ind::wage_researcher, w / static_cast<double>(Z));
+    if (zi == total) {  // the mean over the zones that exist
+      double w = 0, n = 0;
+      for (std::size_t z = 0; z < Z; ++z)
+        if (run.zone_exists(z)) {
+          w += r.ind(yi, static_cast<int>(z), Ind::wage_researcher);
+          n += 1;
+        }
+      set(Ind::wage_researcher, w / n);
     }
   }
 }
@@ -180,14 +189,17 @@ void rank_zones(Run& run, int yi, const std::vector<double>& idx) {
   const double n_nat = region(sc, RegionField::national_zone_count);
   const double med = region(sc, RegionField::national_index_median);
   const double spread = region(sc, RegionField::national_index_spread);
+  std::size_t existing = 0;
+  for (std::size_t z = 0; z < Z; ++z) existing += run.zone_exists(z);
   for (std::size_t z = 0; z < Z; ++z) {
     ZoneState& zs = run.zones[z];
+    if (!run.zone_exists(z)) continue;  // not ranked before it opens (rank 0 in its row)
     int rank = 1;
     for (std::size_t w = 0; w < Z; ++w)
-      if (idx[w] > idx[z] || (idx[w] == idx[z] && w < z)) ++rank;
+      if (run.zone_exists(w) && (idx[w] > idx[z] || (idx[w] == idx[z] && w < z))) ++rank;
     zs.rank = rank;
     zs.index = idx[z];
-    zs.top_ranked = Z > 1 && rank == 1;
+    zs.top_ranked = existing > 1 && rank == 1;
     double better = 1.0 / (1.0 + std::exp((idx[z] - med) / spread));  // share of zones ahead
     zs.national_rank = 1 + static_cast<int>(std::floor(better * (n_nat - 1.0) + 0.5));
     if (yi > 0) {
@@ -210,6 +222,7 @@ void total_evaluation(Run& run, int yi, const std::vector<double>& idx) {
   double wsum = 0, w = 0;
   int best = 0, best_nat = 0;
   for (std::size_t z = 0; z < Z; ++z) {
+    if (!run.zone_exists(z)) continue;
     double o = r.ind(yi, static_cast<int>(z), Ind::gross_output);
     wsum += o * idx[z];
     w += o;
@@ -230,7 +243,7 @@ void record_indicators(Run& run, int yi, const Layout& L, const std::vector<doub
   ratios(run, yi, L, sums);
   std::vector<double> idx(L.zones);
   for (std::size_t z = 0; z < L.zones; ++z) {
-    idx[z] = evaluation_index(run, yi, z);
+    idx[z] = run.zone_exists(z) ? evaluation_index(run, yi, z) : 0.0;
     run.result->ind(yi, static_cast<int>(z), Ind::evaluation_index) = idx[z];
   }
   rank_zones(run, yi, idx);
@@ -257,6 +270,18 @@ void account_year(YearStep& y) {
     r.ind(yi, zi, Ind::budget_spent) = y.spent[z];
     r.ind(yi, zi, Ind::budget_shortfall) = y.shortfall[z];
   }
+  // A zone that opened this year: its row is its generated population, accounted as the base
+  // year's is; its whole output counts as entry in the change of output.
+  for (const YearStep::Opened& o : y.opened) {
+    std::vector<double> generated(L.width(), 0.0);
+    add_generated_sums(y.run, o.first, o.end, L, generated);
+    for (unsigned k = 0; k < kAccCount; ++k) merged[L.acc(o.zone, k)] = generated[L.acc(o.zone, k)];
+    for (std::size_t s = 0; s < L.sectors; ++s)
+      for (unsigned k = 0; k < kSecFields; ++k) merged[L.sec(o.zone, s, k)] = generated[L.sec(o.zone, s, k)];
+    merged[L.acc(o.zone, kChangeEntry)] = generated[L.acc(o.zone, kOutput)];
+    y.run.zones[o.zone].technical_employed = generated[L.acc(o.zone, kTechnical)];
+    record_generated_budget(y.run, yi, o.zone, L, generated);
+  }
   record_indicators(y.run, yi, L, merged, y.ys);
   // This year's movers count in next year's change of output.
   for (std::size_t z = 0; z < y.Z; ++z) {
@@ -265,18 +290,15 @@ void account_year(YearStep& y) {
   }
 }
 
-void record_base_year(Run& run) {
+void add_generated_sums(const Run& run, std::size_t from, std::size_t to, const Layout& L, std::vector<double>& sums) {
   const Scenario& sc = run.sc;
   const Firms& f = run.firms;
-  const std::size_t Z = sc.zones.size(), S = sc.sectors.size();
-  const Layout L{Z, S};
-  std::vector<double> sums(L.width(), 0.0);
   const double tax_std = run.param(Param::standard_income_tax_rate);
   const double vat = run.param(Param::vat_rate_on_value_added);
-  for (std::size_t i = 0; i < f.size(); ++i) {
+  for (std::size_t i = from; i < to; ++i) {
     const std::size_t z = f.zone[i], s = f.sector[i];
     const double y = f.output[i];
-    const bool cert = f.cert_until[i] >= sc.base_year;
+    const bool cert = f.cert_until[i] >= run.year;
     const bool above = y >= kAboveSizeRevenue;
     const double tech = run.zone_field(z, ZoneField::technical_share);
     const double labour = f.employment[i];
@@ -309,14 +331,24 @@ void record_base_year(Run& run) {
     a[kLandUsed] += f.land_mu[i];
     sums[L.sec(z, s, kSecOutput)] += y;
   }
-  // The budget rule applied to the base year's taxes (no land sold, no transfer counted).
+}
+
+// The budget rule applied to the generated population's taxes (no land sold, no transfer counted).
+void record_generated_budget(Run& run, int yi, std::size_t z, const Layout& L, const std::vector<double>& sums) {
+  const double vat = run.param(Param::vat_rate_on_value_added);
   const double committed_share = run.param(Param::budget_committed_share);
-  for (std::size_t z = 0; z < Z; ++z) {
-    const double vat_z = vat * sums[L.acc(z, kValueAdded)];
-    const double revenue = retained_taxes(run, vat_z, std::max(0.0, sums[L.acc(z, kTax)] - vat_z));
-    run.result->ind(0, static_cast<int>(z), Ind::budget_revenue) = revenue;
-    run.result->ind(0, static_cast<int>(z), Ind::budget_committed) = committed_share * revenue;
-  }
+  const double vat_z = vat * sums[L.acc(z, kValueAdded)];
+  const double revenue = retained_taxes(run, vat_z, std::max(0.0, sums[L.acc(z, kTax)] - vat_z));
+  run.result->ind(yi, static_cast<int>(z), Ind::budget_revenue) = revenue;
+  run.result->ind(yi, static_cast<int>(z), Ind::budget_committed) = committed_share * revenue;
+}
+
+void record_base_year(Run& run) {
+  const std::size_t Z = run.sc.zones.size(), S = run.sc.sectors.size();
+  const Layout L{Z, S};
+  std::vector<double> sums(L.width(), 0.0);
+  add_generated_sums(run, 0, run.firms.size(), L, sums);
+  for (std::size_t z = 0; z < Z; ++z) record_generated_budget(run, 0, z, L, sums);
   YearScratch empty;
   record_indicators(run, 0, L, sums, empty);
 }

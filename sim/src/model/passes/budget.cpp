@@ -10,6 +10,7 @@ namespace zonesim::detail {
 
 void claim_firm_spending(YearStep& y) {
   for (std::size_t z = 0; z < y.Z; ++z) {
+    if (!y.run.zone_active(z)) continue;
     const ZoneState& zs = y.run.zones[z];
     auto sum = [&](unsigned k) { return y.sums[y.L.acc(z, k)]; };
     y.ask(z, Spend::rd_subsidy, sum(kRdSubsidyAsked));
@@ -65,6 +66,7 @@ void settle_budget(YearStep& y) {
   y.shortfall.assign(y.Z, 0.0);
   y.spent.assign(y.Z, 0.0);
   for (std::size_t z = 0; z < y.Z; ++z) {
+    if (!y.run.zone_active(z)) continue;  // not open yet: no budget (no transfer either)
     ZoneState& zs = y.run.zones[z];
     const double taxes = y.sums[y.L.acc(z, kTax)];
     const double vat = vat_rate * y.sums[y.L.acc(z, kValueAdded)];

@@ -13,6 +13,7 @@ namespace zonesim::detail {
 void build_carriers(YearStep& y) {
   Run& run = y.run;
   for (std::size_t z = 0; z < y.Z; ++z) {
+    if (!run.zone_active(z)) continue;  // not open yet: no carriers, no births
     ZoneState& zs = run.zones[z];
     const double q_ratio = zs.payout_ratio;  // quantity levers are planned on last year's funding
     const double inc = lever(zs, Lever::new_incubators) * q_ratio;
@@ -33,18 +34,24 @@ void build_carriers(YearStep& y) {
 
 namespace {
 
-// Zones compete for projects through their evaluation index (last year's).
+// Zones compete for projects through their evaluation index (last year's); the zones open this
+// year's passes, that is.
 std::vector<double> project_pull(const YearStep& y) {
-  std::vector<double> pull(y.Z, 1.0);
-  double mean = 0;
-  for (std::size_t z = 0; z < y.Z; ++z) mean += y.run.zones[z].index;
-  mean /= static_cast<double>(y.Z);
+  std::vector<double> pull(y.Z, 0.0);
+  double mean = 0, open = 0;
+  for (std::size_t z = 0; z < y.Z; ++z)
+    if (y.run.zone_active(z)) {
+      mean += y.run.zones[z].index;
+      open += 1;
+    }
+  mean /= open;
   double norm = 0;
   for (std::size_t z = 0; z < y.Z; ++z) {
+    if (!y.run.zone_active(z)) continue;
     pull[z] = std::exp(0.5 * (y.run.zones[z].index - mean));
     norm += pull[z];
   }
-  for (std::size_t z = 0; z < y.Z; ++z) pull[z] *= static_cast<double>(y.Z) / norm;
+  for (std::size_t z = 0; z < y.Z; ++z) pull[z] *= open / norm;
   return pull;
 }
 
@@ -141,6 +148,7 @@ void draw_arrivals(YearStep& y) {
   Run& run = y.run;
   const std::vector<double> pull = project_pull(y);
   for (std::size_t z = 0; z < y.Z; ++z) {
+    if (!run.zone_active(z)) continue;  // not open yet: no projects arrive
     ZoneState& zs = run.zones[z];
     ZoneEntry& ze = y.entry[z];
     const double attraction = lever(zs, Lever::attraction_budget) * zs.payout_ratio;

@@ -11,6 +11,7 @@ void supply_land(YearStep& y) {
   Run& run = y.run;
   const double dev_cost = y.param(Param::land_development_cost_per_mu);
   for (std::size_t z = 0; z < y.Z; ++z) {
+    if (!run.zone_active(z)) continue;  // not open yet: no land supplied (usable_land 0)
     ZoneState& zs = run.zones[z];
     double quota = lever(zs, Lever::land_quota_mu);
     if (zs.top_ranked) quota *= 1.0 + lever(zs, Lever::rank_land_bonus);

@@ -10,7 +10,8 @@ namespace {
 double hinterland_pool(const YearStep& y) {
   double hinterland = 0;
   for (std::size_t z = 0; z < y.Z; ++z)
-    hinterland += y.run.zone_field(z, ZoneField::mobile_skilled_pool) *
+    if (y.run.zone_active(z))  // a zone's hinterland counts once it is open (population.cpp)
+      hinterland += y.run.zone_field(z, ZoneField::mobile_skilled_pool) *
                   std::pow(1.0 + y.sc.region[static_cast<std::size_t>(RegionField::hinterland_growth)],
                            y.t - y.sc.base_year);
   return hinterland;
@@ -27,6 +28,10 @@ double choice_weights(const YearStep& y, std::vector<double>& expu) {
   const double u_hinterland = beta_w * std::log(kHinterlandWageRatio * y.param(Param::wage_researcher));
   double u_max = u_hinterland;
   for (std::size_t z = 0; z < y.Z; ++z) {
+    if (!y.run.zone_active(z)) {  // not open yet: nobody moves there
+      expu[z] = -std::numeric_limits<double>::infinity();
+      continue;
+    }
     const ZoneState& zs = y.run.zones[z];
     double incentive = (lever(zs, Lever::talent_subsidy_per_person) * zs.payout_ratio +
                         lever(zs, Lever::talent_recruitment_bonus) * zs.payout_ratio / 3.0) /
@@ -54,6 +59,7 @@ void migrate_researchers(YearStep& y) {
   std::vector<double> expu(y.Z);
   const double denom = choice_weights(y, expu);
   for (std::size_t z = 0; z < y.Z; ++z) {
+    if (!y.run.zone_active(z)) continue;
     ZoneState& zs = y.run.zones[z];
     double arriving = movers * expu[z] / denom;
     double leaving = rate * zs.researchers_pool;

@@ -39,7 +39,7 @@ void relocate_firms(YearStep& y) {
   std::vector<double> spare(Z);
   bool short_somewhere = false;
   for (std::size_t z = 0; z < Z; ++z) {
-    spare[z] = y.run.zones[z].land_available;
+    spare[z] = y.run.zone_active(z) ? y.run.zones[z].land_available : -1.0;  // never a destination before it opens
     short_somewhere = short_somewhere || ys.grant_fraction[z * 2] < 0.5 || ys.grant_fraction[z * 2 + 1] < 0.5;
   }
   const double move_rate = y.param(Param::firm_relocation_rate);

@@ -232,6 +232,11 @@ struct YearStep {
   std::vector<ZoneEntry> entry;     // per zone
   // Budget (budget.cpp).
   std::vector<double> revenue, committed, returned, shortfall, spent;  // per zone
+  // Zones that opened this year (year.cpp, open_zones): zone and its block of firms [first, end).
+  struct Opened {
+    std::size_t zone, first, end;
+  };
+  std::vector<Opened> opened;
 
   double param(Param k) const { return run.param(k); }
   double sector_field(std::size_t s, SectorField k) const { return run.sector(s, k); }
@@ -256,10 +261,16 @@ void relocate_firms(YearStep& y);            // passes/relocation.cpp
 void migrate_researchers(YearStep& y);       // passes/migration.cpp
 void settle_budget(YearStep& y);             // passes/budget.cpp
 void grants_and_exits(YearStep& y);          // passes/grants_exits.cpp
+void open_zones(YearStep& y);                // year.cpp
 void account_year(YearStep& y);              // passes/accounting.cpp
 
 // The zone's retained taxes from its firms' VAT and income tax (passes/budget.cpp, 3.11).
 double retained_taxes(const Run& run, double vat, double income_tax);
+
+// The base-year sums of firms [from, to) (the population as generated, in run.year) added to
+// `sums`, and zone z's budget rows of that year under the base-year rule (passes/accounting.cpp).
+void add_generated_sums(const Run& run, std::size_t from, std::size_t to, const Layout& L, std::vector<double>& sums);
+void record_generated_budget(Run& run, int yi, std::size_t z, const Layout& L, const std::vector<double>& sums);
 
 // Indicators of year index yi from per-zone sums (passes/accounting.cpp).
 void record_indicators(Run& run, int yi, const Layout& L, const std::vector<double>& sums,

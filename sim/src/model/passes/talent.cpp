@@ -11,6 +11,7 @@ void talent_market(YearStep& y) {
   const double wage_adj = y.param(Param::wage_adjustment);
   const double pool_growth = y.param(Param::researcher_pool_growth);
   for (std::size_t z = 0; z < y.Z; ++z) {
+    if (!y.run.zone_active(z)) continue;
     ZoneState& zs = y.run.zones[z];
     zs.researchers_pool *= 1.0 + pool_growth;
     // The queue (demand_rd.cpp): certified firms' R&D up to the threshold they keep, then the
@@ -46,6 +47,7 @@ void talent_market(YearStep& y) {
 // pool, up to all production jobs.
 void labour_programmes(YearStep& y) {
   for (std::size_t z = 0; z < y.Z; ++z) {
+    if (!y.run.zone_active(z)) continue;  // not open yet: no programmes
     ZoneState& zs = y.run.zones[z];
     const double q_ratio = zs.payout_ratio;  // quantity levers are planned on last year's funding
     const double apartments = lever(zs, Lever::talent_apartments) * q_ratio;

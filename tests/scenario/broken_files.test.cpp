@@ -161,6 +161,22 @@ TEST_CASE("broken: lever value outside its range") {
   CHECK(d.hint == "valid: 0 % to 25 %");
 }
 
+TEST_CASE("broken: intensification rate above 100 %, located at the value") {
+  auto d = only_error("intensification_rate_out_of_range.yaml");
+  CHECK(where(d) == "intensification_rate_out_of_range.yaml:3:25");
+  CHECK(d.key_path == "levers.intensification_rate");
+  CHECK(d.message == "\"150 %\" is out of range");
+  CHECK(d.hint == "valid: 0 % to 100 %");
+}
+
+TEST_CASE("broken: plot-ratio ceiling above 10, located at the value") {
+  auto d = only_error("plot_ratio_max_out_of_range.yaml");
+  CHECK(where(d) == "plot_ratio_max_out_of_range.yaml:3:19");
+  CHECK(d.key_path == "levers.plot_ratio_max");
+  CHECK(d.message == "\"12\" is out of range");
+  CHECK(d.hint == "valid: 0.3 to 10");
+}
+
 TEST_CASE("broken: negative count") {
   auto d = only_error("negative_count.yaml");
   CHECK(where(d) == "negative_count.yaml:3:19");

@@ -117,6 +117,16 @@ ZONESIM_CHOICES(ZONESIM_CHOICE_ENUM)
     "capital (multi-storey factories)", \
     "工业用地容积率", \
     output_per_mu, none, "more capital per mu of new land: projects need less land (3.7)") \
+  X(intensification_rate, share, 0.0, 0.0, 1.0, \
+    "Most a firm may raise the capital its own plot holds per year, as a share of it, by building " \
+    "up or redeveloping the plot (in-situ intensification; 0 = none)", \
+    "存量用地增容(加层、工业上楼、低效用地再开发)年增幅上限", \
+    output_per_mu, none, "firms add capital on their own plots, up to plot_ratio_max, before asking for new land (3.7)") \
+  X(plot_ratio_max, number, 2.0, 0.3, 10.0, \
+    "Highest floor-area ratio an existing industrial plot may be raised to by in-situ " \
+    "intensification (the base-year stock stands at 0.93)", \
+    "存量工业用地容积率上限", \
+    output_per_mu, none, "caps the capital a mu holds after intensification (3.7)") \
   X(land_priority, choice, 0.0, 0.0, kLastWord_land_priority, \
     "Rule for who gets scarce land first: pro_rata, high_tech_first, output_per_mu, " \
     "large_projects_first", \

@@ -49,6 +49,10 @@ void read_zone_rates(YearStep& y) {
     p.tax_certified = std::min(lever(zs, Lever::hightech_income_tax_rate), tax_std);
     p.credit_rate = credit_base + lever(zs, Lever::scitech_credit_ratio);
     p.density_new = density_new_base * lever(zs, Lever::plot_ratio);
+    // The base-year stock stands at the plot ratio capital_per_mu is stated at (0.93); a plot
+    // raised to plot_ratio_max holds the zone's base-year capital per mu scaled up accordingly.
+    p.insitu_rate = lever(zs, Lever::intensification_rate);
+    p.density_max = zs.capital_density * lever(zs, Lever::plot_ratio_max) / setting(Lever::plot_ratio).default_value;
     p.tax_floor = lever(zs, Lever::exit_min_tax_per_mu);
     p.out_floor = lever(zs, Lever::exit_min_output_per_mu);
     p.energy_ceiling = lever(zs, Lever::exit_max_energy_intensity);
@@ -285,7 +289,8 @@ class Production {
   }
 
   // Investment toward next year's demand, limited by retained profit and credit. Capital beyond
-  // what the firm's land holds needs new land; a higher plot ratio packs more capital on a mu.
+  // what the firm's land holds, after in-situ intensification, needs new land; a higher plot
+  // ratio packs more capital on a mu of new land.
   // The capital depreciates now; the investment is added once land is granted (grants_exits.cpp).
   void plan_investment(std::size_t i, const ZoneRates& zp, const SectorRates& sp, double capital,
                        double demand, FirmYear& fy) const {
@@ -295,7 +300,13 @@ class Production {
     const double credit = zp.credit_rate * capital;
     const double invest = std::min(wanted, std::max(0.0, fy.profit) + credit);
     const double k_after = (1.0 - delta_) * capital + invest;
-    const double request = std::max(0.0, k_after - f_.land_capacity[i]) / zp.density_new;
+    // In-situ intensification first: the firm builds up its own plot before asking for new land.
+    double held = f_.land_capacity[i];
+    if (zp.insitu_rate > 0 && k_after > held) {
+      held += insitu_capacity_added(held, k_after, zp.insitu_rate, f_.land_mu[i] * zp.density_max);
+      f_.land_capacity[i] = held;
+    }
+    const double request = std::max(0.0, k_after - held) / zp.density_new;
     fy.land_request = invest > 0 ? request : 0.0;
     f_.capital[i] = (1.0 - delta_) * capital;
   }

@@ -94,6 +94,12 @@ inline bool land_priority(LandPriority rule, const LandClaim& c, double output_p
   }
   return false;
 }
+// In-situ intensification (docs/model.md 3.7): the capital a firm's own plot holds (`held`) may
+// rise by at most `rate` x held a year, only as far as the capital it plans (`planned`) needs, and
+// never beyond `ceiling` (its land x the capital per mu at plot_ratio_max). Returns what it adds.
+inline double insitu_capacity_added(double held, double planned, double rate, double ceiling) {
+  return std::max(0.0, std::min({planned - held, rate * held, ceiling - held}));
+}
 inline constexpr double kLargeFirmOutput = 2e8;          // yuan of output a year
 inline constexpr double kLargeProjectInvestment = 1e9;   // yuan of investment
 inline constexpr double kHightechProjectRd = 0.03;       // planned R&D/sales of a high-tech project
@@ -167,6 +173,7 @@ struct ZoneRates {
   double retro_rate, retro_threshold, claims_paid_share;
   double value_added_scale, wage_mix, subsidy_rate_paid, subsidy_rate, super_deduction;
   double tax_certified, credit_rate, density_new;
+  double insitu_rate, density_max;  // in-situ intensification: pace and capital per mu at plot_ratio_max
   double tax_floor, out_floor, energy_ceiling, enforcement, output_per_mu_last, tech_share;
   LandPriority priority_rule;
 };

@@ -55,7 +55,7 @@ const T = {
 
 const GROUPS = [
   ['innovation', /^(rd_|hightech_income|innovation_fund|new_)/],
-  ['land', /^(land_|idle_land|plot_ratio|shared_land)/],
+  ['land', /^(land_|idle_land|plot_ratio|intensification|shared_land)/],
   ['exit', /^exit_/],
   ['entry', /^entry_/],
   ['talent', /^(talent_|training)/],

@@ -159,7 +159,7 @@ void append_firms(ZoneGen& g) {
     double ln_a = kProductivitySigma * (kSizeProductivityCorr * std::tanh(ln_size / 3.0) * 1.5 +
                                         std::sqrt(1 - kSizeProductivityCorr * kSizeProductivityCorr) *
                                             rng.normal());
-    f.set_productivity(id, std::exp(ln_a));
+    f.set_log_productivity(id, ln_a);
     f.demand[id] = y;
     f.output[id] = y;
     // The base population is conditioned on survival: the stated firms are the survivors of
@@ -285,7 +285,7 @@ double calibrate_zone(ZoneGen& g, double k_rd) {
         g.rho[i] > 0 ? g.rho[i] / (rd_sector_factor(run.sector(s, SectorField::rd_propensity)) *
                                    zs.base_user_cost_pow[g.is_ht[i]])
                      : 0.0;
-    // capital_need and labour_need with the firm's cached A^0.3 and A^0.7 (std::pow's values).
+    // capital_need and labour_need with the firm's cached A^0.3 and A^0.7 (no pow per firm).
     f.capital[id] = y * run.sector(s, SectorField::capital_output_ratio) / (f.productivity_03[id] * kBaseUtilisation);
     capital_sum += f.capital[id];
     out_sum += y;
@@ -420,7 +420,7 @@ void open_market(Run& run) {
   double w = 0, wl = 0;
   for (std::size_t i = 0; i < f.size(); ++i) {
     w += f.output[i];
-    wl += f.output[i] * f.log_productivity[i];  // std::log's value, cached
+    wl += f.output[i] * f.log_productivity[i];  // ln A, cached
   }
   run.market.productivity = w > 0 ? std::exp(wl / w) : 1.0;
   run.market.demand_growth.assign(run.sc.sectors.size(), 0.0);

@@ -27,7 +27,7 @@ namespace zonesim {
   X(productivity, double, 1.0, "A, relative to the base-year market average")                     \
   /* Functions of A kept beside it (set together by set_productivity, whenever A changes): the  */ \
   /* yearly passes need ln A, A^0.3 (capital) and A^0.7 (labour) of every firm, several times */ \
-  /* a year, and A changes once (production). Exactly the values std::log/std::pow would give. */ \
+  /* a year, and A changes once (production). A^k = exp(k ln A), not std::pow (last bits).    */ \
   X(log_productivity, double, 0.0, "ln A")                                                        \
   X(productivity_03, double, 1.0, "A^0.3")                                                        \
   X(productivity_07, double, 1.0, "A^0.7")                                                        \

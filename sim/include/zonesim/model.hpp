@@ -45,6 +45,8 @@ struct Firms {
   // Appends a firm with every field zeroed except identity; returns its index.
   std::size_t append(std::uint16_t zone_id, std::uint16_t sector_id, int year);
   void set_productivity(std::size_t i, double a);
+  // The same from ln A (the production pass moves A in logs): A, A^0.3, A^0.7 as exp of multiples.
+  void set_log_productivity(std::size_t i, double ln_a);
   bool alive(std::size_t i) const { return flags[i] & kAlive; }
   bool certified(std::size_t i, int year) const { return cert_until[i] >= year; }
   // Calls fn(array) for every per-firm array.

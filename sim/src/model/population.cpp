@@ -162,7 +162,7 @@ void append_firms(ZoneGen& g) {
     double ln_a = kProductivitySigma * (kSizeProductivityCorr * std::tanh(ln_size / 3.0) * 1.5 +
                                         std::sqrt(1 - kSizeProductivityCorr * kSizeProductivityCorr) *
                                             rng.normal());
-    f.set_productivity(id, std::exp(ln_a));
+    f.set_log_productivity(id, ln_a);
     f.demand[id] = y;
     f.output[id] = y;
     // The base population is conditioned on survival: the stated firms are the survivors of
@@ -237,6 +237,9 @@ double other_rd_scale(ZoneGen& g) {
     while (capped_other(hi) < want_other && hi < 1e300) hi *= 2;
     for (int it = 0; it < 100; ++it) {
       const double mid = 0.5 * (lo + hi);
+      // lo and hi adjacent doubles: mid is one of them and no later round moves hi (lo always
+      // falls short), so stopping here gives the 100 rounds' hi, in ~55 rounds of n firms.
+      if (mid <= lo || mid >= hi) break;
       (capped_other(mid) < want_other ? lo : hi) = mid;
     }
     k_rd = hi;
@@ -281,16 +284,16 @@ double calibrate_zone(ZoneGen& g, double k_rd) {
     f.sales_before[id] = static_cast<float>(f.output[id]);
     const std::size_t s = f.sector[id];
     const double y = f.output[id];
-    const double a = f.productivity[id];
     f.rd_propensity[id] =
         g.rho[i] > 0 ? g.rho[i] / (rd_sector_factor(run.sector(s, SectorField::rd_propensity)) *
                                    zs.base_user_cost_pow[g.is_ht[i]])
                      : 0.0;
-    f.capital[id] = capital_need(y, a, run.sector(s, SectorField::capital_output_ratio));
+    // capital_need and labour_need with the firm's cached A^0.3 and A^0.7 (no pow per firm).
+    f.capital[id] = y * run.sector(s, SectorField::capital_output_ratio) / (f.productivity_03[id] * kBaseUtilisation);
     capital_sum += f.capital[id];
     out_sum += y;
     va_raw += run.sector(s, SectorField::value_added_ratio) * y;
-    labour_raw += labour_need(y, a, run.sector(s, SectorField::output_per_worker), 1.0);
+    labour_raw += y / (run.sector(s, SectorField::output_per_worker) * 1.0 * f.productivity_07[id]);
     energy_w += static_cast<double>(f.energy_intensity[id]) * y;
   }
   zs.labour_scale = labour_raw / g.field(ZoneField::base_employment);
@@ -330,8 +333,8 @@ double staff_and_land(ZoneGen& g, double e_scale) {
     f.energy_intensity[id] = static_cast<float>(f.energy_intensity[id] * e_scale);
     f.land_mu[id] = f.capital[id] / zs.capital_density;
     f.land_capacity[id] = f.capital[id];  // the base-year stock fills its land
-    f.employment[id] = static_cast<float>(labour_need(
-        f.output[id], f.productivity[id], run.sector(s, SectorField::output_per_worker), zs.labour_scale));
+    f.employment[id] = static_cast<float>(  // labour_need with the cached A^0.7
+        f.output[id] / (run.sector(s, SectorField::output_per_worker) * zs.labour_scale * f.productivity_07[id]));
     const double value_added = run.sector(s, SectorField::value_added_ratio) * f.output[id] * zs.value_added_scale;
     // R&D staff paid from the firm's R&D personnel spending at the researcher wage, and among
     // its employees: a wage too low for its R&D cannot give it more researchers than workers.
@@ -422,7 +425,7 @@ void open_market(Run& run) {
   double w = 0, wl = 0;
   for (std::size_t i = 0; i < f.size(); ++i) {
     w += f.output[i];
-    wl += f.output[i] * std::log(f.productivity[i]);
+    wl += f.output[i] * f.log_productivity[i];  // ln A, cached
   }
   run.market.productivity = w > 0 ? std::exp(wl / w) : 1.0;
   run.market.demand_growth.assign(run.sc.sectors.size(), 0.0);

@@ -80,7 +80,8 @@ struct FirmYear {
   double y, y_last;  // output this year and last year (0: the firm had not produced)
   double award, rd_intensity, rd, rho;  // rd: reported R&D; rho: real R&D / output
   double rd_real, rd_relabelled;
-  double a;                  // productivity after innovation, imitation and the shock
+  double ln_a;               // ln A after innovation, imitation and the shock (A moves in logs)
+  double a;                  // A at the end of the year
   bool a_changed;
   std::uint16_t patents;
   std::uint8_t flags;
@@ -98,7 +99,7 @@ class Production {
   explicit Production(YearStep& y)
       : f_(y.f), L_(y.L), t_(y.t), S_(y.S), seed_(y.sc.seed), rep_(y.run.replication),
         zone_(y.zone.data()), sector_(y.sector.data()), opw_scale_(y.opw_scale.data()),
-        spill_share_(spill_shares(y)), frontier_(frontiers(y)) {
+        spill_share_(spill_shares(y)), ln_frontier_(log_frontiers(y)) {
     const Run& run = y.run;
     zeta_in_ = run.param(Param::innovation_zeta);
     zeta_im_ = run.param(Param::imitation_zeta);
@@ -153,10 +154,10 @@ class Production {
       for (std::size_t s = 0; s < y.S; ++s) v[z * y.S + s] = spill * y.run.zones[z].innovator_share[s];
     return v;
   }
-  static std::vector<double> frontiers(const YearStep& y) {
+  static std::vector<double> log_frontiers(const YearStep& y) {
     std::vector<double> v(y.Z * y.S);
     for (std::size_t z = 0; z < y.Z; ++z)
-      for (std::size_t s = 0; s < y.S; ++s) v[z * y.S + s] = y.run.zones[z].frontier[s];
+      for (std::size_t s = 0; s < y.S; ++s) v[z * y.S + s] = std::log(y.run.zones[z].frontier[s]);
     return v;
   }
 
@@ -183,11 +184,11 @@ class Production {
   void innovate(std::size_t i, Stream& rng, FirmYear& fy) const {
     fy.patents = 0;
     fy.flags = f_.flags[i] & static_cast<std::uint8_t>(~kInnovatedNow);
-    fy.a = f_.productivity[i];
+    fy.ln_a = f_.log_productivity[i];
     if (rng.uniform() < 1.0 - std::exp(-zeta_in_ * fy.rho / kRdNorm)) {
       double x = (2.0 * rng.beta33() - 1.0) * jump_;
       if (x > 0) {
-        fy.a *= 1.0 + x;
+        fy.ln_a += std::log1p(x);  // A x (1 + x)
         fy.a_changed = true;
       }
       f_.last_innovation[i] = static_cast<std::int16_t>(t_);
@@ -207,7 +208,7 @@ class Production {
   void imitate(std::size_t i, std::size_t zsec, const ZoneRates& zp, FirmYear& fy) const {
     double pull = im_rd_weight_ * fy.rho / kRdNorm + spill_share_[zsec] + zp.institutes_pull;
     if (firm_stream(i, Purpose::imitation).uniform() < 1.0 - std::exp(-zeta_im_ * pull)) {
-      if (frontier_[zsec] > fy.a) fy.a *= std::pow(frontier_[zsec] / fy.a, catch_up_);
+      if (ln_frontier_[zsec] > fy.ln_a) fy.ln_a += catch_up_ * (ln_frontier_[zsec] - fy.ln_a);
       fy.a_changed = true;
     }
     f_.patents[i] = fy.patents;
@@ -219,10 +220,11 @@ class Production {
   void shock(std::size_t i, FirmYear& fy) const {
     if (shock_sd_ > 0) {
       const double e = firm_stream(i, Purpose::tfp_shock).normal();
-      fy.a *= std::exp(shock_sd_ * e - 0.5 * shock_sd_ * shock_sd_);
+      fy.ln_a += shock_sd_ * e - 0.5 * shock_sd_ * shock_sd_;
       fy.a_changed = true;
     }
-    if (fy.a_changed) f_.set_productivity(i, fy.a);
+    if (fy.a_changed) f_.set_log_productivity(i, fy.ln_a);
+    fy.a = f_.productivity[i];
   }
 
   void staff(std::size_t i, std::size_t zsec, const ZoneRates& zp, FirmYear& fy) const {
@@ -394,7 +396,7 @@ class Production {
   const ZoneRates* zone_;
   const SectorRates* sector_;
   const double* opw_scale_;
-  const std::vector<double> spill_share_, frontier_;  // per zone x sector
+  const std::vector<double> spill_share_, ln_frontier_;  // per zone x sector
   double zeta_in_, zeta_im_, im_rd_weight_, shock_sd_, jump_, catch_up_, vat_, delta_, patent_cost_, passthrough_;
   double retro_cut_, retro_cost_, tax_std_, theta_;
   std::uint8_t loss_exit_;

@@ -78,7 +78,6 @@ struct ZoneState {
   double researchers_pool = 0, technical_pool = 0, technical_employed = 0;
   double wage_general = 0, wage_technical = 0, wage_researcher = 0;
   double researcher_demand = 0, technical_demand = 0, researcher_cap = 1.0;
-  double researcher_cap_cert = 1.0;  // of the firms raising their R&D to a certification threshold
   double researcher_cap_keep = 1.0;  // of certified firms' R&D up to the threshold they keep
   double migration_constant = 0;  // calibrated logit constant (base year stationary)
   double apartments = 0;

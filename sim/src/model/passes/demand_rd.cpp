@@ -114,6 +114,7 @@ CertPlan plan_certification(const CertChoice& c) {
     plan.pursue = true;
     plan.reported = thr;
     plan.relabelled = 1.0 - real / thr;
+    plan.surplus = value - cost;
   }
   return plan;
 }
@@ -157,6 +158,11 @@ void demand_and_rd(YearStep& y) {
   double* const rd_intensity = f.rd_intensity.data();
   const std::uint64_t seed = y.sc.seed;
   const std::uint32_t rep = run.replication;
+  // Applicants are listed per chunk (a chunk runs on one thread), in firm order within it.
+  std::vector<std::vector<Applicant>>& applicants_chunk = y.ys.applicants_chunk;
+  if (applicants_chunk.size() < (f.size() + kChunk - 1) / kChunk) applicants_chunk.resize((f.size() + kChunk - 1) / kChunk);
+  for (auto& v : applicants_chunk) v.clear();
+  std::vector<Applicant>* const listed = applicants_chunk.data();
   firm_pass(f.size(), L, y.ys.partial_sum, y.ys.partial_max, y.ys.sums, y.ys.maxima,
             [&](std::size_t i, double* acc, double*) {
               if (!(flags[i] & kAlive)) return;
@@ -185,9 +191,11 @@ void demand_and_rd(YearStep& y) {
                    zp.tax_saving_rate, zp.certified_after_tax_cost, relabel_share, discount_rate,
                    zp.relabel_gain});
               // A firm going for the certificate sets its R&D to what it needs (a discrete
-              // choice); the others close part of the gap to their desired intensity.
-              double rho = plan.pursue ? plan.reported : rd_intensity[i] + speed * (desired - rd_intensity[i]);
-              rho = std::clamp(rho, 0.0, kMaxRdIntensity);
+              // choice); the others close part of the gap to their desired intensity, and so
+              // does an applicant the talent market does not serve (talent.cpp).
+              const double adjusted =
+                  std::clamp(rd_intensity[i] + speed * (desired - rd_intensity[i]), 0.0, kMaxRdIntensity);
+              const double rho = plan.pursue ? std::clamp(plan.reported, 0.0, kMaxRdIntensity) : adjusted;
               rd_intensity[i] = rho;
               relabelled[i] = static_cast<float>(plan.relabelled);  // 0 unless the firm pursues the certificate
               double* a = acc + L.acc(z, 0);
@@ -195,8 +203,8 @@ void demand_and_rd(YearStep& y) {
               // threshold is served first for its R&D up to the threshold (its certificate rests
               // on it, at R&D it wants anyway), then the firms raising their R&D to the
               // threshold for the certificate, then the rest (talent.cpp, docs/model.md 3.3).
-              auto researchers = [&](double intensity) {
-                return intensity * (1.0 - plan.relabelled) * d * theta / zones[z].wage_researcher;
+              auto researchers = [&](double intensity, double relabelled_share) {
+                return intensity * (1.0 - relabelled_share) * d * theta / zones[z].wage_researcher;
               };
               std::uint8_t queue = plan.pursue ? kQueueApplicant : kQueueOther;
               if (!plan.pursue && cert_until[i] >= t - 1 && zp.tax_saving_rate > 0 && taxable > 0 &&
@@ -204,10 +212,18 @@ void demand_and_rd(YearStep& y) {
                 queue = kQueueKeeper;
               if (queue == kQueueKeeper) {
                 const double kept = keeper_share(rho, d);
-                a[kResearcherDemandKeep] += researchers(kept);
-                a[kResearcherDemand] += researchers(rho - kept);
+                a[kResearcherDemandKeep] += researchers(kept, 0.0);
+                a[kResearcherDemand] += researchers(rho - kept, 0.0);
+              } else if (queue == kQueueApplicant) {
+                // Its place among the applicants: the certificate's net value per researcher it
+                // needs at the notch, what it could bid over the wage for them (talent.cpp).
+                const double need = researchers(rho, plan.relabelled);
+                const double value = need > 0 ? plan.surplus / need : std::numeric_limits<double>::infinity();
+                a[kResearcherDemandCert] += need;
+                listed[i / kChunk].push_back({value, need, researchers(adjusted, 0.0), adjusted,
+                                              static_cast<std::uint32_t>(i), static_cast<std::uint16_t>(z), false});
               } else {
-                a[queue == kQueueApplicant ? kResearcherDemandCert : kResearcherDemand] += researchers(rho);
+                a[kResearcherDemand] += researchers(rho, 0.0);
               }
               cert_plan[i] = queue;
               a[kTechnicalDemand] += tech_share[z] * (d / (opw_scale[z * S + s] * a07[i]));

@@ -33,7 +33,6 @@ void read_zone_rates(YearStep& y) {
     p.fund = lever(zs, Lever::innovation_fund) * zs.payout_ratio;
     p.patents_last = zs.patents_last;
     p.researcher_cap = zs.researcher_cap;
-    p.researcher_cap_cert = zs.researcher_cap_cert;
     p.researcher_cap_keep = zs.researcher_cap_keep;
     p.wage_researcher = zs.wage_researcher;
     p.institutes_pull = inst_spill * zs.institutes;
@@ -170,7 +169,7 @@ class Production {
     fy.y = std::min(demand, cap);
     fy.award = zp.patents_last > 0 ? zp.fund * f_.patents[i] / zp.patents_last : 0.0;
     fy.rd_intensity = capped_rd_intensity(f_.rd_intensity[i], f_.cert_plan[i], demand, zp.researcher_cap_keep,
-                                          zp.researcher_cap_cert, zp.researcher_cap);
+                                          zp.researcher_cap);
     f_.rd_intensity[i] = fy.rd_intensity;
     fy.rd = fy.rd_intensity * fy.y + passthrough_ * fy.award;
     // Relabelled other cost is reported as R&D but buys no research (Chen et al. 2021).

@@ -104,16 +104,6 @@ inline constexpr double kLargeFirmOutput = 2e8;          // yuan of output a yea
 inline constexpr double kLargeProjectInvestment = 1e9;   // yuan of investment
 inline constexpr double kHightechProjectRd = 0.03;       // planned R&D/sales of a high-tech project
 
-// Scratch kept between the years a thread simulates (allocations reused).
-struct YearScratch {
-  std::vector<double> partial_sum, partial_max, sums, maxima;
-  std::vector<double> grant_fraction;  // per zone x 2 classes
-  std::vector<double> spend_asked, spend_paid;  // per zone x kSpendCount
-  std::vector<double> entries, startups, relocations, arrived, entered, refused, lost;
-  std::vector<double> net_migration, project_fdi, moved_in, moved_out;
-  std::vector<double> output_moved_in, output_moved_out;  // this year's movers' output
-};
-
 // The R&D user cost of a zone's firms this year, [certified]: P and P^eps (demand_rd.cpp).
 struct RdCost {
   double user_cost[2], user_cost_pow[2];
@@ -139,6 +129,7 @@ struct CertChoice {
 struct CertPlan {
   double reported = 0;      // R&D intensity it reports
   double relabelled = 0;    // share of the reported R&D that is relabelled other cost
+  double surplus = 0;       // present value of the certificate less that of the extra R&D (yuan)
   bool pursue = false;
 };
 inline constexpr double kCertificationMargin = 1.02;  // a firm aims 2 % above the threshold
@@ -146,8 +137,10 @@ CertPlan plan_certification(const CertChoice& c);
 
 // A firm's place in the researcher queue this year (Firms::cert_plan; talent.cpp, docs/model.md
 // 3.3 "Talent cap"): a certified firm keeping R&D at or above its threshold is served first for
-// its R&D up to kCertificationMargin x the threshold, an applicant raising its R&D to the
-// threshold next, everyone else (and the keeper's R&D above the threshold) from what is left.
+// its R&D up to kCertificationMargin x the threshold; then the applicants raising their R&D to
+// the threshold, each served whole or not at all, in the order of the certificate's net value per
+// researcher; everyone else (an applicant not served, at the R&D it would do without the
+// certificate, and the keeper's R&D above the threshold) from what is left.
 enum CertQueue : std::uint8_t { kQueueOther = 0, kQueueApplicant = 1, kQueueKeeper = 2 };
 
 // The part of a keeper's R&D intensity `rho` served first: up to the threshold it aims at.
@@ -156,9 +149,9 @@ inline double keeper_share(double rho, double sales) {
 }
 
 // R&D intensity after the talent cap, for a firm in queue `q` with sales `sales` (its demand).
-inline double capped_rd_intensity(double rho, std::uint8_t q, double sales, double cap_keep, double cap_cert,
-                                  double cap) {
-  if (q == kQueueApplicant) return rho * cap_cert;
+// An applicant in the queue at production was served whole (talent.cpp).
+inline double capped_rd_intensity(double rho, std::uint8_t q, double sales, double cap_keep, double cap) {
+  if (q == kQueueApplicant) return rho;
   if (q == kQueueKeeper) {
     const double kept = keeper_share(rho, sales);
     return kept * cap_keep + (rho - kept) * cap;
@@ -166,9 +159,44 @@ inline double capped_rd_intensity(double rho, std::uint8_t q, double sales, doub
   return rho * cap;
 }
 
+// A firm raising its R&D to the notch this year, as the talent market rations it (talent.cpp).
+struct Applicant {
+  double value;         // the certificate's net value per researcher at the notch (yuan)
+  double researchers;   // researchers it needs at the notch
+  double fallback;      // researchers it asks for without the certificate
+  double fallback_rho;  // R&D intensity it chooses without the certificate
+  std::uint32_t firm;
+  std::uint16_t zone;
+  bool served;
+};
+// The order in which applicants are served: by zone, then highest value per researcher first,
+// ties by firm id (a strict total order, so the result does not depend on the input's order).
+inline bool applicant_before(const Applicant& a, const Applicant& b) {
+  if (a.zone != b.zone) return a.zone < b.zone;
+  if (a.value != b.value) return a.value > b.value;
+  return a.firm < b.firm;
+}
+// Serves one zone's applicants [first, last), sorted by applicant_before, from `left`
+// researchers: each in turn is served whole if what it needs is left, else not at all (it then
+// asks for its fallback with the other firms). Returns the researchers left.
+double serve_applicants(Applicant* first, Applicant* last, double left);
+
+// Scratch kept between the years a thread simulates (allocations reused).
+struct YearScratch {
+  std::vector<double> partial_sum, partial_max, sums, maxima;
+  std::vector<double> grant_fraction;  // per zone x 2 classes
+  std::vector<double> spend_asked, spend_paid;  // per zone x kSpendCount
+  std::vector<double> entries, startups, relocations, arrived, entered, refused, lost;
+  std::vector<double> net_migration, project_fdi, moved_in, moved_out;
+  std::vector<double> output_moved_in, output_moved_out;  // this year's movers' output
+  // This year's certification applicants: per chunk of the demand pass, then all, ordered.
+  std::vector<std::vector<Applicant>> applicants_chunk;
+  std::vector<Applicant> applicants;
+};
+
 // Per-zone values of the production pass and of the land grants (production.cpp).
 struct ZoneRates {
-  double fund, patents_last, researcher_cap, researcher_cap_cert, researcher_cap_keep, wage_researcher, institutes_pull;
+  double fund, patents_last, researcher_cap, researcher_cap_keep, wage_researcher, institutes_pull;
   double tech_science;     // kTechnicalInScienceStaff x technical share
   double retro_rate, retro_threshold, claims_paid_share;
   double value_added_scale, wage_mix, subsidy_rate_paid, subsidy_rate, super_deduction;

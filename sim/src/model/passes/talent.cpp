@@ -5,21 +5,39 @@
 
 namespace zonesim::detail {
 
+double serve_applicants(Applicant* first, Applicant* last, double left) {
+  for (Applicant* a = first; a != last; ++a) {
+    a->served = a->researchers <= left;
+    if (a->served) left -= a->researchers;
+  }
+  return left;
+}
+
 // The zone's researchers grow (new graduates and R&D staff); firms get at most the researchers
 // the zone has; wages move with excess demand.
 void talent_market(YearStep& y) {
   const double wage_adj = y.param(Param::wage_adjustment);
   const double pool_growth = y.param(Param::researcher_pool_growth);
+  // This year's applicants (demand_rd.cpp), in chunk order, then in the order they are served.
+  std::vector<Applicant>& applicants = y.ys.applicants;
+  applicants.clear();
+  for (const auto& chunk : y.ys.applicants_chunk) applicants.insert(applicants.end(), chunk.begin(), chunk.end());
+  std::sort(applicants.begin(), applicants.end(), applicant_before);
+  Applicant* next = applicants.data();
+  Applicant* const end = next + applicants.size();
   for (std::size_t z = 0; z < y.Z; ++z) {
     if (!y.run.zone_active(z)) continue;
     ZoneState& zs = y.run.zones[z];
     zs.researchers_pool *= 1.0 + pool_growth;
-    // The queue (demand_rd.cpp): certified firms' R&D up to the threshold they keep, then the
-    // applicants' R&D at the threshold, then the rest; each group shares what it gets in
-    // proportion to its demand, so the caps are per-zone sums, whatever the firms' order.
+    // The queue (demand_rd.cpp, docs/model.md 3.3): certified firms' R&D up to the threshold
+    // they keep, shared in proportion to demand; then the applicants, each served whole or not
+    // at all, highest net value of the certificate per researcher first; then the rest, the
+    // applicants not served among them at their R&D without the certificate, shared in
+    // proportion to demand.
     const double keep_demand = y.ys.sums[y.L.acc(z, kResearcherDemandKeep)];
     const double cert_demand = y.ys.sums[y.L.acc(z, kResearcherDemandCert)];
-    const double other_demand = y.ys.sums[y.L.acc(z, kResearcherDemand)];
+    double other_demand = y.ys.sums[y.L.acc(z, kResearcherDemand)];
+    // Excess demand for the wage: what the firms ask for at this wage, applicants at the notch.
     zs.researcher_demand = keep_demand + cert_demand + other_demand;
     zs.technical_demand = y.ys.sums[y.L.acc(z, kTechnicalDemand)];
     double left = zs.researchers_pool;
@@ -29,7 +47,21 @@ void talent_market(YearStep& y) {
       return cap;
     };
     zs.researcher_cap_keep = serve(keep_demand);
-    zs.researcher_cap_cert = serve(cert_demand);
+    Applicant* const first = next;
+    while (next != end && next->zone == z) ++next;
+    if (cert_demand <= left) {  // every applicant is served
+      for (Applicant* a = first; a != next; ++a) a->served = true;
+      left -= cert_demand;
+    } else {
+      left = serve_applicants(first, next, left);
+    }
+    for (Applicant* a = first; a != next; ++a) {
+      if (a->served) continue;
+      other_demand += a->fallback;
+      y.f.rd_intensity[a->firm] = a->fallback_rho;
+      y.f.rd_relabelled[a->firm] = 0.0f;
+      y.f.cert_plan[a->firm] = kQueueOther;
+    }
     zs.researcher_cap = serve(other_demand);
     auto adjust = [&](double& wage, double demand, double supply) {
       if (supply <= 0) return;

@@ -46,3 +46,15 @@ TEST_CASE("zonesim effects refuses an unknown lever with exit 2") {
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("unknown lever \"rd_subsidy_rat\""));
 }
+
+TEST_CASE("zonesim effects says a zone that opens later holds its levers at its opening year's values") {
+  auto r = run_zonesim("effects " + source_path("scenarios/demo.yaml") +
+                       " -r 4 -t 2 --lever rd_subsidy_rate --set zones.south.opens=2023");
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("every lever held at each zone's 2020 value"));
+  CHECK_THAT(r.out, Catch::Contains(
+                        "zone south opens in 2023: its levers are held at that year's values (the "
+                        "policy it was observed under)."));
+  CHECK_THAT(r.out, !Catch::Contains("zone north opens"));
+}

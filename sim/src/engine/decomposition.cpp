@@ -164,6 +164,10 @@ std::string format_output_decomposition(const Scenario& s, const OutputDecomposi
   out += "\nwithout levers: every lever held at each zone's " + base +
          " value (the policy the base year was observed under),\nsame seed and replications; "
          "policy = scenario - without levers (docs/model.md 3.2).\n";
+  for (const auto& z : s.zones)
+    if (const double opens = z.fields[static_cast<std::size_t>(ZoneField::opens)]; opens > 0)
+      out += "zone " + z.id + " opens in " + std::to_string(static_cast<int>(opens)) +
+             ": its levers are held at that year's values (the policy it was observed under).\n";
   if (d.zone_policy.size() > 1) {
     out += "\npolicy channel by zone (亿元): scenario - without levers; relocation moves output between zones\n\n";
     out += zone_table(s, d);

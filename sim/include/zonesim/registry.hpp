@@ -240,8 +240,8 @@ ZONESIM_CHOICES(ZONESIM_CHOICE_ENUM)
   X(budget_return_years, count, 2.0, 1.0, 20.0,                                                   \
     "Years the zone may carry unspent money over; what is still unspent then returns to the city", \
     "结转资金收回年限")                                                                           \
-  X(rd_user_cost_elasticity, number, -1.0, -3.0, 0.0,                                             \
-    "Elasticity of R&D intensity with respect to the user cost of R&D (long run about -1)",       \
+  X(rd_user_cost_elasticity, number, -1.14, -3.0, 0.0,                                            \
+    "Firm-level elasticity of real R&D with respect to its user cost (Chinese firms about -1.14)", \
     "研发投入对研发使用成本的弹性")                                                               \
   X(rd_adjustment_speed, share, 0.5, 0.0, 1.0,                                                    \
     "Share of the gap to its desired R&D intensity a firm closes per year", "研发强度年调整速度") \

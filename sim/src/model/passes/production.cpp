@@ -77,7 +77,8 @@ void read_sector_rates(YearStep& y) {
 // One firm's year, as the steps of the firm body below compute it.
 struct FirmYear {
   double y, y_last;  // output this year and last year (0: the firm had not produced)
-  double award, rd_intensity, rd, rho;  // rd: reported R&D; rho: real R&D / output
+  // award: the innovation-fund award the firm claims; award_paid: what it counts on receiving
+  double award, award_paid, rd_intensity, rd, rho;  // rd: reported R&D; rho: real R&D / output
   double rd_real, rd_relabelled;
   double ln_a;               // ln A after innovation, imitation and the shock (A moves in logs)
   double a;                  // A at the end of the year
@@ -168,10 +169,13 @@ class Production {
     fy.y_last = f_.output[i];
     fy.y = std::min(demand, cap);
     fy.award = zp.patents_last > 0 ? zp.fund * f_.patents[i] / zp.patents_last : 0.0;
+    // Awards are claims on the zone, paid first but in part when the zone cannot pay its claims
+    // (3.11): a firm counts on the share paid last year, as for its R&D subsidy.
+    fy.award_paid = fy.award * zp.claims_paid_share;
     fy.rd_intensity = capped_rd_intensity(f_.rd_intensity[i], f_.cert_plan[i], demand, zp.researcher_cap_keep,
                                           zp.researcher_cap);
     f_.rd_intensity[i] = fy.rd_intensity;
-    fy.rd = fy.rd_intensity * fy.y + passthrough_ * fy.award;
+    fy.rd = fy.rd_intensity * fy.y + passthrough_ * fy.award_paid;
     // Relabelled other cost is reported as R&D but buys no research (Chen et al. 2021).
     fy.rd_relabelled = static_cast<double>(f_.rd_relabelled[i]) * fy.rd_intensity * fy.y;
     fy.rd_real = fy.rd - fy.rd_relabelled;
@@ -272,7 +276,7 @@ class Production {
     const double wages = fy.labour * zp.wage_mix;
     const double subsidy = zp.subsidy_rate_paid * fy.rd_intensity * fy.y;
     const double vat_paid = vat_ * fy.va;
-    const double pre_tax = fy.va - wages - delta_ * capital - fy.rd_real + subsidy + fy.award -
+    const double pre_tax = fy.va - wages - delta_ * capital - fy.rd_real + subsidy + fy.award_paid -
                            fy.retro_cost_firm - vat_paid;
     const double taxable = pre_tax - zp.super_deduction * fy.rd;
     const double tax_rate = fy.certified ? zp.tax_certified : tax_std_;

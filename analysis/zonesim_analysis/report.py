@@ -5,7 +5,8 @@ A sweep file (`zonesim sweep`/`optimize`) gets the sweep report of sweep.py inst
 Writes one self-contained HTML file (charts embedded as SVG with a PNG fallback, each with a link
 that downloads its data as CSV; no external resources) that
 opens offline: the policy simulated (levers by year and zone, what differs from the root scenario,
-the total budget cost), the target table with probabilities, a fan chart per target, the growth
+the total budget cost), the target table with probabilities, a fan chart per target, what it
+would take to reach the targets out of reach (reach.py, from `zonesim run --reach`), the growth
 of output by channel per zone (decomposition.py), with --compare a comparison of an alternative
 run against this one, lever spending per year, zones side by side, the calibration fit and
 provenance.
@@ -22,6 +23,7 @@ from . import labels, policy
 from .common import EXIT_FAILED, EXIT_OK, OutputError, check_output, default_lang, fail, fmt, signed, write_output
 from .compare import CompareError, compare_runs, run_names
 from .decomposition import decomposition_section
+from .reach import reach_section
 from .html_page import chart, esc, key_value_table, page_start, td_num, td_prob
 from .reader import Run, Sweep, ZonesimFileError, load, load_run
 from .sweep import build_sweep_report
@@ -290,6 +292,9 @@ def build_report(run: Run, lang: str = "en", alt: Optional[Run] = None, year: Op
             figs.append(f'<figure data-target="{esc(t["id"])}">'
                         f'{chart(charts.fan_chart(run, t, lang), t["id"], "target-" + t["id"], lang)}</figure>')
         parts.append(f'<div class="grid">{"".join(figs)}</div>')
+    reach = reach_section(run, lang)  # reach.py (issue 14): "" without a /reach group (zonesim run --reach)
+    if reach:
+        parts.append(reach)
     parts.append(decomposition_section(run, lang))  # decomposition.py: growth of output by channel
     if alt is not None:
         parts.append(f'<h2 id="sec-comparison">{esc(T["comparison"])}</h2>')

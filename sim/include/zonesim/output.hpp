@@ -29,10 +29,13 @@ struct WriteOptions {
 // display unit (hdf5_writer.cpp; also the sweep store and the Python module).
 std::string dim_unit_text(Dim d);
 
+struct ReachResult;  // zonesim/reach.hpp
+
 // Returns an empty string on success, otherwise a message for the user (nothing is left behind).
+// `reach` (zonesim run --reach) is stored as /reach when given.
 std::string write_run_file(const std::string& path, const Scenario& s, const Ensemble& e,
                            const std::vector<TargetResult>& targets, const Provenance& prov,
-                           const WriteOptions& options);
+                           const WriteOptions& options, const ReachResult* reach = nullptr);
 
 // Checks before a run starts that the output can be written (exists without --force, missing or
 // read-only directory, anything but a regular file in the way). Returns an empty string when fine.

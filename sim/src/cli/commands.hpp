@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "zonesim/diagnostics.hpp"
+#include "zonesim/registry.hpp"
 
 namespace zonesim::cli {
 
@@ -38,6 +39,8 @@ int threads_option(const po::variables_map& vm);
 // The scenario overrides given by --set, --replications and --seed (each when the command has
 // it), in that order; a bad --replications or --seed is a UsageError.
 std::vector<std::string> scenario_overrides(const po::variables_map& vm);
+// The lever named by a --lever option; an unknown name is a UsageError.
+Lever lever_option(const std::string& key);
 
 // One function per subcommand; each handles --help itself.
 int cmd_run(const std::vector<std::string>& args);

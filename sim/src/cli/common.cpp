@@ -69,6 +69,12 @@ std::vector<std::string> scenario_overrides(const po::variables_map& vm) {
   return overrides;
 }
 
+Lever lever_option(const std::string& key) {
+  for (std::size_t l = 0; l < kLeverCount; ++l)
+    if (lever_settings()[l].key == key) return static_cast<Lever>(l);
+  throw UsageError("unknown lever \"" + key + "\" (see zonesim levers)");
+}
+
 void print_diagnostics(const Diagnostics& d) {
   std::cerr << d.format();
   std::cerr << d.size() << (d.size() == 1 ? " error" : " errors") << "; nothing was written.\n";

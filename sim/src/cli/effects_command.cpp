@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "zonesim/decomposition.hpp"
 #include "zonesim/engine.hpp"
+#include "zonesim/reach.hpp"
 #include "zonesim/run_plan.hpp"
 #include "zonesim/scenario.hpp"
 #include "zonesim/text.hpp"
@@ -32,17 +33,7 @@ std::string step_value(const Setting& s, double current) {
     case Dim::energy_per_money: v = current > 0 ? current * 0.75 : 0.1; break;  // a stricter ceiling
     default: v = current > 0 ? current * 1.5 : 1; break;
   }
-  v = std::clamp(v, s.min, s.max);
-  char buf[64];
-  switch (s.dim) {
-    case Dim::share: std::snprintf(buf, sizeof buf, "%.6g%%", v * 100); break;
-    case Dim::money: std::snprintf(buf, sizeof buf, "%.6g万元", v / 1e4); break;
-    case Dim::area: std::snprintf(buf, sizeof buf, "%.6gmu", v); break;
-    case Dim::money_per_area: std::snprintf(buf, sizeof buf, "%.6g万元/亩", v / 1e4); break;
-    case Dim::energy_per_money: std::snprintf(buf, sizeof buf, "%.6gtce/万元", v); break;
-    default: std::snprintf(buf, sizeof buf, "%.6g", v); break;
-  }
-  return buf;
+  return lever_value_text(s, std::clamp(v, s.min, s.max));
 }
 
 // Left-aligned in `width` terminal columns (CJK units take two), at least one space after.
@@ -108,11 +99,7 @@ int cmd_effects(const std::vector<std::string>& args) {
   std::vector<std::string> only;
   if (vm.count("lever")) {
     only = vm["lever"].as<std::vector<std::string>>();
-    for (const auto& l : only) {
-      bool known = false;
-      for (const auto& s : lever_settings()) known = known || s.key == l;
-      if (!known) throw UsageError("unknown lever \"" + l + "\" (see zonesim levers)");
-    }
+    for (const auto& l : only) lever_option(l);
   }
   EnsembleOptions eo;
   eo.threads = threads_option(vm);
@@ -121,7 +108,7 @@ int cmd_effects(const std::vector<std::string>& args) {
   const Scenario& sc = *base.scenario;
   Ensemble e0 = run_ensemble(sc, eo);
   auto t0 = evaluate_targets(sc, e0.replications);
-  const double spent0 = mean_total(sc, e0, Ind::budget_spent, true) * sc.years();
+  const double spent0 = horizon_spending(sc, e0);
 
   std::printf("lever effects in %s (%d replications, seed %llu; each lever moved alone)\n\n", sc.name.c_str(),
               sc.replications, static_cast<unsigned long long>(sc.seed));
@@ -136,21 +123,9 @@ int cmd_effects(const std::vector<std::string>& args) {
     // Each zone's lever moves one step from its own value in the last year: a zone that sets the
     // lever itself (e.g. 100 talent apartments a year) is stepped from that value, not from the
     // region-wide one. `to` shows the new values, zone by zone ("150/60") where they differ.
-    const std::string region_to = step_value(s, sc.levers[l].at(sc.end_year));
-    std::vector<std::string> alt = {"levers." + std::string(s.key) + "=" + region_to};
-    std::string to;
-    bool per_zone = false;
-    for (std::size_t z = 0; z < sc.zones.size(); ++z) {
-      std::string zone_to = region_to;
-      if (sc.zones[z].lever_overrides[l]) {
-        zone_to = step_value(s, sc.lever(z, static_cast<Lever>(l)).at(sc.end_year));
-        alt.push_back("zones." + sc.zones[z].id + ".levers." + std::string(s.key) + "=" + zone_to);
-      }
-      per_zone = per_zone || zone_to != region_to;
-      to += (z ? "/" : "") + zone_to;
-    }
-    if (!per_zone) to = region_to;
-    LoadResult r = resolve(source, plan.with(alt));
+    const LeverMove move = move_lever(sc, static_cast<Lever>(l), [&](double current) { return step_value(s, current); });
+    const std::string& to = move.shown;
+    LoadResult r = resolve(source, plan.with(move.overrides));
     if (!r.scenario) {
       std::printf("%s%s(not valid here: %s)\n", cell(std::string(s.key), 33).c_str(), cell(to, 16).c_str(),
                   r.diagnostics.items().front().message.c_str());
@@ -166,7 +141,7 @@ int cmd_effects(const std::vector<std::string>& args) {
     std::printf("%s%s%s%12.4g %+12.4g", cell(std::string(s.key), 33).c_str(), cell(to, 16).c_str(),
                 cell(std::string(info.key) + (unit.empty() ? "" : " (" + unit + ")"), 29).c_str(), b, a - b);
     for (std::size_t k = 0; k < t0.size(); ++k) std::printf(" %+10.3f", t1[k].probability - t0[k].probability);
-    const double spent1 = mean_total(*r.scenario, e1, Ind::budget_spent, true) * r.scenario->years();
+    const double spent1 = horizon_spending(*r.scenario, e1);
     std::printf(" %+14.3f\n", (spent1 - spent0) / 1e8);
   }
   std::printf("\nP columns: change in the probability of meeting each target; budget: change in total spending "

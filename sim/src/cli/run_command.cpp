@@ -6,11 +6,13 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "commands.hpp"
 #include "zonesim/engine.hpp"
 #include "zonesim/output.hpp"
+#include "zonesim/reach.hpp"
 #include "zonesim/run_plan.hpp"
 #include "zonesim/scenario.hpp"
 
@@ -33,6 +35,11 @@ po::options_description run_options() {
       ("set", po::value<std::vector<std::string>>()->composing(), "override a scenario value: --set levers.rd_subsidy_rate=30% (repeatable)")
       ("force,f", "overwrite the output file if it exists")
       ("firm-panel", po::value<std::string>()->implicit_value("0"), "store the firm-level panel of these replications (e.g. 0 or 0,3,7)")
+      ("reach", "after the run, for each target with P(met) below the threshold: the smallest move of each lever alone "
+                "that reaches it (\"what it would take\", stored in /reach)")
+      ("reach-threshold", po::value<std::string>(), "P(met) a target must reach, in percent, 0 < P <= 100 (default 50); implies --reach")
+      ("reach-replications", po::value<int>(), "replications per evaluation of the search (default: the run's, at most 50); implies --reach")
+      ("reach-lever", po::value<std::vector<std::string>>()->composing(), "search only these levers (repeatable); implies --reach")
       ("quiet,q", "no progress display");
   return opts;
 }
@@ -54,6 +61,34 @@ std::vector<int> panel_replications(const std::string& list, int replications) {
     out.push_back(r);
   }
   return out;
+}
+
+// --reach and its options; nothing when the search is not asked for.
+std::optional<ReachOptions> reach_options(const po::variables_map& vm) {
+  if (!vm.count("reach") && !vm.count("reach-threshold") && !vm.count("reach-replications") && !vm.count("reach-lever"))
+    return std::nullopt;
+  ReachOptions o;
+  if (vm.count("reach-threshold")) {
+    std::string text = vm["reach-threshold"].as<std::string>();
+    const std::string shown = text;
+    if (!text.empty() && text.back() == '%') text.pop_back();
+    double p = std::nan("");
+    std::size_t used = 0;
+    try {
+      p = std::stod(text, &used);
+    } catch (const std::logic_error&) {  // invalid_argument, out_of_range
+    }
+    if (text.empty() || used != text.size() || !(p > 0 && p <= 100))
+      throw UsageError("--reach-threshold \"" + shown + "\" is not a percentage above 0 and at most 100 (e.g. 50 or 50%)");
+    o.threshold = p / 100;
+  }
+  if (vm.count("reach-replications")) {
+    o.replications = vm["reach-replications"].as<int>();
+    if (o.replications < 1) throw UsageError("--reach-replications must be at least 1");
+  }
+  if (vm.count("reach-lever"))
+    for (const auto& key : vm["reach-lever"].as<std::vector<std::string>>()) o.levers.push_back(lever_option(key));
+  return o;
 }
 
 // A progress bar of replications on stderr.
@@ -120,7 +155,10 @@ int cmd_run(const std::vector<std::string>& args) {
   if (!vm.count("scenario")) throw UsageError("missing SCENARIO.yaml (see zonesim run --help)");
   const std::string path = vm["scenario"].as<std::string>();
 
-  LoadResult loaded = resolve(ScenarioSource::read_file(path), RunPlan::parse(scenario_overrides(vm)));
+  std::optional<ReachOptions> reach = reach_options(vm);
+  const ScenarioSource source = ScenarioSource::read_file(path);
+  const RunPlan plan = RunPlan::parse(scenario_overrides(vm));
+  LoadResult loaded = resolve(source, plan);
   if (!loaded.scenario) {
     print_diagnostics(loaded.diagnostics);
     return kBadInput;
@@ -156,11 +194,22 @@ int cmd_run(const std::vector<std::string>& args) {
   prov.threads = ens.threads_used;
   auto targets = evaluate_targets(sc, ens.replications);
   print_run(sc, ens, targets, seconds);
+  std::optional<ReachResult> reached;
+  if (reach) {
+    reach->ensemble.threads = eo.threads;
+    reach->ensemble.cancel = &g_cancel;
+    reached = find_reach(source, plan, sc, targets, *reach);
+    if (!reached || g_cancel.load()) {
+      std::cerr << "\nzonesim run: interrupted; no output written (" << out << " untouched)\n";
+      return kRunFailed;
+    }
+    std::cout << format_reach_table(sc, *reached) << "\n";
+  }
 
   WriteOptions wo;
   wo.force = force;
   wo.cancel = &g_cancel;
-  if (std::string err = write_run_file(out, sc, ens, targets, prov, wo); !err.empty()) {
+  if (std::string err = write_run_file(out, sc, ens, targets, prov, wo, reached ? &*reached : nullptr); !err.empty()) {
     std::cerr << "zonesim run: " << err << "\n";
     return kRunFailed;
   }

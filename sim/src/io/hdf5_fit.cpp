@@ -9,34 +9,6 @@ namespace zonesim {
 
 using namespace zonesim::h5;
 
-namespace {
-
-void doubles(hid_t g, const char* name, const std::vector<double>& v, const char* unit, const char* label) {
-  hsize_t dims[1] = {v.size()};
-  Hid space(H5Screate_simple(1, dims, nullptr), H5Sclose);
-  Hid d(H5Dcreate2(g, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
-  if (!v.empty()) check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "fit write");
-  if (unit) attr_string(d, "unit", unit);
-  attr_string(d, "label_en", label);
-}
-
-template <class T>
-void integers(hid_t g, const char* name, const std::vector<T>& v, hid_t file_type, hid_t mem_type, const char* label) {
-  hsize_t dims[1] = {v.size()};
-  Hid space(H5Screate_simple(1, dims, nullptr), H5Sclose);
-  Hid d(H5Dcreate2(g, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
-  if (!v.empty()) check(H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "fit write");
-  attr_string(d, "label_en", label);
-}
-
-void attr_double(hid_t obj, const char* name, double value) {
-  Hid space(H5Screate(H5S_SCALAR), H5Sclose);
-  Hid a(H5Acreate2(obj, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-  check(H5Awrite(a, H5T_NATIVE_DOUBLE, &value), "attribute write");
-}
-
-}  // namespace
-
 void write_fit_group(hid_t file, const Scenario& s, const Ensemble& e) {
   if (s.observed.empty()) return;
   const std::vector<FitRow> rows = evaluate_fit(s, e.replications);
@@ -68,22 +40,22 @@ void write_fit_group(hid_t file, const Scenario& s, const Ensemble& e) {
   dataset_strings(g, "zone", zone);
   dataset_strings(g, "unit", unit);
   dataset_strings(g, "source", source);
-  integers(g, "year", year, H5T_STD_I32LE, H5T_NATIVE_INT32, "Year of the observation");
-  doubles(g, "observed", observed, nullptr, "Observed value (unit: the row's unit)");
-  doubles(g, "mean", mean, nullptr, "Mean over replications (unit: the row's unit)");
-  doubles(g, "p05", p05, nullptr, "5 % quantile over replications");
-  doubles(g, "p50", p50, nullptr, "Median over replications");
-  doubles(g, "p95", p95, nullptr, "95 % quantile over replications");
-  doubles(g, "log_error", log_error, "1", "ln(mean / observed); NaN when the mean is not positive");
-  integers(g, "inside_band", inside, H5T_STD_U8LE, H5T_NATIVE_UINT8, "1 when p05 <= observed <= p95");
+  dataset_integers(g, "year", year, H5T_STD_I32LE, H5T_NATIVE_INT32, "Year of the observation");
+  dataset_doubles(g, "observed", observed, nullptr, "Observed value (unit: the row's unit)");
+  dataset_doubles(g, "mean", mean, nullptr, "Mean over replications (unit: the row's unit)");
+  dataset_doubles(g, "p05", p05, nullptr, "5 % quantile over replications");
+  dataset_doubles(g, "p50", p50, nullptr, "Median over replications");
+  dataset_doubles(g, "p95", p95, nullptr, "95 % quantile over replications");
+  dataset_doubles(g, "log_error", log_error, "1", "ln(mean / observed); NaN when the mean is not positive");
+  dataset_integers(g, "inside_band", inside, H5T_STD_U8LE, H5T_NATIVE_UINT8, "1 when p05 <= observed <= p95");
   const FitSummary f = summarise_fit(rows);
-  attr_double(g, "observations", f.observations);
-  attr_double(g, "within_10", f.within_10);
-  attr_double(g, "inside_band", f.inside_band);
-  attr_double(g, "within_10_or_band", f.within_10_or_band);
-  attr_double(g, "beyond_25", f.beyond_25);
-  attr_double(g, "mean_abs_log_error", f.mean_abs_log_error);
-  attr_double(g, "mean_band_width", f.mean_band_width);
+  attr_f64(g, "observations", f.observations);
+  attr_f64(g, "within_10", f.within_10);
+  attr_f64(g, "inside_band", f.inside_band);
+  attr_f64(g, "within_10_or_band", f.within_10_or_band);
+  attr_f64(g, "beyond_25", f.beyond_25);
+  attr_f64(g, "mean_abs_log_error", f.mean_abs_log_error);
+  attr_f64(g, "mean_band_width", f.mean_band_width);
 }
 
 }  // namespace zonesim

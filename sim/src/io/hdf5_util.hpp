@@ -105,4 +105,33 @@ inline void attr_u64(hid_t obj, const char* name, unsigned long long value) {
   check(H5Awrite(a, H5T_NATIVE_ULLONG, &value), "attribute write");
 }
 
+// A double attribute.
+inline void attr_f64(hid_t obj, const char* name, double value) {
+  Hid space(H5Screate(H5S_SCALAR), H5Sclose);
+  Hid a(H5Acreate2(obj, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  check(H5Awrite(a, H5T_NATIVE_DOUBLE, &value), "attribute write");
+}
+
+// A column of doubles with its unit (none: `unit` null) and English label (/fit, /reach).
+inline void dataset_doubles(hid_t g, const char* name, const std::vector<double>& v, const char* unit,
+                            const char* label_en) {
+  hsize_t dims[1] = {v.size()};
+  Hid space(H5Screate_simple(1, dims, nullptr), H5Sclose);
+  Hid d(H5Dcreate2(g, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+  if (!v.empty()) check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "column write");
+  if (unit) attr_string(d, "unit", unit);
+  attr_string(d, "label_en", label_en);
+}
+
+// A column of integers (file and memory types given) with its English label (/fit, /reach).
+template <class T>
+void dataset_integers(hid_t g, const char* name, const std::vector<T>& v, hid_t file_type, hid_t mem_type,
+                      const char* label_en) {
+  hsize_t dims[1] = {v.size()};
+  Hid space(H5Screate_simple(1, dims, nullptr), H5Sclose);
+  Hid d(H5Dcreate2(g, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+  if (!v.empty()) check(H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "column write");
+  attr_string(d, "label_en", label_en);
+}
+
 }  // namespace zonesim::h5

@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "hdf5_fit.hpp"
+#include "hdf5_reach.hpp"
 #include "hdf5_util.hpp"
 #include "zonesim/output.hpp"
 #include "zonesim_build_info.hpp"
@@ -438,7 +439,7 @@ std::string check_output_path(const std::string& path, bool force) {
 
 std::string write_run_file(const std::string& path, const Scenario& s, const Ensemble& e,
                            const std::vector<TargetResult>& targets, const Provenance& prov,
-                           const WriteOptions& options) {
+                           const WriteOptions& options, const ReachResult* reach) {
   if (std::string problem = check_output_path(path, options.force); !problem.empty()) return problem;
   fs::path target(path);
   fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
@@ -455,6 +456,7 @@ std::string write_run_file(const std::string& path, const Scenario& s, const Ens
       Hid file(raw, H5Fclose);
       write_contents(file, s, e, targets, prov, options);
       write_fit_group(file, s, e);  // hdf5_fit.cpp
+      if (reach) write_reach_group(file, s, *reach);  // hdf5_reach.cpp
       check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush");
       check(file.close(), "close");
     }

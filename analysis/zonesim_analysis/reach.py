@@ -21,14 +21,18 @@ TEXT = {
                    "levers together (zonesim optimize).",
            "target": "Target", "lever": "Lever", "from": "Scenario", "to": "Needed", "prob": "P(met)",
            "budget": "Budget change 亿元", "out_of_range": "not within the valid range (P = {p} at {b})",
-           "not_valid": "not valid here: {m}", "none": "Every target has P(met) at or above {t} %."},
+           "not_valid": "not valid here: {m}", "none": "Every target has P(met) at or above {t} %.",
+           "nothing": "No lever alone reaches any of these targets within its valid range.",
+           "beyond": "Levers not reaching a target within their valid range ({n})"},
     "zh": {"title": "达标所需的政策力度",
            "note": "对达标概率低于 {t}% 的每个目标,逐一单独调整每项政策杠杆(各年、各园区取同一值),自情景取值向有效范围内有利的一端移动;"
                    "表中为二分搜索找到的使达标概率达到 {t}% 的最小取值(每次评估 {r} 次模拟,随机种子相同)。"
                    "达标概率不一定随杠杆单调变化;这不是多项杠杆的联合优化(见 zonesim optimize)。",
            "target": "目标", "lever": "政策杠杆", "from": "情景取值", "to": "所需取值", "prob": "达标概率",
            "budget": "财政支出变化(亿元)", "out_of_range": "有效范围内无法达到(在 {b} 处概率为 {p})",
-           "not_valid": "该情景下无效:{m}", "none": "所有目标的达标概率均不低于 {t}%。"},
+           "not_valid": "该情景下无效:{m}", "none": "所有目标的达标概率均不低于 {t}%。",
+           "nothing": "在有效范围内,单独调整任何一项政策杠杆都无法使这些目标达到该概率。",
+           "beyond": "在有效范围内无法使目标达标的政策杠杆({n} 项)"},
 }
 
 
@@ -68,7 +72,7 @@ def reach_section(run, lang: str = "en") -> str:
         return "".join(out)
     targets = run.targets().set_index("id")
     head = "".join(f"<th>{esc(T[k])}</th>" for k in ["target", "lever", "from", "to", "prob", "budget"])
-    rows = []
+    rows, beyond = [], []
     for _, r in table.iterrows():
         label = targets.loc[r["target"], "label_zh" if lang == "zh" else "label_en"] if r["target"] in targets.index \
             else r["target"]
@@ -88,7 +92,15 @@ def reach_section(run, lang: str = "en") -> str:
             cells += f'<td colspan="3" class="note">{esc(T["out_of_range"].format(p=p, b=bound))}</td>'
         else:
             cells += f'<td colspan="3" class="note">{esc(T["not_valid"].format(m=r["message"]))}</td>'
-        rows.append(f'<tr data-target="{esc(r["target"])}" data-lever="{esc(r["lever"])}" '
-                    f'data-outcome="{esc(r["outcome"])}">{cells}</tr>')
-    out.append(f'<table id="reach"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+        (beyond if r["outcome"] == "out_of_range" else rows).append(
+            f'<tr data-target="{esc(r["target"])}" data-lever="{esc(r["lever"])}" '
+            f'data-outcome="{esc(r["outcome"])}">{cells}</tr>')
+    if rows:
+        out.append(f'<table id="reach"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    else:
+        out.append(f'<p class="note" id="reach">{esc(T["nothing"])}</p>')
+    if beyond:  # the levers that do not reach their target within the valid range, folded
+        out.append(f'<details><summary>{esc(T["beyond"].format(n=len(beyond)))}</summary>'
+                   f'<table id="reach-beyond"><thead><tr>{head}</tr></thead><tbody>{"".join(beyond)}</tbody></table>'
+                   f'</details>')
     return "".join(out)

@@ -42,7 +42,7 @@ struct Demo {
   ReachResult search(std::vector<Lever> levers, int threads) const {
     ReachOptions o;
     o.levers = std::move(levers);
-    o.replications = 10;
+    o.replications = kReplications;  // the run's: the target is out of reach at these
     o.ensemble.threads = threads;
     auto r = find_reach(source, plan, scenario, targets, o);
     REQUIRE(r);
@@ -57,43 +57,45 @@ const ReachRow& row_of(const ReachResult& r, std::size_t target, Lever l) {
   return r.rows.front();
 }
 
-std::string mu(double v) {
+// The R&D subsidy rate as a user writes it, in percent.
+std::string subsidy(double v) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "levers.land_quota_mu=%.17g mu", v);
+  std::snprintf(buf, sizeof buf, "levers.rd_subsidy_rate=%.6g %%", v * 100);
   return buf;
 }
 
 }  // namespace
 
-TEST_CASE("the reach search finds the smallest land quota that makes the demo's output target likely") {
+TEST_CASE("the reach search finds the smallest R&D subsidy rate that makes the demo's output target likely") {
   const Demo demo;
   const std::size_t output = demo.target("output");
   REQUIRE(demo.targets[output].probability < 0.5);  // out of reach in the demo as it is
-  const ReachResult r = demo.search({Lever::land_quota_mu}, 1);
-  CHECK(r.replications == 10);
-  const ReachRow& row = row_of(r, output, Lever::land_quota_mu);
+  const ReachResult r = demo.search({Lever::rd_subsidy_rate}, 1);
+  CHECK(r.replications == kReplications);
+  const ReachRow& row = row_of(r, output, Lever::rd_subsidy_rate);
   REQUIRE(row.outcome == ReachOutcome::reached);
   CHECK(row.upward);
   CHECK(row.value > row.from);
   CHECK(row.value_short < row.value);
   // Run directly with the search's replications: the value found meets the threshold, the last
   // value short of it does not.
-  CHECK(demo.probability(mu(row.value), output, 10) >= 0.5);
-  CHECK(demo.probability(mu(row.value), output, 10) == row.probability);
-  CHECK(demo.probability(mu(row.value_short), output, 10) < 0.5);
-  CHECK(row.budget_change != 0);
+  CHECK(demo.probability(subsidy(row.value), output, kReplications) >= 0.5);
+  CHECK(demo.probability(subsidy(row.value), output, kReplications) == row.probability);
+  CHECK(demo.probability(subsidy(row.value_short), output, kReplications) < 0.5);
+  CHECK(row.budget_change > 0);  // the budget reimburses more of firms' R&D
 }
 
 TEST_CASE("the reach search says when no value in the valid range reaches a target") {
   const Demo demo;
   const std::size_t share = demo.target("hightech_share");
   REQUIRE(demo.targets[share].probability < 0.5);
-  const ReachResult r = demo.search({Lever::land_quota_mu}, 1);
-  const ReachRow& row = row_of(r, share, Lever::land_quota_mu);
+  const ReachResult r = demo.search({Lever::rd_subsidy_rate}, 1);
+  const ReachRow& row = row_of(r, share, Lever::rd_subsidy_rate);
   CHECK(row.outcome == ReachOutcome::out_of_range);
   CHECK(row.probability_bound < 0.5);
   CHECK(row.value == row.bound);
-  CHECK_THAT(format_reach_table(demo.scenario, r), Catch::Contains("not within the valid range (P = "));
+  CHECK_THAT(format_reach_table(demo.scenario, r),
+             Catch::Contains("not within the valid range (P(met) below the threshold at the end of the range that helps most):\n  hightech_share: the lever (highest P = "));
 }
 
 TEST_CASE("the reach search gives the same result with one thread and with two") {

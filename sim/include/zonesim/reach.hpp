@@ -61,7 +61,8 @@ struct ReachRow {
   double probability = 0;    // P(met) at `value`
   double budget_change = 0;  // spending over the horizon at `value` less the scenario's (yuan)
   // The largest move found short of `value` that falls below the threshold (the last failing
-  // bisection point; the scenario's value when none failed) and P there. reached only.
+  // bisection point; the scenario's value when none failed) and P there. reached only; NaN when
+  // the target is met at the scenario's value with the search's replications.
   double value_short = 0;
   double probability_short = 0;
   std::string message;  // not_valid: the validator's message

@@ -258,8 +258,10 @@ std::optional<ReachResult> find_reach(const ScenarioSource& source, const RunPla
       row.value = hi;
       row.probability = p_hi->probability[k];
       row.budget_change = p_hi->spending - base->spending;
-      row.value_short = lo;
-      row.probability_short = p_lo;
+      // Met at the scenario's value with the search's replications: no value short of it.
+      const bool met_already = hi == from;
+      row.value_short = met_already ? NAN : lo;
+      row.probability_short = met_already ? NAN : p_lo;
       rows.push_back(row);
     }
   }
@@ -273,7 +275,12 @@ std::optional<ReachResult> find_reach(const ScenarioSource& source, const RunPla
 std::string reach_value_display(const Setting& set, double v) {
   if (set.dim == Dim::boolean || set.dim == Dim::choice) return lever_value_text(set, v);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.4g", to_display(set.dim, v));
+  const double d = to_display(set.dim, v);
+  if (set.dim == Dim::money && std::fabs(d) < 0.01 && d != 0) {  // as `zonesim levers` prints it
+    std::snprintf(buf, sizeof buf, "%.4g 万元", v / 1e4);
+    return buf;
+  }
+  std::snprintf(buf, sizeof buf, "%.4g", d);
   std::string out = buf;
   const auto unit = dim_display_unit(set.dim);
   if (!unit.empty()) out += " " + std::string(unit);
@@ -281,7 +288,7 @@ std::string reach_value_display(const Setting& set, double v) {
 }
 
 std::string format_reach_table(const Scenario& s, const ReachResult& r) {
-  char buf[256];
+  char buf[512];
   std::string out;
   std::snprintf(buf, sizeof buf,
                 "what it would take: each lever moved alone, in every year and zone, from the scenario's value to "
@@ -293,38 +300,57 @@ std::string format_reach_table(const Scenario& s, const ReachResult& r) {
     std::snprintf(buf, sizeof buf, "every target has P(met) >= %.0f %%.\n", r.threshold * 100);
     return out + buf;
   }
-  out += "\n";
-  std::vector<std::vector<std::string>> rows{{"target", "lever", "from", "to", "P(met)", "budget 亿元", ""}};
-  for (const auto& row : r.rows) {
-    const Setting& set = setting(row.lever);
-    std::vector<std::string> cells{s.targets[row.target].id, std::string(set.key), reach_value_display(set, row.from)};
-    switch (row.outcome) {
-      case ReachOutcome::reached:
+  // The levers that reach a target, and those the scenario refuses, one row each; per target, one
+  // line for the levers that do not reach it within their valid range (every row is in /reach).
+  std::vector<std::vector<std::string>> rows{{"target", "P(met) now", "lever", "from", "to", "P(met)", "budget 亿元", ""}};
+  std::vector<std::string> beyond;
+  for (const std::size_t k : r.targets) {
+    const std::string& id = s.targets[k].id;
+    std::snprintf(buf, sizeof buf, "%.2f", r.probability_search.empty() ? 0.0 : r.probability_search[k]);
+    const std::string now = buf;
+    int out_of_range = 0, levers = 0;
+    const ReachRow* closest = nullptr;
+    for (const auto& row : r.rows) {
+      if (row.target != k) continue;
+      ++levers;
+      const Setting& set = setting(row.lever);
+      std::vector<std::string> cells{id, now, std::string(set.key), reach_value_display(set, row.from)};
+      if (row.outcome == ReachOutcome::out_of_range) {
+        ++out_of_range;
+        if (!closest || row.probability_bound > closest->probability_bound) closest = &row;
+        continue;
+      }
+      if (row.outcome == ReachOutcome::reached) {
         cells.push_back(reach_value_display(set, row.value));
         std::snprintf(buf, sizeof buf, "%.2f", row.probability);
         cells.emplace_back(buf);
         std::snprintf(buf, sizeof buf, "%+.2f", row.budget_change / 1e8);
         cells.emplace_back(buf);
-        cells.emplace_back("");
-        break;
-      case ReachOutcome::out_of_range:
-        cells.insert(cells.end(), {"-", "-", "-"});
-        std::snprintf(buf, sizeof buf, "not within the valid range (P = %.2f at %s %s)", row.probability_bound,
-                      row.upward ? "max" : "min", reach_value_display(set, row.bound).c_str());
-        cells.emplace_back(buf);
-        break;
-      case ReachOutcome::not_valid:
-        cells.insert(cells.end(), {"-", "-", "-"});
-        cells.push_back("not valid here: " + row.message);
-        break;
+        cells.emplace_back(row.value == row.from ? "met at the scenario's value with these replications" : "");
+      } else {
+        cells.insert(cells.end(), {"-", "-", "-", "not valid here: " + row.message});
+      }
+      rows.push_back(std::move(cells));
     }
-    rows.push_back(std::move(cells));
+    if (out_of_range) {
+      const Setting& set = setting(closest->lever);
+      const std::string which = out_of_range < levers ? std::to_string(out_of_range) + (out_of_range == 1 ? " lever" : " levers")
+                                : levers == 1 ? "the lever" : "every lever (" + std::to_string(levers) + ")";
+      std::snprintf(buf, sizeof buf, "  %s: %s (highest P = %.2f: %s at %s %s)", id.c_str(), which.c_str(),
+                    closest->probability_bound, std::string(set.key).c_str(), closest->upward ? "max" : "min",
+                    reach_value_display(set, closest->bound).c_str());
+      beyond.emplace_back(buf);
+    }
   }
-  out += format_columns(rows, 2, {false, false, true, true, true, true, false});
+  if (rows.size() > 1) out += "\n" + format_columns(rows, 2, {false, true, false, true, true, true, true, false});
+  if (!beyond.empty()) {
+    out += "\nnot within the valid range (P(met) below the threshold at the end of the range that helps most):\n";
+    for (const auto& line : beyond) out += line + "\n";
+  }
   std::snprintf(buf, sizeof buf,
-                "\nP(met) at the value found, budget: change in total spending %d-%d against the scenario (both with "
-                "%d replications).\nThe value found is the smallest the bisection reached; P(met) need not rise "
-                "steadily with a lever.\n",
+                "\nP(met) now and at the value found; budget: change in total spending %d-%d against the scenario "
+                "(all with %d replications).\nThe value found is the smallest the bisection reached; P(met) need not "
+                "rise steadily with a lever. Every lever's row: /reach in the file.\n",
                 s.base_year + 1, s.end_year, r.replications);
   return out + buf;
 }

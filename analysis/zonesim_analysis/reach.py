@@ -10,7 +10,7 @@ from typing import List
 import pandas as pd
 
 from . import labels
-from .common import fmt, signed
+from .common import signed
 
 TEXT = {
     "en": {"title": "What it would take",
@@ -53,7 +53,7 @@ def reach_table(run) -> pd.DataFrame:
 def _value(v: float, unit: str, direction: str, lang: str) -> str:
     if unit == "1" and direction not in ("max", "min"):  # a boolean or a choice: the word
         return direction
-    return labels.with_unit_text(fmt(v), unit, lang)
+    return labels.with_unit_text(labels.fmt_exactish(v), unit, lang)
 
 
 def reach_section(run, lang: str = "en") -> str:
@@ -63,7 +63,7 @@ def reach_section(run, lang: str = "en") -> str:
     T = TEXT[lang]
     esc = html.escape
     g = run.h5["reach"]
-    t = fmt(100 * float(g.attrs["threshold"]))
+    t = labels.fmt_exactish(round(100 * float(g.attrs["threshold"]), 6))
     out: List[str] = [f'<h2 id="sec-reach">{esc(T["title"])}</h2>',
                       f'<p class="note">{esc(T["note"].format(t=t, r=int(g.attrs["replications"])))}</p>']
     table = reach_table(run)

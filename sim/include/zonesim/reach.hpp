@@ -41,6 +41,7 @@ struct ReachOptions {
   int steps = 7;             // bisection steps after the bound
   std::vector<Lever> levers;  // empty: every lever
   EnsembleOptions ensemble;  // threads, cancel (no progress, no firm panel)
+  std::function<void(int levers_done, int levers)> progress;  // after each lever, from the calling thread
 };
 
 enum class ReachOutcome {

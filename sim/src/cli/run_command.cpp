@@ -198,6 +198,13 @@ int cmd_run(const std::vector<std::string>& args) {
   if (reach) {
     reach->ensemble.threads = eo.threads;
     reach->ensemble.cancel = &g_cancel;
+    if (eo.progress)
+      reach->progress = [t1 = std::chrono::steady_clock::now()](int done, int total) {
+        const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+        std::fprintf(stderr, "\rwhat it would take: %d/%d levers, %.1f s ", done, total, el);
+        if (done == total) std::fprintf(stderr, "\n");
+      };
+    std::cout.flush();  // the target table before the search's minute
     reached = find_reach(source, plan, sc, targets, *reach);
     if (!reached || g_cancel.load()) {
       std::cerr << "\nzonesim run: interrupted; no output written (" << out << " untouched)\n";

@@ -168,7 +168,9 @@ std::optional<ReachResult> find_reach(const ScenarioSource& source, const RunPla
   if (levers.empty())
     for (std::size_t l = 0; l < kLeverCount; ++l) levers.push_back(static_cast<Lever>(l));
   std::vector<ReachRow> rows;  // lever-major while searching; sorted target-major below
+  int done = 0;
   for (const Lever l : levers) {
+    if (o.progress) o.progress(done++, static_cast<int>(levers.size()));
     const Setting& set = setting(l);
     const double from = s.levers[static_cast<std::size_t>(l)].at(s.end_year);
     std::map<double, Point> points;  // every value evaluated for this lever
@@ -265,6 +267,7 @@ std::optional<ReachResult> find_reach(const ScenarioSource& source, const RunPla
       rows.push_back(row);
     }
   }
+  if (o.progress) o.progress(done, static_cast<int>(levers.size()));
   for (const std::size_t k : res.targets)
     for (const auto& r : rows)
       if (r.target == k) res.rows.push_back(r);

@@ -18,7 +18,9 @@ TEXT = {
                    "the scenario's value toward the end of its valid range that helps; the smallest value found by "
                    "bisection at which P(met) reaches {t} % ({r} replications per evaluation, the same seed for "
                    "every evaluation). P(met) need not rise steadily with a lever; this is not an optimisation of "
-                   "levers together (zonesim optimize).",
+                   "levers together (zonesim optimize). A programme is paid only as far as the zones' money goes "
+                   "(what it asks beyond that is cut pro rata), so a large setting can cost little and deliver "
+                   "less than it asks.",
            "target": "Target", "lever": "Lever", "from": "Scenario", "to": "Needed", "prob": "P(met)",
            "budget": "Budget change 亿元", "out_of_range": "not within the valid range (P = {p} at {b})",
            "not_valid": "not valid here: {m}", "none": "Every target has P(met) at or above {t} %.",
@@ -27,7 +29,8 @@ TEXT = {
     "zh": {"title": "达标所需的政策力度",
            "note": "对达标概率低于 {t}% 的每个目标,逐一单独调整每项政策杠杆(各年、各园区取同一值),自情景取值向有效范围内有利的一端移动;"
                    "表中为二分搜索找到的使达标概率达到 {t}% 的最小取值(每次评估 {r} 次模拟,随机种子相同)。"
-                   "达标概率不一定随杠杆单调变化;这不是多项杠杆的联合优化(见 zonesim optimize)。",
+                   "达标概率不一定随杠杆单调变化;这不是多项杠杆的联合优化(见 zonesim optimize)。"
+                   "项目支出以园区可用资金为限(超出部分按比例削减),故较大的取值可能花费不多,实际落实也少于所设。",
            "target": "目标", "lever": "政策杠杆", "from": "情景取值", "to": "所需取值", "prob": "达标概率",
            "budget": "财政支出变化(亿元)", "out_of_range": "有效范围内无法达到(在 {b} 处概率为 {p})",
            "not_valid": "该情景下无效:{m}", "none": "所有目标的达标概率均不低于 {t}%。",

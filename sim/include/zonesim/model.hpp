@@ -44,6 +44,10 @@ struct Firms {
   void reserve(std::size_t n);
   // Appends a firm with every field zeroed except identity; returns its index.
   std::size_t append(std::uint16_t zone_id, std::uint16_t sector_id, int year);
+  // Appends n firms of one zone at once, every field as append sets it, sector 0 (the caller
+  // sets each firm's): one resize per array instead of a push_back per field and firm.
+  // Returns the first new firm's index.
+  std::size_t grow(std::size_t n, std::uint16_t zone_id, int year);
   void set_productivity(std::size_t i, double a);
   // The same from ln A (the production pass moves A in logs): A, A^0.3, A^0.7 as exp of multiples.
   void set_log_productivity(std::size_t i, double ln_a);

@@ -20,6 +20,7 @@ namespace zonesim {
 
 namespace detail {
 struct Node;  // the loader's located document tree (sim/src/scenario/tree.hpp)
+struct StatedHistories;  // the base-year histories already validated (loader.cpp)
 }
 
 // One override `KEY=VALUE`: from --set, a sweep factor at a point, or the planner's page.
@@ -52,9 +53,13 @@ struct RunPlan {
 Override parse_override(const std::string& text);
 
 class ScenarioSource;
+// What a resolved Scenario is for: `full` keeps the merged YAML (Scenario::text, written with a
+// run's results); `points` leaves it empty, for callers that keep only the base scenario's text
+// (sweep points: the sweep file stores the base's). Nothing else differs.
+enum class ResolveFor { full, points };
 // The scenario of `source` with `plan` applied, validated: what load_scenario_file gives for the
 // same file and overrides, diagnostics included (file:line:column, key path, message, hint).
-LoadResult resolve(const ScenarioSource& source, const RunPlan& plan = {});
+LoadResult resolve(const ScenarioSource& source, const RunPlan& plan = {}, ResolveFor use = ResolveFor::full);
 
 // The scenario file (or text) read and parsed once: the merged document of its `extends:` chain,
 // the base-year history (the root file's levers), the texts read, and the errors of reading.
@@ -68,12 +73,16 @@ class ScenarioSource {
   const Diagnostics& diagnostics() const { return diagnostics_; }
 
  private:
-  friend LoadResult resolve(const ScenarioSource& source, const RunPlan& plan);
+  friend LoadResult resolve(const ScenarioSource& source, const RunPlan& plan, ResolveFor use);
   std::string file_;
   std::shared_ptr<const detail::Node> root_;     // the merged document; null when unusable
   std::shared_ptr<const detail::Node> history_;  // for a chain of files: the merge without the variants' levers
   Diagnostics diagnostics_;
   std::vector<std::string> texts_;  // the files' texts, top-level first (Scenario::source_texts)
+  // The base-year history validated, by the plans' overrides of other than levers: a sweep's
+  // points differ in levers only, so each point need not validate the same history again.
+  // Shared by the copies; only adds entries (thread-safe), which never change what resolve gives.
+  std::shared_ptr<detail::StatedHistories> stated_;
 };
 
 }  // namespace zonesim

@@ -10,7 +10,10 @@
 // researchers' location constants.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <numeric>
+#include <vector>
 
 #include "context.hpp"
 
@@ -151,11 +154,11 @@ void append_firms(ZoneGen& g) {
   Firms& f = run.firms;
   const int base = g.year;
   Stream& rng = g.rng;
-  g.first = f.size();
+  g.first = f.grow(g.n, static_cast<std::uint16_t>(g.z), base);
   g.rho.assign(g.n, 0.0);
   for (std::size_t i = 0; i < g.n; ++i) {
-    std::size_t id = f.append(static_cast<std::uint16_t>(g.z),
-                              static_cast<std::uint16_t>(draw_sector(rng, g.spec.sector_shares)), base);
+    const std::size_t id = g.first + i;
+    f.sector[id] = static_cast<std::uint16_t>(draw_sector(rng, g.spec.sector_shares));
     const double y = g.size[i];
     const std::size_t s = f.sector[id];
     double ln_size = std::log(y / kAboveSizeRevenue);
@@ -233,14 +236,32 @@ double other_rd_scale(ZoneGen& g) {
       for (std::size_t i = 0; i < n; ++i)
         if (!g.is_ht[i] && g.rho[i] == 0)
           g.rho[i] = g.run.sector(g.run.firms.sector[g.first + i], SectorField::rd_propensity);
+    // The bisection's sums over the uncertified firms with R&D only, in firm order: the others'
+    // terms are +0 at the finite scales it tries, which leave a sum unchanged, so each sum is
+    // capped_other's to the last bit.
+    std::vector<std::uint32_t> performers;
+    const bool indexed = n <= std::numeric_limits<std::uint32_t>::max();
+    if (indexed) {
+      std::size_t count = 0;
+      for (std::size_t i = 0; i < n; ++i) count += !g.is_ht[i] && g.rho[i] != 0;
+      performers.reserve(count);
+      for (std::size_t i = 0; i < n; ++i)
+        if (!g.is_ht[i] && g.rho[i] != 0) performers.push_back(static_cast<std::uint32_t>(i));
+    }
+    auto capped_performers = [&](double k) {
+      if (!indexed) return capped_other(k);
+      double sum = 0;
+      for (const std::uint32_t i : performers) sum += std::min(g.rho[i] * k, kMaxRdIntensity) * g.size[i];
+      return sum;
+    };
     double lo = 0, hi = 1;
-    while (capped_other(hi) < want_other && hi < 1e300) hi *= 2;
+    while (capped_performers(hi) < want_other && hi < 1e300) hi *= 2;
     for (int it = 0; it < 100; ++it) {
       const double mid = 0.5 * (lo + hi);
       // lo and hi adjacent doubles: mid is one of them and no later round moves hi (lo always
-      // falls short), so stopping here gives the 100 rounds' hi, in ~55 rounds of n firms.
+      // falls short), so stopping here gives the 100 rounds' hi, in ~55 rounds.
       if (mid <= lo || mid >= hi) break;
-      (capped_other(mid) < want_other ? lo : hi) = mid;
+      (capped_performers(mid) < want_other ? lo : hi) = mid;
     }
     k_rd = hi;
   }

@@ -22,6 +22,15 @@ std::size_t Firms::append(std::uint16_t zone_id, std::uint16_t sector_id, int ye
   return zone.size() - 1;
 }
 
+std::size_t Firms::grow(std::size_t n, std::uint16_t zone_id, int year) {
+  const std::size_t first = size();
+  [[maybe_unused]] constexpr std::uint16_t sector_id = 0;
+#define ZONESIM_FIRM_GROW(name, type, init, doc) name.resize(first + n, static_cast<type>(init));
+  ZONESIM_FIRM_FIELDS(ZONESIM_FIRM_GROW)
+#undef ZONESIM_FIRM_GROW
+  return first;
+}
+
 // A^0.3 and A^0.7 as exp(0.3 ln A), exp(0.7 ln A): two exp cost less than two pow (each pow is
 // a log and an exp inside), and agree with pow to the last bits.
 void Firms::set_productivity(std::size_t i, double a) {

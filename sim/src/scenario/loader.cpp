@@ -6,6 +6,9 @@
 #include <charconv>
 #include <cstdio>
 #include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -29,21 +32,17 @@ namespace {
 // Each zone's levers in the base year as the history states them (ZoneSpec::base_year_levers).
 // Levers set by an override (a sweep, the planner's page) or by a file that extends another
 // change policy, not the base year's history: the root file's levers are resolved once more,
-// with the overrides of everything but levers. `history` is the source's for a chain of files;
-// for one file, the file itself.
-void set_base_year_levers(Scenario& sc, std::optional<Node> history, const RunPlan& plan) {
+// with the overrides of everything but levers (validate_history). The history is the source's
+// for a chain of files; for one file, the file itself. `without`: the history so validated, or
+// null when there is none to read (no lever changed) or it does not validate.
+void set_base_year_levers(Scenario& sc, const Scenario* without) {
   const Scenario* stated = &sc;
-  Scenario without;
-  if (history) {
-    Diagnostics scratch;
-    for (const Override& o : plan.overrides)
-      if (!o.sets_lever()) apply_override(*history, o, scratch);
-    Validator{scratch, without}.run(*history);
+  if (without) {
     // A lever override may be what makes the file valid; then it is the only policy known.
-    const bool same_zones = std::equal(sc.zones.begin(), sc.zones.end(), without.zones.begin(),
-                                       without.zones.end(),
+    const bool same_zones = std::equal(sc.zones.begin(), sc.zones.end(), without->zones.begin(),
+                                       without->zones.end(),
                                        [](const ZoneSpec& a, const ZoneSpec& b) { return a.id == b.id; });
-    if (scratch.empty() && same_zones) stated = &without;
+    if (same_zones) stated = without;
   }
   // A zone that opens during the run was observed in the year it opens (`opens`).
   for (std::size_t z = 0; z < sc.zones.size(); ++z) {
@@ -52,6 +51,19 @@ void set_base_year_levers(Scenario& sc, std::optional<Node> history, const RunPl
     for (std::size_t l = 0; l < kLeverCount; ++l)
       sc.zones[z].base_year_levers[l] = stated->lever(z, static_cast<Lever>(l)).at(observed);
   }
+}
+
+// The history document with the plan's overrides of other than levers, validated: the Scenario,
+// or nothing when it has errors.
+std::optional<Scenario> validate_history(const Node& history_doc, const RunPlan& plan) {
+  Node history = history_doc;
+  Diagnostics scratch;
+  for (const Override& o : plan.overrides)
+    if (!o.sets_lever()) apply_override(history, o, scratch);
+  Scenario without;
+  Validator{scratch, without}.run(history);
+  if (!scratch.empty()) return std::nullopt;
+  return without;
 }
 
 // Refuses a scenario that would need more memory than the machine has, at the base_firms of the
@@ -126,8 +138,41 @@ std::string seed_range_hint() {
   return "valid: 0 to " + std::to_string(std::numeric_limits<std::uint64_t>::max()) + " (a whole number)";
 }
 
+namespace detail {
+// ScenarioSource::stated_: validate_history's results by the plan's overrides of other than
+// levers (their texts), at most kMaxEntries of them (a sweep over settings other than levers
+// would give each point its own; those points validate their history as before).
+struct StatedHistories {
+  static constexpr std::size_t kMaxEntries = 8;
+  std::mutex mutex;
+  std::map<std::string, std::shared_ptr<const std::optional<Scenario>>> entries;
+};
+}  // namespace detail
+
+namespace {
+// The validated history for `plan` (see set_base_year_levers), from the source's cache when the
+// same overrides of other than levers were resolved before.
+std::shared_ptr<const std::optional<Scenario>> stated_history(detail::StatedHistories* cache, const Node& history_doc,
+                                                              const RunPlan& plan) {
+  if (!cache) return std::make_shared<const std::optional<Scenario>>(validate_history(history_doc, plan));
+  std::string key;
+  for (const Override& o : plan.overrides)
+    if (!o.sets_lever()) key += std::to_string(o.text.size()) + ":" + o.text;
+  {
+    std::lock_guard<std::mutex> lock(cache->mutex);
+    auto it = cache->entries.find(key);
+    if (it != cache->entries.end()) return it->second;
+  }
+  auto v = std::make_shared<const std::optional<Scenario>>(validate_history(history_doc, plan));
+  std::lock_guard<std::mutex> lock(cache->mutex);
+  if (cache->entries.size() < detail::StatedHistories::kMaxEntries) cache->entries.emplace(key, v);
+  return v;
+}
+}  // namespace
+
 ScenarioSource ScenarioSource::read_file(const std::string& path) {
   ScenarioSource src;
+  src.stated_ = std::make_shared<detail::StatedHistories>();
   src.file_ = path;
   std::vector<std::string> chain;
   std::optional<Node> history;
@@ -139,6 +184,7 @@ ScenarioSource ScenarioSource::read_file(const std::string& path) {
 
 ScenarioSource ScenarioSource::from_text(const std::string& text, const std::string& name_for_errors) {
   ScenarioSource src;
+  src.stated_ = std::make_shared<detail::StatedHistories>();
   src.file_ = name_for_errors;
   src.texts_ = {text};
   auto root = parse_yaml(text, name_for_errors, src.diagnostics_);
@@ -152,7 +198,7 @@ ScenarioSource ScenarioSource::from_text(const std::string& text, const std::str
   return src;
 }
 
-LoadResult resolve(const ScenarioSource& source, const RunPlan& plan) {
+LoadResult resolve(const ScenarioSource& source, const RunPlan& plan, ResolveFor use) {
   LoadResult result;
   Diagnostics diags = source.diagnostics_;
   if (!source.root_) {
@@ -160,23 +206,26 @@ LoadResult resolve(const ScenarioSource& source, const RunPlan& plan) {
     return result;
   }
   Node root = *source.root_;
-  std::optional<Node> history;
-  if (source.history_) history = *source.history_;
   const bool sets_levers = std::any_of(plan.overrides.begin(), plan.overrides.end(),
                                        [](const Override& o) { return o.sets_lever(); });
-  if (!history && sets_levers) history = root;
+  // The history: the chain's, or for one file the file before the overrides (when they set levers).
+  const Node* history = source.history_ ? source.history_.get() : sets_levers ? source.root_.get() : nullptr;
   for (const Override& o : plan.overrides) apply_override(root, o, diags);
   Scenario sc;
   sc.file = source.file_;
   sc.source_texts = source.texts_;
   Validator{diags, sc}.run(root);
   if (diags.empty()) {
-    set_base_year_levers(sc, std::move(history), plan);
+    std::shared_ptr<const std::optional<Scenario>> without;
+    if (history) without = stated_history(source.stated_.get(), *history, plan);
+    set_base_year_levers(sc, without && *without ? &**without : nullptr);
     check_memory(sc, root, source.file_, diags);
   }
-  std::string merged = node_to_yaml(root, 0);
-  if (!merged.empty() && merged.front() == '\n') merged.erase(0, 1);
-  sc.text = merged;
+  if (use == ResolveFor::full) {
+    std::string merged = node_to_yaml(root, 0);
+    if (!merged.empty() && merged.front() == '\n') merged.erase(0, 1);
+    sc.text = merged;
+  }
   result.diagnostics = std::move(diags);
   if (result.diagnostics.empty()) result.scenario = std::move(sc);
   return result;

@@ -61,7 +61,7 @@ std::string reproduce_command(const SweepSpec& s, const std::vector<double>& uni
 }
 
 std::vector<double> evaluate_point(const SweepSpec& s, const std::vector<double>& unit, int threads) {
-  LoadResult lr = resolve(s.source, point_plan(s, unit));
+  LoadResult lr = resolve(s.source, point_plan(s, unit), ResolveFor::points);
   if (!lr.scenario) throw std::runtime_error("a sweep point does not load:\n" + lr.diagnostics.format());
   const Scenario& sc = *lr.scenario;
   const int R = s.replications;

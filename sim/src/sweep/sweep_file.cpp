@@ -296,7 +296,7 @@ void check_combinations(Parser& P, const YAML::Node& design, const SweepSpec& s,
   constexpr int kShown = 5;
   int refused = 0;
   for (std::size_t p = 0; p < to_check.size(); ++p) {
-    const LoadResult lr = resolve(s.source, point_plan(s, to_check[p]));
+    const LoadResult lr = resolve(s.source, point_plan(s, to_check[p]), ResolveFor::points);
     if (lr.diagnostics.empty()) continue;
     if (++refused > kShown) continue;
     const Diagnostic& d = lr.diagnostics.items().front();
@@ -491,7 +491,7 @@ void check_factor(Parser& P, const SweepSpec& s, const std::string& fp, const Fa
   for (std::size_t i = 0; f.discrete && i < f.values.size(); ++i)
     us.push_back((i + 0.5) / static_cast<double>(f.values.size()));
   for (double u : us) {
-    LoadResult lr = resolve(s.source, run_plan.with({f.override_at(u)}));
+    LoadResult lr = resolve(s.source, run_plan.with({f.override_at(u)}), ResolveFor::points);
     for (const auto& d : lr.diagnostics.items())
       P.error_at(f.line, f.column, fp, "with " + f.override_at(u) + ": " + d.message, d.hint);
     if (!lr.diagnostics.empty()) break;

@@ -353,9 +353,9 @@ std::string format_reach_table(const Scenario& s, const ReachResult& r) {
   std::snprintf(buf, sizeof buf,
                 "\nP(met) now and at the value found; budget: change in total spending %d-%d against the scenario "
                 "(all with %d replications).\nThe value found is the smallest the bisection reached; P(met) need not "
-                "rise steadily with a lever. A programme is paid only as far as the zones' money goes (what it asks\n"
-                "beyond that is cut pro rata, docs/model.md 3.11), so a large setting can cost little and deliver\n"
-                "less than it asks. Every lever's row: /reach in the file.\n",
+                "rise steadily with a lever.\nA programme is paid only as far as the zones' money goes (what it asks beyond "
+                "that is cut pro rata,\ndocs/model.md 3.11), so a large setting can cost little and deliver less than it "
+                "asks. Every lever's row: /reach in the file.\n",
                 s.base_year + 1, s.end_year, r.replications);
   return out + buf;
 }

@@ -99,7 +99,7 @@ class Search {
       const auto m = move_lever(s_, *l, [&](double) { return lever_value_text(set, v); });
       extra.insert(extra.end(), m.overrides.begin(), m.overrides.end());
     }
-    LoadResult r = resolve(source_, plan_.with(extra));
+    LoadResult r = resolve(source_, plan_.with(extra), ResolveFor::points);  // no Scenario::text needed
     Point p;
     if (!r.scenario) {
       p.message = r.diagnostics.items().empty() ? "refused" : r.diagnostics.items().front().message;

@@ -446,6 +446,11 @@ ZONESIM_CHOICES(ZONESIM_CHOICE_ENUM)
     "Median composite index of the national reference zones", "全国参照园区综合指数中位数")      \
   X(national_index_spread, number, 1.0, 0.01, 10.0,                                               \
     "Spread (logistic scale) of the national reference zones' index", "全国参照园区综合指数离散度") \
+  X(firm_count_scale, number, 1.0, 1.0, 1e6,                                                     \
+    "Count scale k, in real firms per model firm: a scenario whose base firm counts are the real " \
+    "ones / k (money, land and employment real) sets k; entry flows arrive at counts / k and "    \
+    "sizes x k, and the size rules read a firm's size / k (docs/model.md 3.13)",                   \
+    "企业数量比例(每个模型企业代表的真实企业数)")                                                 \
   X(hinterland_growth, share, 0.0, -0.5, 0.5, "Growth of the hinterland's mobile skilled pool",  \
     "腹地人才年增长率")                                                                           \
   X(demand_shock, share, 0.0, -0.5, 0.5,                                                          \

@@ -114,6 +114,8 @@ void write_attributes(hid_t file, const Scenario& s, hsize_t R, const Provenance
   attr_number(file, "replications", static_cast<long long>(R));
   attr_number(file, "base_year", s.base_year);
   attr_number(file, "end_year", s.end_year);
+  // Real firms per model firm: the firm counts of the file are model counts (docs/output.md).
+  attr_number(file, "firm_count_scale", s.region[static_cast<std::size_t>(RegionField::firm_count_scale)]);
   attr_number(file, "threads", prov.threads);
   attr_number(file, "ranks", prov.ranks);
   attr_string(file, "started_at", prov.started_at);

@@ -35,6 +35,10 @@ struct Run {
   ReplicationResult* result = nullptr;
 
   double param(Param k) const { return p[static_cast<std::size_t>(k)]; }
+  // Real firms one model firm stands for (region.firm_count_scale, k >= 1; docs/model.md 3.13):
+  // entry flows arrive at counts / k and sizes x k, and every rule about a real firm's size reads
+  // a model firm's size / k. A per-run constant: passes read it once.
+  double count_scale() const { return sc.region[static_cast<std::size_t>(RegionField::firm_count_scale)]; }
   double sector(std::size_t s, SectorField f) const {
     return sc.sectors[s].fields[static_cast<std::size_t>(f)];
   }

@@ -40,13 +40,23 @@ struct ZoneGen {
   const int year;
   Stream rng;
   std::size_t n = 0, n_above = 0, n_ht = 0;
+  // Real firms per model firm (Run::count_scale). While the sizes are drawn (generate_zone), the
+  // zone's output is read / k: draw_sizes draws n real firms that hold 1/k of the zone's output,
+  // and each becomes a model firm of k times its size; every rule about a real firm's size then
+  // reads a model firm's size / k.
+  double count_scale = 1.0;
+  bool drawing_sizes = false;
   std::size_t first = 0;              // index of the zone's first firm
   std::vector<double> size;           // output per firm (yuan); above-size firms first
   std::vector<std::uint8_t> is_ht;    // certified high-tech
   std::vector<double> rho;            // R&D intensity
   double ht_rd = 0, other_rd_raw = 0;
 
-  double field(ZoneField k) const { return spec.fields[static_cast<std::size_t>(k)]; }
+  double field(ZoneField k) const {
+    const double v = spec.fields[static_cast<std::size_t>(k)];
+    return drawing_sizes && k == ZoneField::base_output ? v / count_scale : v;
+  }
+  double real_size(std::size_t i) const { return size[i] / count_scale; }  // a real firm's output
 };
 
 // Sizes: small firms below the above-size line, a Pareto upper tail above it, rescaled so that
@@ -101,7 +111,7 @@ void choose_hightech(ZoneGen& g) {
   for (std::size_t i = 0; i < n; ++i) keys[i] = {g.rng.uniform(), i};
   g.is_ht.assign(n, 0);
   auto floor_rd = [&](std::size_t i) {
-    return kCertifiedRdMin * certification_rd_threshold(g.size[i]) * g.size[i];
+    return kCertifiedRdMin * certification_rd_threshold(g.real_size(i)) * g.size[i];
   };
   auto greater = [](const auto& a, const auto& b) { return a.first > b.first; };
   double budget = 0.8 * g.field(ZoneField::base_rd);
@@ -161,7 +171,7 @@ void append_firms(ZoneGen& g) {
     f.sector[id] = static_cast<std::uint16_t>(draw_sector(rng, g.spec.sector_shares));
     const double y = g.size[i];
     const std::size_t s = f.sector[id];
-    double ln_size = std::log(y / kAboveSizeRevenue);
+    double ln_size = std::log(g.real_size(i) / kAboveSizeRevenue);
     double ln_a = kProductivitySigma * (kSizeProductivityCorr * std::tanh(ln_size / 3.0) * 1.5 +
                                         std::sqrt(1 - kSizeProductivityCorr * kSizeProductivityCorr) *
                                             rng.normal());
@@ -174,9 +184,9 @@ void append_firms(ZoneGen& g) {
     f.birth_year[id] = static_cast<std::int16_t>(base - kStartupYears -
                                                  static_cast<int>(-std::log(rng.uniform()) * 8.0));
     if (rng.bernoulli(g.field(ZoneField::foreign_firm_share))) f.flags[id] |= kForeign;
-    bool performer = g.is_ht[i] || rng.bernoulli(kRdPerformerShare[y >= kAboveSizeRevenue]);
+    bool performer = g.is_ht[i] || rng.bernoulli(kRdPerformerShare[g.real_size(i) >= kAboveSizeRevenue]);
     if (g.is_ht[i]) {
-      g.rho[i] = certification_rd_threshold(y) * (kCertifiedRdMin + kCertifiedRdSpread * rng.uniform());  // mean 1.3 x threshold
+      g.rho[i] = certification_rd_threshold(g.real_size(i)) * (kCertifiedRdMin + kCertifiedRdSpread * rng.uniform());  // mean 1.3 x threshold
       g.ht_rd += g.rho[i] * y;
       f.cert_until[id] = static_cast<std::int16_t>(base + static_cast<int>(rng.uniform() * 3.0));
       f.last_innovation[id] = static_cast<std::int16_t>(base - static_cast<int>(rng.uniform() * 2.0));
@@ -202,14 +212,14 @@ void fit_certified_rd(ZoneGen& g) {
   if (!(g.ht_rd > base_rd)) return;
   double floor_rd = 0;
   for (std::size_t i = 0; i < g.n; ++i)
-    if (g.is_ht[i]) floor_rd += kCertifiedRdMin * certification_rd_threshold(g.size[i]) * g.size[i];
+    if (g.is_ht[i]) floor_rd += kCertifiedRdMin * certification_rd_threshold(g.real_size(i)) * g.size[i];
   const double goal = std::max(floor_rd, 0.8 * base_rd);
   const double keep = g.ht_rd > floor_rd ? (goal - floor_rd) / (g.ht_rd - floor_rd) : 0.0;
   g.zs.certified_rd_keep = keep;
   g.ht_rd = 0;
   for (std::size_t i = 0; i < g.n; ++i) {
     if (!g.is_ht[i]) continue;
-    const double floor_rho = kCertifiedRdMin * certification_rd_threshold(g.size[i]);
+    const double floor_rho = kCertifiedRdMin * certification_rd_threshold(g.real_size(i));
     g.rho[i] = floor_rho + keep * (g.rho[i] - floor_rho);
     g.ht_rd += g.rho[i] * g.size[i];
   }
@@ -288,7 +298,7 @@ double calibrate_zone(ZoneGen& g, double k_rd) {
     zs.base_user_cost_pow[c] = std::pow(rd_user_cost(level_subsidy, c ? tax_ht : tax_std, deduction), eps);
   double firms_in[2] = {0, 0}, certified_in[2] = {0, 0};
   for (std::size_t i = 0; i < g.n; ++i) {
-    const int above = g.size[i] >= kAboveSizeRevenue;
+    const int above = g.real_size(i) >= kAboveSizeRevenue;
     firms_in[above] += 1;
     certified_in[above] += g.is_ht[i];
   }
@@ -365,7 +375,7 @@ double staff_and_land(ZoneGen& g, double e_scale) {
     loss_history(g, id, value_added);
     if (f.last_innovation[id] == g.year)
       f.patents[id] = static_cast<std::uint16_t>(
-          1 + std::min<double>(g.rng.poisson(f.rd_intensity[id] * f.output[id] /
+          std::min(std::round(g.count_scale), 5000.0) + std::min<double>(g.rng.poisson(f.rd_intensity[id] * f.output[id] /
                                              run.param(Param::patent_rd_cost)), 60000.0));
   }
   return researchers;
@@ -428,7 +438,12 @@ void generate_zone(Run& run, std::size_t z) {
   g.n = static_cast<std::size_t>(g.field(ZoneField::base_firms));
   g.n_above = static_cast<std::size_t>(g.field(ZoneField::base_above_size_firms));
   g.n_ht = static_cast<std::size_t>(g.field(ZoneField::base_hightech_firms));
+  g.count_scale = run.count_scale();
+  g.drawing_sizes = true;  // real firms' sizes for 1/k of the zone's output (ZoneGen)
   draw_sizes(g);
+  g.drawing_sizes = false;
+  if (g.count_scale != 1.0)
+    for (double& v : g.size) v *= g.count_scale;  // a model firm: k real firms of one size
   choose_hightech(g);
   append_firms(g);
   fit_certified_rd(g);

@@ -299,7 +299,7 @@ void add_generated_sums(const Run& run, std::size_t from, std::size_t to, const 
     const std::size_t z = f.zone[i], s = f.sector[i];
     const double y = f.output[i];
     const bool cert = f.cert_until[i] >= run.year;
-    const bool above = y >= kAboveSizeRevenue;
+    const bool above = y / run.count_scale() >= kAboveSizeRevenue;
     const double tech = run.zone_field(z, ZoneField::technical_share);
     const double labour = f.employment[i];
     // The income tax rate of a certified firm under the base-year policy the generator used.

@@ -93,10 +93,12 @@ void read_rd_policy(YearStep& y) {
 // weighs its renewal the same way.
 CertPlan plan_certification(const CertChoice& c) {
   CertPlan plan{};
-  const double thr = certification_rd_threshold(c.sales) * kCertificationMargin;
+  // The revenue band is a real firm's: a model firm's sales / count_scale.
+  const double band_sales = c.sales / c.count_scale;
+  const double thr = certification_rd_threshold(band_sales) * kCertificationMargin;
   // A firm that does no R&D weighs it too (it would start at the threshold): the application margin.
   if (!(c.desired >= 0) || c.desired >= thr || !(c.sales > 0) || !(c.taxable_profit > 0)) return plan;
-  const double test = certification_rd_threshold(c.sales);
+  const double test = certification_rd_threshold(band_sales);
   int wait = 2;  // years before the window passes at thr a year
   if (thr * c.sales + c.rd_last + c.rd_before >= test * (c.sales + c.sales_last + c.sales_before)) wait = 0;
   else if (2 * thr * c.sales + c.rd_last >= test * (2 * c.sales + c.sales_last)) wait = 1;
@@ -134,6 +136,7 @@ void demand_and_rd(YearStep& y) {
   const double* const mean_a = run.market.mean_productivity.data();
   const double relabel_share = run.param(Param::rd_relabel_share);
   const double discount_rate = run.param(Param::certificate_discount_rate);
+  const double count_scale = y.count_scale;  // a real firm's size is a model firm's / k
   const double* const profit = f.profit.data();
   const double* const output = f.output.data();
   const float* const rd_last = f.rd_last.data();
@@ -174,7 +177,7 @@ void demand_and_rd(YearStep& y) {
               // shares of all sellers summing to one, times a mean-one Laplace shock whose
               // spread falls with size (sigma ~ S^-0.15); the rest of the country takes the rest.
               double d = demand[i];
-              double b = std::clamp(shock_scale * std::pow(std::max(d, 1e4) / 1e8, -0.15), 0.02, 0.6);
+              double b = std::clamp(shock_scale * std::pow(std::max(d / count_scale, 1e4) / 1e8, -0.15), 0.02, 0.6);
               double e = rng.laplace(b) + std::log(1.0 - b * b);  // mean-one level shock
               double share_factor = std::max(1e-6, 1.0 + chi * (a_level[i] / mean_a[s] - 1.0));
               double growth = sector_growth[s] + std::log(share_factor) + e;
@@ -189,7 +192,7 @@ void demand_and_rd(YearStep& y) {
               const CertPlan plan = plan_certification(
                   {desired, d, taxable, output[i], sales_before[i], rd_last[i], rd_before[i],
                    zp.tax_saving_rate, zp.certified_after_tax_cost, relabel_share, discount_rate,
-                   zp.relabel_gain});
+                   zp.relabel_gain, count_scale});
               // A firm going for the certificate sets its R&D to what it needs (a discrete
               // choice); the others close part of the gap to their desired intensity, and so
               // does an applicant the talent market does not serve (talent.cpp).
@@ -208,10 +211,10 @@ void demand_and_rd(YearStep& y) {
               };
               std::uint8_t queue = plan.pursue ? kQueueApplicant : kQueueOther;
               if (!plan.pursue && cert_until[i] >= t - 1 && zp.tax_saving_rate > 0 && taxable > 0 &&
-                  rho >= certification_rd_threshold(d))
+                  rho >= certification_rd_threshold(d / count_scale))
                 queue = kQueueKeeper;
               if (queue == kQueueKeeper) {
-                const double kept = keeper_share(rho, d);
+                const double kept = keeper_share(rho, d / count_scale);
                 a[kResearcherDemandKeep] += researchers(kept, 0.0);
                 a[kResearcherDemand] += researchers(rho - kept, 0.0);
               } else if (queue == kQueueApplicant) {

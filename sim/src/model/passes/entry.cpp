@@ -26,9 +26,11 @@ void build_carriers(YearStep& y) {
                                              inst * y.param(Param::rd_institute_cost));
     const double venture = lever(zs, Lever::venture_fund) * q_ratio;
     y.ask(z, Spend::venture_fund, venture);
+    // Real start-ups / k model start-ups, each k real ones (append_startups).
     y.entry[z].births =
-        y.entry[z].events.poisson(y.param(Param::births_per_carrier) * zs.carriers +
-                                          venture / y.param(Param::venture_fund_per_startup));
+        y.entry[z].events.poisson((y.param(Param::births_per_carrier) * zs.carriers +
+                                   venture / y.param(Param::venture_fund_per_startup)) /
+                                  y.count_scale);
   }
 }
 
@@ -72,9 +74,11 @@ std::vector<double> attraction_weights(const YearStep& y, std::size_t z) {
 // the zone's calibrated scale. Its propensity is backed out under the base-year user cost (of a
 // certified firm for the certified-like), as the generator does for the base-year firms, so this
 // year's policy moves an entrant's R&D as it moves an incumbent's; `intensity` is what it plans
-// under this year's policy, uncertified. Four draws from rng whatever the outcome.
+// under this year's policy, uncertified. Four draws from rng whatever the outcome. `output` is the
+// model firm's; its size class and revenue band are a real firm's (output / count_scale).
 EntrantRd draw_entrant_rd(const YearStep& y, std::size_t z, std::size_t s, double output, Stream& rng) {
   const ZoneState& zs = y.run.zones[z];
+  output /= y.count_scale;
   const int above = output >= kAboveSizeRevenue;
   const double u_certified = rng.uniform(), u_performer = rng.uniform(), u_rd = rng.uniform();
   const double n = rng.normal();
@@ -94,7 +98,8 @@ EntrantRd draw_entrant_rd(const YearStep& y, std::size_t z, std::size_t s, doubl
 }
 
 // The k-th project arriving in zone z (relocations after the external projects), and the
-// investment per mu it plans (`intensity`).
+// investment per mu it plans (`intensity`). A model project stands for count_scale real ones of
+// its size: its investment (and so its capital, output, land and R&D) is a real project's x k.
 Project draw_project(const YearStep& y, std::size_t z, std::uint32_t k, std::uint32_t arrivals,
                      double& intensity) {
   const Run& run = y.run;
@@ -107,12 +112,12 @@ Project draw_project(const YearStep& y, std::size_t z, std::uint32_t k, std::uin
   const bool ht_sector = y.sector[p.sector].hightech;
   const double k_ratio = y.sector[p.sector].k_ratio;
   if (p.relocated) {
-    double out = run.param(Param::relocated_firm_size) * std::exp(0.5 * rng.normal() - 0.125);
+    double out = run.param(Param::relocated_firm_size) * std::exp(0.5 * rng.normal() - 0.125) * y.count_scale;
     p.productivity = zs.frontier[p.sector] > 0 ? 0.8 * zs.frontier[p.sector] : 1.0;
     p.invest = capital_need(out, p.productivity, k_ratio);
   } else {
     p.invest = std::min(rng.pareto(run.param(Param::project_min_investment),
-                                   run.param(Param::project_size_alpha)), 1e11);
+                                   run.param(Param::project_size_alpha)), 1e11) * y.count_scale;
     p.productivity = run.market.productivity * std::exp(0.4 * rng.normal());
   }
   p.rd = draw_entrant_rd(y, z, p.sector, capacity_of(p.invest, p.productivity, k_ratio) * kProjectStartUtilisation, rng);
@@ -124,16 +129,17 @@ Project draw_project(const YearStep& y, std::size_t z, std::uint32_t k, std::uin
   p.land = p.invest / intensity;
   p.priority = land_priority(y.zone[z].priority_rule,
                              LandClaim{ht_sector || p.rho >= kHightechProjectRd, intensity / k_ratio,
-                                       p.invest >= kLargeProjectInvestment},
+                                       p.invest / y.count_scale >= kLargeProjectInvestment},
                              y.zone[z].output_per_mu_last);
   return p;
 }
 
-// Entry rules: R&D threshold (major projects exempt), investment per mu, energy negative list.
-bool refused_entry(const ZoneState& zs, const Project& p, double intensity) {
+// Entry rules: R&D threshold (major projects exempt: a real project's investment, the model
+// project's / count_scale), investment per mu, energy negative list.
+bool refused_entry(const ZoneState& zs, const Project& p, double intensity, double count_scale) {
   const double thr = lever(zs, Lever::entry_rd_threshold);
   const double exempt = lever(zs, Lever::entry_major_project_exemption);
-  return (thr > 0 && p.rho < thr && !(exempt > 0 && p.invest >= exempt)) ||
+  return (thr > 0 && p.rho < thr && !(exempt > 0 && p.invest / count_scale >= exempt)) ||
          (lever(zs, Lever::entry_min_investment_per_mu) > 0 &&
           intensity < lever(zs, Lever::entry_min_investment_per_mu)) ||
          (lever(zs, Lever::entry_max_energy_intensity) > 0 &&
@@ -153,11 +159,14 @@ void draw_arrivals(YearStep& y) {
     ZoneEntry& ze = y.entry[z];
     const double attraction = lever(zs, Lever::attraction_budget) * zs.payout_ratio;
     y.ask(z, Spend::investment_attraction, attraction);
+    // Real arrivals / k model projects, each k real ones (draw_project).
     const std::uint32_t arrivals = run.zone_stream(z, Purpose::project_arrivals).poisson(
         pull[z] * (lever(zs, Lever::attraction_projects_per_year) +
-                   attraction / y.param(Param::attraction_cost_per_project)));
-    const std::uint32_t relocations = run.zone_stream(z, Purpose::relocation, 0xFFFF)
-                                          .poisson(lever(zs, Lever::metropolis_relocations_per_year));
+                   attraction / y.param(Param::attraction_cost_per_project)) /
+        y.count_scale);
+    const std::uint32_t relocations =
+        run.zone_stream(z, Purpose::relocation, 0xFFFF)
+            .poisson(lever(zs, Lever::metropolis_relocations_per_year) / y.count_scale);
     y.ys.arrived[z] = arrivals + relocations;
     ze.attract_w = attraction_weights(y, z);
     ze.projects.clear();
@@ -165,7 +174,7 @@ void draw_arrivals(YearStep& y) {
     for (std::uint32_t k = 0; k < arrivals + relocations; ++k) {
       double intensity = 0;
       const Project p = draw_project(y, z, k, arrivals, intensity);
-      if (refused_entry(zs, p, intensity)) y.ys.refused[z] += 1;
+      if (refused_entry(zs, p, intensity, y.count_scale)) y.ys.refused[z] += 1;
       else ze.projects.push_back(p);
     }
   }
@@ -215,7 +224,8 @@ void append_projects(YearStep& y, std::size_t z, double idle_share) {
   }
 }
 
-// Start-ups, in incubators (no land); they follow the zone's sector mix too.
+// Start-ups, in incubators (no land); they follow the zone's sector mix too. A model start-up
+// stands for count_scale real ones of its size: its output (and so capital and R&D) x k.
 void append_startups(YearStep& y, std::size_t z) {
   Firms& f = y.f;
   const Run& run = y.run;
@@ -223,7 +233,7 @@ void append_startups(YearStep& y, std::size_t z) {
   for (std::uint32_t k = 0; k < y.entry[z].births; ++k) {
     Stream rng = run.zone_stream(z, Purpose::startup, k);
     const std::size_t sector = draw_sector(rng, y.entry[z].attract_w);
-    double out = 3e6 * std::exp(0.7 * rng.normal());
+    double out = 3e6 * std::exp(0.7 * rng.normal()) * y.count_scale;
     double prod = run.market.productivity * std::exp(0.5 * rng.normal() - 0.1);
     const EntrantRd rd = draw_entrant_rd(y, z, sector, out, rng);
     double energy = zs.base_energy_intensity * y.sector_field(sector, SectorField::energy_intensity_factor);

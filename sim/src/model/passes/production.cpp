@@ -116,6 +116,9 @@ class Production {
     tax_std_ = run.param(Param::standard_income_tax_rate);
     theta_ = run.param(Param::rd_personnel_share);
     loss_exit_ = static_cast<std::uint8_t>(run.param(Param::loss_years_to_exit));
+    scale_ = y.count_scale;
+    // An innovating real firm has at least one patent: a model firm stands for k of them.
+    patent_base_ = static_cast<std::uint32_t>(std::min(std::lround(scale_), 5000L));
     const double startup_hazard = run.param(Param::startup_exit_hazard);
     exit_hazard_[0] = startup_hazard;
     exit_hazard_[1] = startup_hazard * (1.0 - run.param(Param::incubator_survival_gain));
@@ -172,7 +175,7 @@ class Production {
     // Awards are claims on the zone, paid first but in part when the zone cannot pay its claims
     // (3.11): a firm counts on the share paid last year, as for its R&D subsidy.
     fy.award_paid = fy.award * zp.claims_paid_share;
-    fy.rd_intensity = capped_rd_intensity(f_.rd_intensity[i], f_.cert_plan[i], demand, zp.researcher_cap_keep,
+    fy.rd_intensity = capped_rd_intensity(f_.rd_intensity[i], f_.cert_plan[i], demand / scale_, zp.researcher_cap_keep,
                                           zp.researcher_cap);
     f_.rd_intensity[i] = fy.rd_intensity;
     fy.rd = fy.rd_intensity * fy.y + passthrough_ * fy.award_paid;
@@ -197,7 +200,7 @@ class Production {
       f_.last_innovation[i] = static_cast<std::int16_t>(t_);
       fy.flags |= kInnovatedNow;
       fy.patents = static_cast<std::uint16_t>(
-          1 + std::min<std::uint32_t>(rng.poisson(fy.rd_real / patent_cost_), 60000u));
+          patent_base_ + std::min<std::uint32_t>(rng.poisson(fy.rd_real / patent_cost_), 60000u));
     }
   }
 
@@ -245,7 +248,7 @@ class Production {
     if (cert_until < t_ && fy.y > 0) {
       const double rd_3y = static_cast<double>(f_.rd_before[i]) + static_cast<double>(f_.rd_last[i]) + fy.rd;
       const double sales_3y = static_cast<double>(f_.sales_before[i]) + f_.output[i] + fy.y;
-      bool meets = rd_3y >= certification_rd_threshold(fy.y) * sales_3y &&
+      bool meets = rd_3y >= certification_rd_threshold(fy.y / scale_) * sales_3y &&
                    fy.researchers + zp.tech_science * fy.labour >=
                        kCertResearcherShare * (fy.labour + fy.researchers) &&
                    f_.last_innovation[i] > t_ - kInnovationLookback;
@@ -321,7 +324,7 @@ class Production {
     const double land = f_.land_mu[i];
     const LandClaim claim{fy.certified || sp.hightech,
                           land > 0 ? fy.y / land : -std::numeric_limits<double>::infinity(),
-                          fy.y >= kLargeFirmOutput};
+                          fy.y / scale_ >= kLargeFirmOutput};
     if (land_priority(zp.priority_rule, claim, zp.output_per_mu_last)) fy.flags |= kPriorityLand;
     else fy.flags &= static_cast<std::uint8_t>(~kPriorityLand);
   }
@@ -329,10 +332,10 @@ class Production {
   // Exit: persistent losses, start-up mortality, negligible size, and the low-efficiency rule
   // (per-mu tax or output floors, energy ceiling). A firm that closes takes no new land.
   void decide_exit(std::size_t i, const ZoneRates& zp, double demand, FirmYear& fy) const {
-    bool exit = f_.loss_years[i] >= loss_exit_ || demand < 1e5;
+    bool exit = f_.loss_years[i] >= loss_exit_ || demand / scale_ < 1e5;
     const bool young = t_ - f_.birth_year[i] < kStartupYears;
     const double hazard = exit_hazard_[(fy.flags & kIncubated) ? 1 : 0];
-    if (young && fy.y < kAboveSizeRevenue && firm_stream(i, Purpose::exit).uniform() < hazard) exit = true;
+    if (young && fy.y / scale_ < kAboveSizeRevenue && firm_stream(i, Purpose::exit).uniform() < hazard) exit = true;
     const double land = f_.land_mu[i];
     bool low_eff = false;
     if (land > 0) {
@@ -367,7 +370,7 @@ class Production {
     ac[kRd] += fy.rd;
     ac[kRdRelabelled] += fy.rd_relabelled;
     ac[kFirmsProducing] += 1;
-    const bool above = y >= kAboveSizeRevenue;
+    const bool above = y / scale_ >= kAboveSizeRevenue;
     ac[kAboveSize] += above;
     ac[kHightech] += fy.certified;
     ac[kHightechAbove] += fy.certified && above;
@@ -402,6 +405,8 @@ class Production {
   const std::vector<double> spill_share_, ln_frontier_;  // per zone x sector
   double zeta_in_, zeta_im_, im_rd_weight_, shock_sd_, jump_, catch_up_, vat_, delta_, patent_cost_, passthrough_;
   double retro_cut_, retro_cost_, tax_std_, theta_;
+  double scale_;                // real firms per model firm: a real firm's size is a model firm's / scale_
+  std::uint32_t patent_base_;   // patents of an innovating model firm before its R&D's (k real firms' one each)
   std::uint8_t loss_exit_;
   double exit_hazard_[2];
 };

@@ -125,6 +125,8 @@ struct CertChoice {
   double sales_last, sales_before, rd_last, rd_before;  // the 3-year window's earlier years
   double tax_saving_rate, after_tax_cost, relabel_share, discount_rate;
   double relabel_gain;      // per yuan relabelled (RdCost::relabel_gain)
+  // Real firms per model firm: the revenue bands read sales / count_scale (a real firm's sales).
+  double count_scale = 1.0;
 };
 struct CertPlan {
   double reported = 0;      // R&D intensity it reports
@@ -144,11 +146,13 @@ CertPlan plan_certification(const CertChoice& c);
 enum CertQueue : std::uint8_t { kQueueOther = 0, kQueueApplicant = 1, kQueueKeeper = 2 };
 
 // The part of a keeper's R&D intensity `rho` served first: up to the threshold it aims at.
+// `sales` are a real firm's (a model firm's / count_scale), as in every revenue band.
 inline double keeper_share(double rho, double sales) {
   return std::min(rho, certification_rd_threshold(sales) * kCertificationMargin);
 }
 
-// R&D intensity after the talent cap, for a firm in queue `q` with sales `sales` (its demand).
+// R&D intensity after the talent cap, for a firm in queue `q` with sales `sales` (its demand /
+// count_scale: a real firm's).
 // An applicant in the queue at production was served whole (talent.cpp).
 inline double capped_rd_intensity(double rho, std::uint8_t q, double sales, double cap_keep, double cap) {
   if (q == kQueueApplicant) return rho;
@@ -242,7 +246,7 @@ struct ZoneEntry {
 struct YearStep {
   YearStep(Run& r, YearScratch& scratch)
       : run(r), ys(scratch), sc(r.sc), f(r.firms), t(r.year), Z(r.sc.zones.size()),
-        S(r.sc.sectors.size()), L{Z, S} {}
+        S(r.sc.sectors.size()), L{Z, S}, count_scale(r.count_scale()) {}
 
   Run& run;
   YearScratch& ys;
@@ -251,6 +255,9 @@ struct YearStep {
   const int t;
   const std::size_t Z, S;
   const Layout L;
+  // Real firms per model firm (Run::count_scale): entry counts / k, entrant sizes x k, and a
+  // model firm's size / k wherever a rule about a real firm's size reads it.
+  const double count_scale;
 
   // Demand and R&D (demand_rd.cpp).
   std::vector<double> tech_share;   // per zone

@@ -163,14 +163,19 @@ void Validator::check_zone(const Node& at, const std::string& path, ZoneSpec& z)
              "R&D (" + money(ZoneField::base_rd) + ") above half of gross output (" +
                  money(ZoneField::base_output) + ") is not plausible",
              "R&D is typically 1-6 % of output");
-  // Each above-size firm has revenue >= 20 million yuan.
-  double min_output = f(ZoneField::base_above_size_firms) * 2e7;
+  // Each above-size firm has revenue >= 20 million yuan; a model firm stands for
+  // region.firm_count_scale real ones (read before the zones).
+  const double count_scale = sc.region[static_cast<std::size_t>(RegionField::firm_count_scale)];
+  double min_output = f(ZoneField::base_above_size_firms) * 2e7 * count_scale;
   if (min_output > f(ZoneField::base_output))
     conflict(at, path, {ZoneField::base_output, ZoneField::base_above_size_firms},
              "base_output " + money(ZoneField::base_output) + " is below what " +
                  whole(ZoneField::base_above_size_firms) + " above-size firms need (" +
                  format_quantity(Dim::money, min_output) + ")",
-             "above-size firms have revenue of at least 2000 万元 each");
+             count_scale == 1.0
+                 ? "above-size firms have revenue of at least 2000 万元 each"
+                 : "above-size firms have revenue of at least 2000 万元 each, and each model firm stands for "
+                   "region.firm_count_scale real ones");
   double supplied = f(ZoneField::base_land_used_mu) + f(ZoneField::base_land_idle_mu) +
                     f(ZoneField::base_land_available_mu);
   if (supplied > f(ZoneField::land_planned_mu))

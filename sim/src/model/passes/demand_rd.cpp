@@ -166,22 +166,10 @@ void demand_and_rd(YearStep& y) {
   if (applicants_chunk.size() < (f.size() + kChunk - 1) / kChunk) applicants_chunk.resize((f.size() + kChunk - 1) / kChunk);
   for (auto& v : applicants_chunk) v.clear();
   std::vector<Applicant>* const listed = applicants_chunk.data();
-  firm_pass(f.size(), L, y.ys.partial_sum, y.ys.partial_max, y.ys.sums, y.ys.maxima,
-            [&](std::size_t i, double* acc, double*) {
-              if (!(flags[i] & kAlive)) return;
+  // A firm's year after its demand: desired R&D, the certification plan, researchers asked for.
+  auto firm = [&](std::size_t i, double d, double* acc) {
               const std::size_t z = zone[i], s = sector[i];
               const RdCost& zp = rd_cost[z];
-              Stream rng(seed, rep, static_cast<std::uint32_t>(i), t, Purpose::demand);
-              // Demand = market share x market size. The market grows by trend + macro; the
-              // share follows the replicator s' = s (1 + chi (A / A_mean - 1)), which keeps the
-              // shares of all sellers summing to one, times a mean-one Laplace shock whose
-              // spread falls with size (sigma ~ S^-0.15); the rest of the country takes the rest.
-              double d = demand[i];
-              double b = std::clamp(shock_scale * std::pow(std::max(d / count_scale, 1e4) / 1e8, -0.15), 0.02, 0.6);
-              double e = rng.laplace(b) + std::log(1.0 - b * b);  // mean-one level shock
-              double share_factor = std::max(1e-6, 1.0 + chi * (a_level[i] / mean_a[s] - 1.0));
-              double growth = sector_growth[s] + std::log(share_factor) + e;
-              d *= std::exp(std::clamp(growth, -3.0, 3.0));
               demand[i] = d;
 
               // R&D: desired intensity from the sector propensity and the user cost of R&D.
@@ -230,7 +218,33 @@ void demand_and_rd(YearStep& y) {
               }
               cert_plan[i] = queue;
               a[kTechnicalDemand] += tech_share[z] * (d / (opw_scale[z * S + s] * a07[i]));
-            });
+            };
+  firm_block_pass(f.size(), L, y.ys.partial_sum, y.ys.partial_max, y.ys.sums, y.ys.maxima,
+                  [&](std::size_t begin, std::size_t end, double* acc, double*) {
+    // Demand = market share x market size. The market grows by trend + macro; the share follows
+    // the replicator s' = s (1 + chi (A / A_mean - 1)), which keeps the shares of all sellers
+    // summing to one, times a mean-one Laplace shock whose spread falls with size
+    // (sigma ~ S^-0.15); the rest of the country takes the rest (vmath::demand_shock: the
+    // block's firms in SIMD lanes; the Laplace variate from the first uniform of the firm's
+    // demand stream, as Stream::laplace).
+    const std::size_t n = end - begin;
+    double d[kBlock] = {}, u[kBlock] = {}, ratio[kBlock] = {}, growth[kBlock] = {};  // (= {}: -Wmaybe-uninitialized)
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t i = begin + k;
+      if (!(flags[i] & kAlive)) {  // values that keep the lanes finite; not used
+        d[k] = 1e8, u[k] = 0.25, ratio[k] = 1.0, growth[k] = 0.0;
+        continue;
+      }
+      const std::size_t s = sector[i];
+      d[k] = demand[i];
+      u[k] = Stream(seed, rep, static_cast<std::uint32_t>(i), t, Purpose::demand).uniform() - 0.5;
+      ratio[k] = a_level[i] / mean_a[s];
+      growth[k] = sector_growth[s];
+    }
+    vmath::demand_shock(n, d, u, ratio, growth, shock_scale, chi, count_scale);
+    for (std::size_t k = 0; k < n; ++k)
+      if (flags[begin + k] & kAlive) firm(begin + k, d[k], acc);
+  });
 }
 
 }  // namespace zonesim::detail

@@ -124,29 +124,74 @@ class Production {
     exit_hazard_[1] = startup_hazard * (1.0 - run.param(Param::incubator_survival_gain));
   }
 
-  void operator()(std::size_t i, double* acc, double* mx) const {
-    if (!(f_.flags[i] & kAlive)) return;
-    const std::size_t z = f_.zone[i], s = f_.sector[i];
-    const ZoneRates& zp = zone_[z];
-    const SectorRates& sp = sector_[s];
-    Stream rng = firm_stream(i, Purpose::innovation);
-    FirmYear fy{};
-    const double capital = f_.capital[i];
-    const double demand = f_.demand[i];
-    output_and_rd(i, zp, sp, capital, demand, fy);
-    innovate(i, rng, fy);
-    imitate(i, z * S_ + s, zp, fy);
-    shock(i, fy);
-    staff(i, z * S_ + s, zp, fy);
-    certify(i, zp, fy);
-    retrofit(i, zp, fy);
-    accounts(i, zp, sp, capital, fy);
-    plan_investment(i, zp, sp, capital, demand, fy);
-    classify_land(i, zp, sp, fy);
-    decide_exit(i, zp, demand, fy);
-    f_.land_request[i] = fy.land_request;
-    f_.flags[i] = fy.flags;
-    add_to_sums(i, z, s, zp, fy, acc, mx);
+  // The firms [begin, end) of a block (at most kBlock), each in the order of the steps below;
+  // the exponentials of the hazards, the shock's normal variate and A, A^0.3, A^0.7 of the
+  // block's firms are computed together in SIMD lanes (vmath.hpp) between the steps that need
+  // them. Firms touch only their own state before add_to_sums, which runs in firm order.
+  void operator()(std::size_t begin, std::size_t end, double* acc, double* mx) const {
+    const std::size_t n = end - begin;
+    FirmYear fy[kBlock];
+    // (= {}: -Wmaybe-uninitialized, which cannot see that the loops set them)
+    double x_in[kBlock] = {}, x_im[kBlock] = {}, u1[kBlock] = {}, u2[kBlock] = {};  // exponents; the shock's uniforms
+    double no_in[kBlock], no_im[kBlock], e[kBlock];  // exp(x_in), exp(x_im); normal
+    double ln_a[kBlock] = {}, a[kBlock], a03[kBlock], a07[kBlock];
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t i = begin + k;
+      x_in[k] = x_im[k] = 0.0, u1[k] = 0.5, u2[k] = 0.0;  // a dead firm's lanes: finite, not used
+      if (!(f_.flags[i] & kAlive)) continue;
+      const std::size_t z = f_.zone[i], s = f_.sector[i];
+      fy[k] = FirmYear{};
+      output_and_rd(i, zone_[z], sector_[s], f_.capital[i], f_.demand[i], fy[k]);
+      x_in[k] = -zeta_in_ * fy[k].rho / kRdNorm;
+      x_im[k] = -zeta_im_ * imitation_pull(z * S_ + s, zone_[z], fy[k]);
+      if (shock_sd_ > 0) {
+        Stream rng = firm_stream(i, Purpose::tfp_shock);
+        u1[k] = rng.uniform();  // Stream::normal's two uniforms, in its order
+        u2[k] = rng.uniform();
+      }
+    }
+    vmath::exp(n, x_in, no_in);
+    vmath::exp(n, x_im, no_im);
+    if (shock_sd_ > 0) vmath::normal(n, u1, u2, e);
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t i = begin + k;
+      ln_a[k] = 0.0;
+      if (!(f_.flags[i] & kAlive)) continue;
+      const std::size_t z = f_.zone[i], s = f_.sector[i];
+      Stream rng = firm_stream(i, Purpose::innovation);
+      innovate(i, rng, no_in[k], fy[k]);
+      imitate(i, z * S_ + s, no_im[k], fy[k]);
+      shock(shock_sd_ > 0 ? e[k] : 0.0, fy[k]);
+      ln_a[k] = fy[k].ln_a;
+    }
+    vmath::productivity_powers(n, ln_a, a, a03, a07);
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t i = begin + k;
+      if (!(f_.flags[i] & kAlive)) continue;
+      const std::size_t z = f_.zone[i], s = f_.sector[i];
+      const ZoneRates& zp = zone_[z];
+      const SectorRates& sp = sector_[s];
+      const double capital = f_.capital[i];
+      const double demand = f_.demand[i];
+      FirmYear& y = fy[k];
+      if (y.a_changed) {  // Firms::set_log_productivity, its exps from the lanes
+        f_.productivity[i] = a[k];
+        f_.log_productivity[i] = y.ln_a;
+        f_.productivity_03[i] = a03[k];
+        f_.productivity_07[i] = a07[k];
+      }
+      y.a = f_.productivity[i];
+      staff(i, z * S_ + s, zp, y);
+      certify(i, zp, y);
+      retrofit(i, zp, y);
+      accounts(i, zp, sp, capital, y);
+      plan_investment(i, zp, sp, capital, demand, y);
+      classify_land(i, zp, sp, y);
+      decide_exit(i, zp, demand, y);
+      f_.land_request[i] = y.land_request;
+      f_.flags[i] = y.flags;
+      add_to_sums(i, z, s, zp, y, acc, mx);
+    }
   }
 
  private:
@@ -187,11 +232,12 @@ class Production {
 
   // Innovation (Dosi et al. 2010): success probability rises with R&D; the jump is drawn from
   // Beta(3,3) on [-max, max] and adopted only if it improves productivity.
-  void innovate(std::size_t i, Stream& rng, FirmYear& fy) const {
+  // no_innovation: exp(-zeta_in rho / kRdNorm), the probability of no success.
+  void innovate(std::size_t i, Stream& rng, double no_innovation, FirmYear& fy) const {
     fy.patents = 0;
     fy.flags = f_.flags[i] & static_cast<std::uint8_t>(~kInnovatedNow);
     fy.ln_a = f_.log_productivity[i];
-    if (rng.uniform() < 1.0 - std::exp(-zeta_in_ * fy.rho / kRdNorm)) {
+    if (rng.uniform() < 1.0 - no_innovation) {
       double x = (2.0 * rng.beta33() - 1.0) * jump_;
       if (x > 0) {
         fy.ln_a += std::log1p(x);  // A x (1 + x)
@@ -210,10 +256,13 @@ class Production {
   }
 
   // Imitation toward the zone-sector frontier, easier where innovators cluster: a success
-  // closes the share catch_up of the log gap, ln A += c (ln F - ln A).
-  void imitate(std::size_t i, std::size_t zsec, const ZoneRates& zp, FirmYear& fy) const {
-    double pull = im_rd_weight_ * fy.rho / kRdNorm + spill_share_[zsec] + zp.institutes_pull;
-    if (firm_stream(i, Purpose::imitation).uniform() < 1.0 - std::exp(-zeta_im_ * pull)) {
+  // (probability 1 - exp(-zeta_im pull)) closes the share catch_up of the log gap,
+  // ln A += c (ln F - ln A). no_imitation: exp(-zeta_im pull).
+  double imitation_pull(std::size_t zsec, const ZoneRates& zp, const FirmYear& fy) const {
+    return im_rd_weight_ * fy.rho / kRdNorm + spill_share_[zsec] + zp.institutes_pull;
+  }
+  void imitate(std::size_t i, std::size_t zsec, double no_imitation, FirmYear& fy) const {
+    if (firm_stream(i, Purpose::imitation).uniform() < 1.0 - no_imitation) {
       if (ln_frontier_[zsec] > fy.ln_a) fy.ln_a += catch_up_ * (ln_frontier_[zsec] - fy.ln_a);
       fy.a_changed = true;
     }
@@ -221,16 +270,14 @@ class Production {
   }
 
   // The idiosyncratic productivity shock, mean one in levels: ln A += sd e - sd^2/2, e standard
-  // normal from the firm's own stream of this purpose (whatever innovation and imitation drew).
-  // Without it ranks would freeze once few firms imitate. A takes its final value of the year.
-  void shock(std::size_t i, FirmYear& fy) const {
+  // normal from the firm's own stream of this purpose (whatever innovation and imitation drew;
+  // the block's variates from vmath::normal). Without it ranks would freeze once few firms
+  // imitate. ln A takes its final value of the year (A, A^0.3, A^0.7 follow in lanes).
+  void shock(double e, FirmYear& fy) const {
     if (shock_sd_ > 0) {
-      const double e = firm_stream(i, Purpose::tfp_shock).normal();
       fy.ln_a += shock_sd_ * e - 0.5 * shock_sd_ * shock_sd_;
       fy.a_changed = true;
     }
-    if (fy.a_changed) f_.set_log_productivity(i, fy.ln_a);
-    fy.a = f_.productivity[i];
   }
 
   void staff(std::size_t i, std::size_t zsec, const ZoneRates& zp, FirmYear& fy) const {
@@ -429,8 +476,8 @@ void production(YearStep& y) {
   read_zone_rates(y);
   read_sector_rates(y);
   const Production body(y);
-  firm_pass(y.f.size(), y.L, y.ys.partial_sum, y.ys.partial_max, y.ys.sums, y.ys.maxima,
-            [&](std::size_t i, double* acc, double* mx) { body(i, acc, mx); });
+  firm_block_pass(y.f.size(), y.L, y.ys.partial_sum, y.ys.partial_max, y.ys.sums, y.ys.maxima,
+                  [&](std::size_t begin, std::size_t end, double* acc, double* mx) { body(begin, end, acc, mx); });
   y.sums = y.ys.sums;
   y.first_new = y.f.size();
   update_frontiers(y);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "../context.hpp"
+#include "../vmath.hpp"
 
 namespace zonesim::detail {
 
@@ -41,11 +42,18 @@ struct Layout {
   std::size_t max_width() const { return zones * sectors; }  // frontier per zone-sector
 };
 
-// Runs body(i, sums, maxima) over firms [0, n) in fixed chunks; returns chunk-ordered totals.
-template <class Body>
-void firm_pass(std::size_t n, const Layout& layout, std::vector<double>& partial_sum,
-               std::vector<double>& partial_max, std::vector<double>& sums,
-               std::vector<double>& maxima, Body&& body) {
+// Firms whose transcendental functions a pass computes together, in SIMD lanes (vmath.hpp):
+// a chunk is cut into blocks of kBlock firms (the last one shorter), the same whatever the
+// number of threads.
+inline constexpr std::size_t kBlock = 128;
+static_assert(kChunk % kBlock == 0);
+
+// Runs block(begin, end, sums, maxima) over firms [0, n) in fixed chunks of kChunk firms, each
+// cut into blocks of kBlock, in firm order within a chunk; returns chunk-ordered totals.
+template <class Block>
+void firm_block_pass(std::size_t n, const Layout& layout, std::vector<double>& partial_sum,
+                     std::vector<double>& partial_max, std::vector<double>& sums,
+                     std::vector<double>& maxima, Block&& block) {
   const std::size_t chunks = (n + kChunk - 1) / kChunk;
   const std::size_t w = layout.width(), mw = layout.max_width();
   partial_sum.assign(chunks * w, 0.0);
@@ -55,7 +63,7 @@ void firm_pass(std::size_t n, const Layout& layout, std::vector<double>& partial
       double* s = partial_sum.data() + c * w;
       double* m = partial_max.data() + c * mw;
       const std::size_t end = std::min(n, (c + 1) * kChunk);
-      for (std::size_t i = c * kChunk; i < end; ++i) body(i, s, m);
+      for (std::size_t b = c * kChunk; b < end; b += kBlock) block(b, std::min(end, b + kBlock), s, m);
     }
   };
   // One chunk (small populations, e.g. the replications of an ensemble that already run in
@@ -74,6 +82,17 @@ void firm_pass(std::size_t n, const Layout& layout, std::vector<double>& partial
     for (std::size_t k = 0; k < w; ++k) sums[k] += s[k];
     for (std::size_t k = 0; k < mw; ++k) maxima[k] = std::max(maxima[k], m[k]);
   }
+}
+
+// Runs body(i, sums, maxima) over firms [0, n) in fixed chunks; returns chunk-ordered totals.
+template <class Body>
+void firm_pass(std::size_t n, const Layout& layout, std::vector<double>& partial_sum,
+               std::vector<double>& partial_max, std::vector<double>& sums,
+               std::vector<double>& maxima, Body&& body) {
+  firm_block_pass(n, layout, partial_sum, partial_max, sums, maxima,
+                  [&](std::size_t begin, std::size_t end, double* s, double* m) {
+                    for (std::size_t i = begin; i < end; ++i) body(i, s, m);
+                  });
 }
 
 inline double lever(const ZoneState& zs, Lever l) { return zs.lever[static_cast<std::size_t>(l)]; }

@@ -1,0 +1,270 @@
+// The step's transcendental functions in SIMD lanes (vmath.hpp). fdlibm's exp, log, sin and cos
+// without branches, on GCC vector types of W = 2, 4 or 8 doubles; the width is chosen once per
+// process from the CPU (AVX-512F: 8, AVX2: 4, else 2). Compiled with -ffp-contract=off
+// (sim/CMakeLists.txt): only correctly rounded IEEE operations, so every width gives the same bits.
+#include "vmath.hpp"
+
+#include <atomic>
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+
+#pragma GCC diagnostic ignored "-Wpsabi"  // vector arguments of the inlined helpers
+
+namespace zonesim::detail::vmath {
+namespace {
+
+template <int W> struct Lanes;
+template <> struct Lanes<2> {
+  typedef double D __attribute__((vector_size(16)));
+  typedef std::int64_t I __attribute__((vector_size(16)));
+};
+template <> struct Lanes<4> {
+  typedef double D __attribute__((vector_size(32)));
+  typedef std::int64_t I __attribute__((vector_size(32)));
+};
+template <> struct Lanes<8> {
+  typedef double D __attribute__((vector_size(64)));
+  typedef std::int64_t I __attribute__((vector_size(64)));
+};
+
+#define ZS_INLINE inline __attribute__((always_inline))
+
+template <class D> ZS_INLINE D splat(double v) { return D{} + v; }
+template <class D, class I> ZS_INLINE I bits(const D& x) { return std::bit_cast<I>(x); }
+template <class D, class I> ZS_INLINE D from_bits(const I& x) { return std::bit_cast<D>(x); }
+
+constexpr double kShifter = 0x1.8p52;          // adding it rounds |x| < 2^51 to an integer
+constexpr std::int64_t kShifterBits = 0x4338000000000000;
+
+// fdlibm e_exp.c, for all x at once (k = round(x / ln 2); no special cases but the thresholds).
+template <class D, class I> ZS_INLINE D exp_v(const D& x) {
+  constexpr double o_threshold = 7.09782712893383973096e+02, u_threshold = -7.45133219101941108420e+02;
+  constexpr double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
+  constexpr double invln2 = 1.44269504088896338700e+00;
+  constexpr double P1 = 1.66666666666666019037e-01, P2 = -2.77777777770155933842e-03,
+                   P3 = 6.61375632143793436117e-05, P4 = -1.65339022054652515390e-06,
+                   P5 = 4.13813679705723846039e-08;
+  const D xc = x < -746.0 ? splat<D>(-746.0) : (x > 710.0 ? splat<D>(710.0) : x);
+  const D kd_s = xc * invln2 + kShifter;
+  const I k = bits<D, I>(kd_s) - kShifterBits;
+  const D kd = kd_s - kShifter;
+  const D hi = xc - kd * ln2_hi;
+  const D lo = kd * ln2_lo;
+  const D r = hi - lo;
+  const D t = r * r;
+  const D c = r - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
+  const D y = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi);
+  // y 2^k as y 2^k1 2^k2 (k1 = floor(k / 2)): both factors normal for k in [-1075, 1024].
+  const I k1 = k >> 1, k2 = k - k1;
+  const D s1 = from_bits<D, I>((k1 + 1023) << 52), s2 = from_bits<D, I>((k2 + 1023) << 52);
+  D res = y * s1 * s2;
+  res = x > o_threshold ? splat<D>(std::numeric_limits<double>::infinity()) : res;
+  res = x < u_threshold ? splat<D>(0.0) : res;
+  return res;
+}
+
+// fdlibm e_log.c for positive normal x (its shortcut for |f| < 2^-20 left out: the general
+// formula holds there too).
+template <class D, class I> ZS_INLINE D log_v(const D& x) {
+  constexpr double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
+  constexpr double Lg1 = 6.666666666666735130e-01, Lg2 = 3.999999999940941908e-01,
+                   Lg3 = 2.857142874366239149e-01, Lg4 = 2.222219843214978396e-01,
+                   Lg5 = 1.818357216161805012e-01, Lg6 = 1.531383769920937332e-01,
+                   Lg7 = 1.479819860511658591e-01;
+  const I b = bits<D, I>(x);
+  const I high = b >> 32;
+  I k = (high >> 20) - 1023;
+  const I hx = high & 0x000fffff;
+  const I i = (hx + 0x95f64) & 0x100000;
+  // x or x/2 normalised into [sqrt(2)/2, sqrt(2)).
+  const D xm = from_bits<D, I>(((hx | (i ^ 0x3ff00000)) << 32) | (b & 0xffffffff));
+  k += i >> 20;
+  const D f = xm - 1.0;
+  const D s = f / (2.0 + f);
+  const D dk = from_bits<D, I>(k + kShifterBits) - kShifter;
+  const D z = s * s;
+  const D w = z * z;
+  const D t1 = w * (Lg2 + w * (Lg4 + w * Lg6));
+  const D t2 = z * (Lg1 + w * (Lg3 + w * (Lg5 + w * Lg7)));
+  const D R = t2 + t1;
+  const D hfsq = 0.5 * f * f;
+  const D with_hfsq = dk * ln2_hi - ((hfsq - (s * (hfsq + R) + dk * ln2_lo)) - f);
+  const D without = dk * ln2_hi - ((s * (f - R) - dk * ln2_lo) - f);
+  return ((hx - 0x6147a) | (0x6b851 - hx)) > 0 ? with_hfsq : without;
+}
+
+// fdlibm k_cos.c and k_sin.c (FreeBSD's form) for |x| <= pi/4, tail y = 0.
+template <class D> ZS_INLINE D kcos(const D& x) {
+  constexpr double C1 = 4.16666666666666019037e-02, C2 = -1.38888888888741095749e-03,
+                   C3 = 2.48015872894767294178e-05, C4 = -2.75573143513906633035e-07,
+                   C5 = 2.08757232129817482790e-09, C6 = -1.13596475577881948265e-11;
+  const D z = x * x;
+  const D w = z * z;
+  const D r = z * (C1 + z * (C2 + z * C3)) + w * w * (C4 + z * (C5 + z * C6));
+  const D hz = 0.5 * z;
+  const D v = 1.0 - hz;
+  return v + (((1.0 - v) - hz) + z * r);
+}
+template <class D> ZS_INLINE D ksin(const D& x) {
+  constexpr double S1 = -1.66666666666666324348e-01, S2 = 8.33333333332248946124e-03,
+                   S3 = -1.98412698298579493134e-04, S4 = 2.75573137070700676789e-06,
+                   S5 = -2.50507602534068634195e-08, S6 = 1.58969099521155010221e-10;
+  const D z = x * x;
+  const D w = z * z;
+  const D r = S2 + z * (S3 + z * S4) + z * w * (S5 + z * S6);
+  const D v = z * x;
+  return x + v * (S1 + z * r);
+}
+// cos(2 pi u): u in quarter turns, t = 4u = q + r exactly (|r| <= 1/2), angle r pi/2.
+template <class D, class I> ZS_INLINE D cos_2pi_v(const D& u) {
+  constexpr double pio2 = 1.57079632679489661923e+00;
+  const D t = u * 4.0;
+  const D q_s = t + kShifter;
+  const I q = (bits<D, I>(q_s) - kShifterBits) & 3;
+  const D r = t - (q_s - kShifter);
+  const D a = r * pio2;
+  const D c = kcos(a), s = ksin(a);
+  const D lo = q == 0 ? c : -s;  // quadrants 0, 1
+  const D hi = q == 2 ? -c : s;  // quadrants 2, 3
+  return q < 2 ? lo : hi;
+}
+
+template <class D> ZS_INLINE D sqrt_v(const D& x) {
+  D r;
+  for (std::size_t j = 0; j < sizeof(D) / sizeof(double); ++j) r[j] = __builtin_sqrt(x[j]);
+  return r;
+}
+template <class D> ZS_INLINE D clamp_v(const D& v, double lo, double hi) {  // std::clamp's order
+  return v < lo ? splat<D>(lo) : (hi < v ? splat<D>(hi) : v);
+}
+template <class D> ZS_INLINE D max_v(const D& a, double b) { return a < b ? splat<D>(b) : a; }  // std::max(a, b)
+template <class D> ZS_INLINE D max_v(double a, const D& b) { return a < b ? b : splat<D>(a); }  // std::max(a, b)
+
+// Runs fn over n values in blocks of W lanes; the last block is padded with `fill`.
+template <int W, std::size_t NIn, std::size_t NOut, class Fn>
+ZS_INLINE void over_lanes(std::size_t n, const double* const (&in)[NIn], const double (&fill)[NIn],
+                          double* const (&out)[NOut], Fn&& fn) {
+  using D = typename Lanes<W>::D;
+  std::size_t k = 0;
+  D a[NIn], r[NOut];
+  for (; k + W <= n; k += W) {
+    for (std::size_t j = 0; j < NIn; ++j) std::memcpy(&a[j], in[j] + k, sizeof(D));
+    fn(a, r);
+    for (std::size_t j = 0; j < NOut; ++j) std::memcpy(out[j] + k, &r[j], sizeof(D));
+  }
+  if (k < n) {
+    for (std::size_t j = 0; j < NIn; ++j) {
+      a[j] = splat<D>(fill[j]);
+      std::memcpy(&a[j], in[j] + k, (n - k) * sizeof(double));
+    }
+    fn(a, r);
+    for (std::size_t j = 0; j < NOut; ++j) std::memcpy(out[j] + k, &r[j], (n - k) * sizeof(double));
+  }
+}
+
+template <int W> struct Kernels {
+  using D = typename Lanes<W>::D;
+  using I = typename Lanes<W>::I;
+  static ZS_INLINE void exp(std::size_t n, const double* x, double* out) {
+    over_lanes<W, 1, 1>(n, {x}, {0.0}, {out}, [](const D* a, D* r) { r[0] = exp_v<D, I>(a[0]); });
+  }
+  static ZS_INLINE void log(std::size_t n, const double* x, double* out) {
+    over_lanes<W, 1, 1>(n, {x}, {1.0}, {out}, [](const D* a, D* r) { r[0] = log_v<D, I>(a[0]); });
+  }
+  static ZS_INLINE void cos_2pi(std::size_t n, const double* u, double* out) {
+    over_lanes<W, 1, 1>(n, {u}, {0.0}, {out}, [](const D* a, D* r) { r[0] = cos_2pi_v<D, I>(a[0]); });
+  }
+  static ZS_INLINE void demand_shock(std::size_t n, double* d, const double* u, const double* ratio,
+                                     const double* growth, double shock_scale, double chi,
+                                     double count_scale) {
+    over_lanes<W, 4, 1>(n, {d, u, ratio, growth}, {1e8, 0.25, 1.0, 0.0}, {d}, [&](const D* a, D* r) {
+      const D dd = a[0], uu = a[1];
+      const D x = max_v(dd / count_scale, 1e4) / 1e8;
+      const D b = clamp_v(shock_scale * exp_v<D, I>(-0.15 * log_v<D, I>(x)), 0.02, 0.6);
+      const D au = uu < 0.0 ? -uu : uu;
+      const D sign = uu < 0.0 ? splat<D>(-1.0) : splat<D>(1.0);
+      const D e = -b * sign * log_v<D, I>(1.0 - 2.0 * au) + log_v<D, I>(1.0 - b * b);
+      const D share = max_v(1e-6, 1.0 + chi * (a[2] - 1.0));
+      const D g = a[3] + log_v<D, I>(share) + e;
+      r[0] = dd * exp_v<D, I>(clamp_v(g, -3.0, 3.0));
+    });
+  }
+  static ZS_INLINE void normal(std::size_t n, const double* u1, const double* u2, double* out) {
+    over_lanes<W, 2, 1>(n, {u1, u2}, {0.5, 0.0}, {out}, [](const D* a, D* r) {
+      r[0] = sqrt_v(-2.0 * log_v<D, I>(a[0])) * cos_2pi_v<D, I>(a[1]);
+    });
+  }
+  static ZS_INLINE void productivity_powers(std::size_t n, const double* ln_a, double* a, double* a03,
+                                            double* a07) {
+    over_lanes<W, 1, 3>(n, {ln_a}, {0.0}, {a, a03, a07}, [](const D* x, D* r) {
+      r[0] = exp_v<D, I>(x[0]);
+      r[1] = exp_v<D, I>(0.3 * x[0]);
+      r[2] = exp_v<D, I>(0.7 * x[0]);
+    });
+  }
+};
+
+// One entry point per kernel and width; the widths' code is generated for their instruction set.
+#define ZS_WIDTHS(name, params, args)                                                       \
+  __attribute__((target("avx512f"), flatten)) void name##_8 params { Kernels<8>::name args; } \
+  __attribute__((target("avx2"), flatten)) void name##_4 params { Kernels<4>::name args; }    \
+  __attribute__((flatten)) void name##_2 params { Kernels<2>::name args; }
+
+ZS_WIDTHS(exp, (std::size_t n, const double* x, double* out), (n, x, out))
+ZS_WIDTHS(log, (std::size_t n, const double* x, double* out), (n, x, out))
+ZS_WIDTHS(cos_2pi, (std::size_t n, const double* x, double* out), (n, x, out))
+ZS_WIDTHS(demand_shock,
+          (std::size_t n, double* d, const double* u, const double* ratio, const double* growth,
+           double shock_scale, double chi, double count_scale),
+          (n, d, u, ratio, growth, shock_scale, chi, count_scale))
+ZS_WIDTHS(normal, (std::size_t n, const double* u1, const double* u2, double* out), (n, u1, u2, out))
+ZS_WIDTHS(productivity_powers, (std::size_t n, const double* ln_a, double* a, double* a03, double* a07),
+          (n, ln_a, a, a03, a07))
+
+int detect_width() {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) return 8;
+  if (__builtin_cpu_supports("avx2")) return 4;
+  return 2;
+}
+std::atomic<int> width_in_use{0};
+int width() {
+  int w = width_in_use.load(std::memory_order_relaxed);
+  if (w == 0) {  // every thread finds the same value
+    w = detect_width();
+    width_in_use.store(w, std::memory_order_relaxed);
+  }
+  return w;
+}
+
+}  // namespace
+
+int lanes() { return width(); }
+void use_lanes(int w) {  // never wider than the CPU has
+  const int widest = detect_width();
+  width_in_use.store(w >= 8 && widest >= 8 ? 8 : w >= 4 && widest >= 4 ? 4 : 2, std::memory_order_relaxed);
+}
+
+#define ZS_DISPATCH(name, params, args)         \
+  void name params {                            \
+    switch (width()) {                          \
+      case 8: name##_8 args; return;            \
+      case 4: name##_4 args; return;            \
+      default: name##_2 args; return;           \
+    }                                           \
+  }
+
+ZS_DISPATCH(exp, (std::size_t n, const double* x, double* out), (n, x, out))
+ZS_DISPATCH(log, (std::size_t n, const double* x, double* out), (n, x, out))
+ZS_DISPATCH(cos_2pi, (std::size_t n, const double* x, double* out), (n, x, out))
+ZS_DISPATCH(demand_shock,
+            (std::size_t n, double* d, const double* u, const double* ratio, const double* growth,
+             double shock_scale, double chi, double count_scale),
+            (n, d, u, ratio, growth, shock_scale, chi, count_scale))
+ZS_DISPATCH(normal, (std::size_t n, const double* u1, const double* u2, double* out), (n, u1, u2, out))
+ZS_DISPATCH(productivity_powers, (std::size_t n, const double* ln_a, double* a, double* a03, double* a07),
+            (n, ln_a, a, a03, a07))
+
+}  // namespace zonesim::detail::vmath

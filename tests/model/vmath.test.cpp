@@ -143,3 +143,18 @@ TEST_CASE("vmath's demand shock and normal are the scalar formulas to the last b
   });
   for (std::size_t k = 0; k < n; ++k) CHECK(ulps(a[k], std::exp(growth[k])) <= 1);
 }
+
+TEST_CASE("vmath's first Philox blocks are zonesim::Stream's numbers", "[vmath]") {
+  const std::size_t n = 1001;
+  const std::uint64_t seed = 0x123456789abcdefULL;
+  const std::uint32_t first = 0xFFFFFF00u;  // entity ids wrap as Stream's do
+  std::vector<double> u1(n);
+  const auto u0 = at_every_width(n, [&](double* out) {
+    vmath::first_uniforms(n, seed, 3, first, 2031, static_cast<std::uint32_t>(Purpose::tfp_shock), out, u1.data());
+  });
+  for (std::size_t k = 0; k < n; ++k) {
+    Stream s(seed, 3, static_cast<std::uint32_t>(first + k), 2031, Purpose::tfp_shock);
+    REQUIRE(u0[k] == s.uniform());
+    REQUIRE(u1[k] == s.uniform());
+  }
+}

@@ -19,14 +19,17 @@ template <int W> struct Lanes;
 template <> struct Lanes<2> {
   typedef double D __attribute__((vector_size(16)));
   typedef std::int64_t I __attribute__((vector_size(16)));
+  typedef std::uint64_t U __attribute__((vector_size(16)));
 };
 template <> struct Lanes<4> {
   typedef double D __attribute__((vector_size(32)));
   typedef std::int64_t I __attribute__((vector_size(32)));
+  typedef std::uint64_t U __attribute__((vector_size(32)));
 };
 template <> struct Lanes<8> {
   typedef double D __attribute__((vector_size(64)));
   typedef std::int64_t I __attribute__((vector_size(64)));
+  typedef std::uint64_t U __attribute__((vector_size(64)));
 };
 
 #define ZS_INLINE inline __attribute__((always_inline))
@@ -206,6 +209,42 @@ template <int W> struct Kernels {
   }
 };
 
+// Philox4x32-10 (Random123's rounds and constants) over W counters at once, 32-bit words held in
+// 64-bit lanes so that a multiply gives the whole product.
+template <int W> struct Philox {
+  using U = typename Lanes<W>::U;
+  using D = typename Lanes<W>::D;
+  static ZS_INLINE void first_uniforms(std::size_t n, std::uint64_t seed, std::uint32_t replication,
+                                       std::uint32_t first, int year, std::uint32_t purpose, double* u0,
+                                       double* u1) {
+    constexpr std::uint64_t M0 = 0xD2511F53u, M1 = 0xCD9E8D57u, W0 = 0x9E3779B9u, W1 = 0xBB67AE85u;
+    constexpr std::uint64_t low = 0xffffffffu;
+    const std::uint64_t word2 = (static_cast<std::uint32_t>(year) << 8) | purpose;
+    for (std::size_t k = 0; k < n; k += W) {
+      U c0, c1 = U{} + std::uint64_t{replication}, c2 = U{} + word2, c3 = U{};
+      for (int j = 0; j < W; ++j) c0[j] = static_cast<std::uint32_t>(first + k + static_cast<std::size_t>(j));
+      std::uint64_t k0 = seed & low, k1 = seed >> 32;
+      for (int r = 0; r < 10; ++r) {
+        const U p0 = c0 * M0, p1 = c2 * M1;
+        const U n0 = (p1 >> 32) ^ c1 ^ k0, n2 = (p0 >> 32) ^ c3 ^ k1;
+        c1 = p1 & low;
+        c3 = p0 & low;
+        c0 = n0;
+        c2 = n2;
+        k0 = (k0 + W0) & low;
+        k1 = (k1 + W1) & low;
+      }
+      // (word + 0.5) 2^-32 as Stream::uniform; the word (< 2^32) converted exactly through 2^52.
+      const D w0 = std::bit_cast<D>(c0 | 0x4330000000000000u) - 0x1p52;
+      const D w1 = std::bit_cast<D>(c1 | 0x4330000000000000u) - 0x1p52;
+      const D v0 = (w0 + 0.5) * 0x1p-32, v1 = (w1 + 0.5) * 0x1p-32;
+      const std::size_t m = n - k < static_cast<std::size_t>(W) ? n - k : static_cast<std::size_t>(W);
+      std::memcpy(u0 + k, &v0, m * sizeof(double));
+      if (u1) std::memcpy(u1 + k, &v1, m * sizeof(double));
+    }
+  }
+};
+
 // One entry point per kernel and width; the widths' code is generated for their instruction set.
 #define ZS_WIDTHS(name, params, args)                                                       \
   __attribute__((target("avx512f"), flatten)) void name##_8 params { Kernels<8>::name args; } \
@@ -222,6 +261,19 @@ ZS_WIDTHS(demand_shock,
 ZS_WIDTHS(normal, (std::size_t n, const double* u1, const double* u2, double* out), (n, u1, u2, out))
 ZS_WIDTHS(productivity_powers, (std::size_t n, const double* ln_a, double* a, double* a03, double* a07),
           (n, ln_a, a, a03, a07))
+
+#define ZS_PHILOX_ARGS                                                                              \
+  (std::size_t n, std::uint64_t seed, std::uint32_t replication, std::uint32_t first, int year, \
+   std::uint32_t purpose, double* u0, double* u1)
+__attribute__((target("avx512f"), flatten)) void first_uniforms_8 ZS_PHILOX_ARGS {
+  Philox<8>::first_uniforms(n, seed, replication, first, year, purpose, u0, u1);
+}
+__attribute__((target("avx2"), flatten)) void first_uniforms_4 ZS_PHILOX_ARGS {
+  Philox<4>::first_uniforms(n, seed, replication, first, year, purpose, u0, u1);
+}
+__attribute__((flatten)) void first_uniforms_2 ZS_PHILOX_ARGS {
+  Philox<2>::first_uniforms(n, seed, replication, first, year, purpose, u0, u1);
+}
 
 int detect_width() {
   __builtin_cpu_init();
@@ -266,5 +318,7 @@ ZS_DISPATCH(demand_shock,
 ZS_DISPATCH(normal, (std::size_t n, const double* u1, const double* u2, double* out), (n, u1, u2, out))
 ZS_DISPATCH(productivity_powers, (std::size_t n, const double* ln_a, double* a, double* a03, double* a07),
             (n, ln_a, a, a03, a07))
+
+ZS_DISPATCH(first_uniforms, ZS_PHILOX_ARGS, (n, seed, replication, first, year, purpose, u0, u1))
 
 }  // namespace zonesim::detail::vmath

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace zonesim::detail::vmath {
 
@@ -47,5 +48,12 @@ void normal(std::size_t n, const double* u1, const double* u2, double* out);
 
 // A, A^0.3, A^0.7 from ln A: exp(ln_a), exp(0.3 ln_a), exp(0.7 ln_a) (Firms::set_log_productivity).
 void productivity_powers(std::size_t n, const double* ln_a, double* a, double* a03, double* a07);
+
+// The first Philox4x32-10 block of the streams Stream(seed, replication, first + k, year,
+// purpose) for k < n (substream 0), as the uniforms the stream's first two uniform() calls
+// return: u0[k] and u1[k] (u1 may be null). The same numbers as zonesim::Stream
+// (tests/model/vmath.test.cpp), computed for a block of firms at once.
+void first_uniforms(std::size_t n, std::uint64_t seed, std::uint32_t replication, std::uint32_t first,
+                    int year, std::uint32_t purpose, double* u0, double* u1);
 
 }  // namespace zonesim::detail::vmath

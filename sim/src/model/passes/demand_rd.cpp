@@ -226,9 +226,11 @@ void demand_and_rd(YearStep& y) {
     // summing to one, times a mean-one Laplace shock whose spread falls with size
     // (sigma ~ S^-0.15); the rest of the country takes the rest (vmath::demand_shock: the
     // block's firms in SIMD lanes; the Laplace variate from the first uniform of the firm's
-    // demand stream, as Stream::laplace).
+    // demand stream, as Stream::laplace; the block's streams' first Philox blocks in lanes).
     const std::size_t n = end - begin;
     double d[kBlock] = {}, u[kBlock] = {}, ratio[kBlock] = {}, growth[kBlock] = {};  // (= {}: -Wmaybe-uninitialized)
+    vmath::first_uniforms(n, seed, rep, static_cast<std::uint32_t>(begin), t,
+                          static_cast<std::uint32_t>(Purpose::demand), u, nullptr);
     for (std::size_t k = 0; k < n; ++k) {
       const std::size_t i = begin + k;
       if (!(flags[i] & kAlive)) {  // values that keep the lanes finite; not used
@@ -237,7 +239,7 @@ void demand_and_rd(YearStep& y) {
       }
       const std::size_t s = sector[i];
       d[k] = demand[i];
-      u[k] = Stream(seed, rep, static_cast<std::uint32_t>(i), t, Purpose::demand).uniform() - 0.5;
+      u[k] -= 0.5;
       ratio[k] = a_level[i] / mean_a[s];
       growth[k] = sector_growth[s];
     }

@@ -135,20 +135,26 @@ class Production {
     double x_in[kBlock] = {}, x_im[kBlock] = {}, u1[kBlock] = {}, u2[kBlock] = {};  // exponents; the shock's uniforms
     double no_in[kBlock], no_im[kBlock], e[kBlock];  // exp(x_in), exp(x_im); normal
     double ln_a[kBlock] = {}, a[kBlock], a03[kBlock], a07[kBlock];
+    // The one uniform a firm draws for imitation and for retrofit, and the shock's two
+    // (Stream::normal's, in its order): the first Philox block of each of those streams, in lanes.
+    double u_im[kBlock] = {}, u_retro[kBlock] = {};
+    const auto entity = static_cast<std::uint32_t>(begin);
+    vmath::first_uniforms(n, seed_, rep_, entity, t_, static_cast<std::uint32_t>(Purpose::imitation), u_im, nullptr);
+    vmath::first_uniforms(n, seed_, rep_, entity, t_, static_cast<std::uint32_t>(Purpose::retrofit), u_retro, nullptr);
+    if (shock_sd_ > 0)
+      vmath::first_uniforms(n, seed_, rep_, entity, t_, static_cast<std::uint32_t>(Purpose::tfp_shock), u1, u2);
     for (std::size_t k = 0; k < n; ++k) {
       const std::size_t i = begin + k;
-      x_in[k] = x_im[k] = 0.0, u1[k] = 0.5, u2[k] = 0.0;  // a dead firm's lanes: finite, not used
-      if (!(f_.flags[i] & kAlive)) continue;
+      x_in[k] = x_im[k] = 0.0;
+      if (!(f_.flags[i] & kAlive)) {  // a dead firm's lanes: finite, not used
+        u1[k] = 0.5, u2[k] = 0.0;
+        continue;
+      }
       const std::size_t z = f_.zone[i], s = f_.sector[i];
       fy[k] = FirmYear{};
       output_and_rd(i, zone_[z], sector_[s], f_.capital[i], f_.demand[i], fy[k]);
       x_in[k] = -zeta_in_ * fy[k].rho / kRdNorm;
       x_im[k] = -zeta_im_ * imitation_pull(z * S_ + s, zone_[z], fy[k]);
-      if (shock_sd_ > 0) {
-        Stream rng = firm_stream(i, Purpose::tfp_shock);
-        u1[k] = rng.uniform();  // Stream::normal's two uniforms, in its order
-        u2[k] = rng.uniform();
-      }
     }
     vmath::exp(n, x_in, no_in);
     vmath::exp(n, x_im, no_im);
@@ -160,7 +166,7 @@ class Production {
       const std::size_t z = f_.zone[i], s = f_.sector[i];
       Stream rng = firm_stream(i, Purpose::innovation);
       innovate(i, rng, no_in[k], fy[k]);
-      imitate(i, z * S_ + s, no_im[k], fy[k]);
+      imitate(i, z * S_ + s, u_im[k], no_im[k], fy[k]);
       shock(shock_sd_ > 0 ? e[k] : 0.0, fy[k]);
       ln_a[k] = fy[k].ln_a;
     }
@@ -183,7 +189,7 @@ class Production {
       y.a = f_.productivity[i];
       staff(i, z * S_ + s, zp, y);
       certify(i, zp, y);
-      retrofit(i, zp, y);
+      retrofit(i, zp, u_retro[k], y);
       accounts(i, zp, sp, capital, y);
       plan_investment(i, zp, sp, capital, demand, y);
       classify_land(i, zp, sp, y);
@@ -261,8 +267,9 @@ class Production {
   double imitation_pull(std::size_t zsec, const ZoneRates& zp, const FirmYear& fy) const {
     return im_rd_weight_ * fy.rho / kRdNorm + spill_share_[zsec] + zp.institutes_pull;
   }
-  void imitate(std::size_t i, std::size_t zsec, double no_imitation, FirmYear& fy) const {
-    if (firm_stream(i, Purpose::imitation).uniform() < 1.0 - no_imitation) {
+  // draw: the first uniform of the firm's imitation stream.
+  void imitate(std::size_t i, std::size_t zsec, double draw, double no_imitation, FirmYear& fy) const {
+    if (draw < 1.0 - no_imitation) {
       if (ln_frontier_[zsec] > fy.ln_a) fy.ln_a += catch_up_ * (ln_frontier_[zsec] - fy.ln_a);
       fy.a_changed = true;
     }
@@ -307,10 +314,11 @@ class Production {
     fy.certified = cert_until >= t_;
   }
 
-  // Energy-saving retrofit: the subsidy raises the share of firms that retrofit.
-  void retrofit(std::size_t i, const ZoneRates& zp, FirmYear& fy) const {
+  // Energy-saving retrofit: the subsidy raises the share of firms that retrofit. draw: the first
+  // uniform of the firm's retrofit stream.
+  void retrofit(std::size_t i, const ZoneRates& zp, double draw, FirmYear& fy) const {
     fy.energy = f_.energy_intensity[i];
-    if (firm_stream(i, Purpose::retrofit).uniform() < zp.retro_threshold) {
+    if (draw < zp.retro_threshold) {
       fy.energy *= static_cast<float>(1.0 - retro_cut_);
       f_.energy_intensity[i] = fy.energy;
       double cost = retro_cost_ * fy.y;

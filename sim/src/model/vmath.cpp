@@ -171,18 +171,22 @@ template <int W> struct Kernels {
   using D = typename Lanes<W>::D;
   using I = typename Lanes<W>::I;
   static ZS_INLINE void exp(std::size_t n, const double* x, double* out) {
-    over_lanes<W, 1, 1>(n, {x}, {0.0}, {out}, [](const D* a, D* r) { r[0] = exp_v<D, I>(a[0]); });
+    over_lanes<W, 1, 1>(n, {x}, {0.0}, {out},
+                        [](const D* a, D* r) __attribute__((always_inline)) { r[0] = exp_v<D, I>(a[0]); });
   }
   static ZS_INLINE void log(std::size_t n, const double* x, double* out) {
-    over_lanes<W, 1, 1>(n, {x}, {1.0}, {out}, [](const D* a, D* r) { r[0] = log_v<D, I>(a[0]); });
+    over_lanes<W, 1, 1>(n, {x}, {1.0}, {out},
+                        [](const D* a, D* r) __attribute__((always_inline)) { r[0] = log_v<D, I>(a[0]); });
   }
   static ZS_INLINE void cos_2pi(std::size_t n, const double* u, double* out) {
-    over_lanes<W, 1, 1>(n, {u}, {0.0}, {out}, [](const D* a, D* r) { r[0] = cos_2pi_v<D, I>(a[0]); });
+    over_lanes<W, 1, 1>(n, {u}, {0.0}, {out},
+                        [](const D* a, D* r) __attribute__((always_inline)) { r[0] = cos_2pi_v<D, I>(a[0]); });
   }
   static ZS_INLINE void demand_shock(std::size_t n, double* d, const double* u, const double* ratio,
                                      const double* growth, double shock_scale, double chi,
                                      double count_scale) {
-    over_lanes<W, 4, 1>(n, {d, u, ratio, growth}, {1e8, 0.25, 1.0, 0.0}, {d}, [&](const D* a, D* r) {
+    over_lanes<W, 4, 1>(n, {d, u, ratio, growth}, {1e8, 0.25, 1.0, 0.0}, {d},
+                        [&](const D* a, D* r) __attribute__((always_inline)) {
       const D dd = a[0], uu = a[1];
       const D x = max_v(dd / count_scale, 1e4) / 1e8;
       const D b = clamp_v(shock_scale * exp_v<D, I>(-0.15 * log_v<D, I>(x)), 0.02, 0.6);
@@ -195,13 +199,13 @@ template <int W> struct Kernels {
     });
   }
   static ZS_INLINE void normal(std::size_t n, const double* u1, const double* u2, double* out) {
-    over_lanes<W, 2, 1>(n, {u1, u2}, {0.5, 0.0}, {out}, [](const D* a, D* r) {
+    over_lanes<W, 2, 1>(n, {u1, u2}, {0.5, 0.0}, {out}, [](const D* a, D* r) __attribute__((always_inline)) {
       r[0] = sqrt_v(-2.0 * log_v<D, I>(a[0])) * cos_2pi_v<D, I>(a[1]);
     });
   }
   static ZS_INLINE void productivity_powers(std::size_t n, const double* ln_a, double* a, double* a03,
                                             double* a07) {
-    over_lanes<W, 1, 3>(n, {ln_a}, {0.0}, {a, a03, a07}, [](const D* x, D* r) {
+    over_lanes<W, 1, 3>(n, {ln_a}, {0.0}, {a, a03, a07}, [](const D* x, D* r) __attribute__((always_inline)) {
       r[0] = exp_v<D, I>(x[0]);
       r[1] = exp_v<D, I>(0.3 * x[0]);
       r[2] = exp_v<D, I>(0.7 * x[0]);

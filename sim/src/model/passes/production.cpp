@@ -135,10 +135,12 @@ class Production {
     double x_in[kBlock] = {}, x_im[kBlock] = {}, u1[kBlock] = {}, u2[kBlock] = {};  // exponents; the shock's uniforms
     double no_in[kBlock], no_im[kBlock], e[kBlock];  // exp(x_in), exp(x_im); normal
     double ln_a[kBlock] = {}, a[kBlock], a03[kBlock], a07[kBlock];
-    // The one uniform a firm draws for imitation and for retrofit, and the shock's two
-    // (Stream::normal's, in its order): the first Philox block of each of those streams, in lanes.
-    double u_im[kBlock] = {}, u_retro[kBlock] = {};
+    // The one uniform a firm draws for imitation and for retrofit, the first it draws for
+    // innovation, and the shock's two (Stream::normal's, in its order): the first Philox block
+    // of each of those streams, in lanes.
+    double u_in[kBlock] = {}, u_im[kBlock] = {}, u_retro[kBlock] = {};
     const auto entity = static_cast<std::uint32_t>(begin);
+    vmath::first_uniforms(n, seed_, rep_, entity, t_, static_cast<std::uint32_t>(Purpose::innovation), u_in, nullptr);
     vmath::first_uniforms(n, seed_, rep_, entity, t_, static_cast<std::uint32_t>(Purpose::imitation), u_im, nullptr);
     vmath::first_uniforms(n, seed_, rep_, entity, t_, static_cast<std::uint32_t>(Purpose::retrofit), u_retro, nullptr);
     if (shock_sd_ > 0)
@@ -164,8 +166,7 @@ class Production {
       ln_a[k] = 0.0;
       if (!(f_.flags[i] & kAlive)) continue;
       const std::size_t z = f_.zone[i], s = f_.sector[i];
-      Stream rng = firm_stream(i, Purpose::innovation);
-      innovate(i, rng, no_in[k], fy[k]);
+      innovate(i, u_in[k], no_in[k], fy[k]);
       imitate(i, z * S_ + s, u_im[k], no_im[k], fy[k]);
       shock(shock_sd_ > 0 ? e[k] : 0.0, fy[k]);
       ln_a[k] = fy[k].ln_a;
@@ -238,12 +239,15 @@ class Production {
 
   // Innovation (Dosi et al. 2010): success probability rises with R&D; the jump is drawn from
   // Beta(3,3) on [-max, max] and adopted only if it improves productivity.
-  // no_innovation: exp(-zeta_in rho / kRdNorm), the probability of no success.
-  void innovate(std::size_t i, Stream& rng, double no_innovation, FirmYear& fy) const {
+  // draw: the first uniform of the firm's innovation stream; no_innovation: exp(-zeta_in rho /
+  // kRdNorm), the probability of no success. A successful firm draws on from the same stream.
+  void innovate(std::size_t i, double draw, double no_innovation, FirmYear& fy) const {
     fy.patents = 0;
     fy.flags = f_.flags[i] & static_cast<std::uint8_t>(~kInnovatedNow);
     fy.ln_a = f_.log_productivity[i];
-    if (rng.uniform() < 1.0 - no_innovation) {
+    if (draw < 1.0 - no_innovation) {
+      Stream rng = firm_stream(i, Purpose::innovation);
+      rng.uniform();  // `draw`
       double x = (2.0 * rng.beta33() - 1.0) * jump_;
       if (x > 0) {
         fy.ln_a += std::log1p(x);  // A x (1 + x)

@@ -332,6 +332,16 @@ TEST_CASE("broken: more above-size firms than firms, at the field the file chang
   CHECK(d.hint == "base_above_size_firms must not exceed base_firms");
 }
 
+TEST_CASE("broken: a certification pipeline that does not fit among the uncertified firms") {
+  // 90 % of 60 certified firms: round(54) + round(0.9 x 1.9 x 60 = 102.6) = 157 pipeline firms,
+  // more than the 120 - 60 uncertified firms; located at the growth, the key this file gives.
+  auto d = only_error("hightech_growth_too_high.yaml");
+  CHECK(where(d) == "hightech_growth_too_high.yaml:4:27");
+  CHECK(d.key_path == "zones.north.base_hightech_growth");
+  CHECK(d.message == "too high: its certification pipeline of 157 firms does not fit among the 120 - 60 uncertified firms");
+  CHECK(d.hint == "growth x (2 + growth) x base_hightech_firms must not exceed base_firms - base_hightech_firms");
+}
+
 TEST_CASE("broken: value added above gross output") {
   auto d = only_error("value_added_exceeds_output.yaml");
   CHECK(where(d) == "value_added_exceeds_output.yaml:4:23");

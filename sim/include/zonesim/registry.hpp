@@ -394,6 +394,13 @@ ZONESIM_CHOICES(ZONESIM_CHOICE_ENUM)
     "Certified high-tech firms among the above-size firms in the base year (-1: not stated, "     \
     "the generator chooses)",                                                                     \
     "基年规上高新技术企业数(-1表示未给出)")                                                       \
+  X(base_hightech_growth, share, 0.0, 0.0, 1.0,                                                   \
+    "Yearly growth of the certified high-tech firms before the base year (0: certification "      \
+    "stationary). The generator gives growth x base_hightech_firms uncertified firms two years of " \
+    "R&D at the certification threshold (they pass the 3-year test in the first simulated year) "   \
+    "and growth x (1 + growth) x base_hightech_firms one year (they pass in the second): the "      \
+    "certification pipeline of a growing zone (docs/model.md 2)",                                  \
+    "基年前高新技术企业年增长率(0表示稳态;生成研发累积期中的待认定企业)")                          \
   X(base_land_used_mu, area, 10000.0, 1.0, 1e8, "Industrial land used by firms in the base year", \
     "基年企业已用工业用地")                                                                       \
   X(base_land_idle_mu, area, 1000.0, 0.0, 1e8, "Supplied but idle land in the base year",        \

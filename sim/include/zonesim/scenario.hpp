@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -55,6 +56,16 @@ struct ZoneSpec {
   // policy from the first simulated year on instead of rewriting history.
   std::array<double, kLeverCount> base_year_levers{};
 };
+
+// The certification pipeline of a zone whose certified firms grew before the base year
+// (zone key base_hightech_growth g, docs/model.md 2): of its N = base_hightech_firms, round(g N)
+// uncertified firms pass the 3-year R&D test in the first simulated year and round(g (1 + g) N)
+// in the second. {0, 0} when g is 0. The generator draws them; the validator checks they fit.
+inline std::pair<std::size_t, std::size_t> certification_pipeline(double growth, double hightech_firms) {
+  if (!(growth > 0)) return {0, 0};
+  return {static_cast<std::size_t>(std::llround(growth * hightech_firms)),
+          static_cast<std::size_t>(std::llround(growth * (1.0 + growth) * hightech_firms))};
+}
 
 enum class Comparison { greater, greater_equal, less, less_equal };
 std::string_view comparison_text(Comparison c);

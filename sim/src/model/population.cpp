@@ -49,8 +49,10 @@ struct ZoneGen {
   std::size_t first = 0;              // index of the zone's first firm
   std::vector<double> size;           // output per firm (yuan); above-size firms first
   std::vector<std::uint8_t> is_ht;    // certified high-tech
+  std::vector<std::uint8_t> pipe;     // certification pipeline: passes in year 1 or 2 (0: not)
   std::vector<double> rho;            // R&D intensity
-  double ht_rd = 0, other_rd_raw = 0;
+  std::vector<double> rho_own;        // a pipeline firm's own intensity before the zone's scale
+  double ht_rd = 0, other_rd_raw = 0, pipe_rd = 0;
 
   double field(ZoneField k) const {
     const double v = spec.fields[static_cast<std::size_t>(k)];
@@ -225,6 +227,70 @@ void fit_certified_rd(ZoneGen& g) {
   }
 }
 
+// The certification pipeline (base_hightech_growth > 0, docs/model.md 2): in a year when
+// certified firms grow, some uncertified firms are one or two years into the 3-year cumulative
+// R&D test. They are taken in random order among the uncertified firms, within half of the R&D
+// the certified firms leave of base_rd (assumption: the other performers keep the rest; a firm
+// whose notch does not fit is passed over, and only when too few fit are the rest taken
+// regardless): first the year-1 firms (R&D at 1.05 x the threshold in the base year and the year
+// before), then the year-2 firms (at that level in the base year only). Each keeps its own R&D
+// intensity (an R&D performer's draw) as what it would spend without the certificate, so that
+// it goes on to the notch only while the certificate is worth it (demand_rd.cpp). No draw when
+// the growth is 0 (the stationary base year).
+void choose_pipeline(ZoneGen& g) {
+  g.pipe.assign(g.n, 0);
+  const auto [m1, m2] = certification_pipeline(g.field(ZoneField::base_hightech_growth),
+                                               static_cast<double>(g.n_ht));
+  if (m1 + m2 == 0) return;
+  Run& run = g.run;
+  Firms& f = run.firms;
+  std::vector<std::pair<double, std::size_t>> keys;
+  keys.reserve(g.n);
+  for (std::size_t i = 0; i < g.n; ++i)
+    if (!g.is_ht[i]) {
+      const double u = g.rng.uniform();
+      keys.push_back({g.rho[i] > 0 ? g.rho[i] / certification_rd_threshold(g.size[i]) : u - 1.0, i});
+    }
+  std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) { return a > b; });
+  auto notch = [&](std::size_t i) { return kCertifiedRdMin * certification_rd_threshold(g.size[i]); };
+  const double budget = 0.5 * std::max(0.0, g.field(ZoneField::base_rd) - g.ht_rd);
+  std::vector<std::size_t> taken;
+  double used = 0;
+  const std::size_t m = m1 + m2;
+  for (const auto& k : keys) {
+    if (taken.size() >= m) break;
+    const double r = notch(k.second) * g.size[k.second];
+    if (used + r > budget) continue;
+    taken.push_back(k.second);
+    g.pipe[k.second] = 1;  // marks it taken; the year is set below
+    used += r;
+  }
+  if (taken.size() < m) {  // the rest regardless, the least R&D first
+    std::vector<std::pair<double, std::size_t>> rest;
+    for (const auto& k : keys)
+      if (!g.pipe[k.second]) rest.push_back({notch(k.second) * g.size[k.second], k.second});
+    std::sort(rest.begin(), rest.end());
+    for (std::size_t j = 0; j < rest.size() && taken.size() < m; ++j) {
+      taken.push_back(rest[j].second);
+      g.pipe[rest[j].second] = 1;
+    }
+  }
+  g.rho_own.assign(g.n, 0.0);
+  for (std::size_t j = 0; j < taken.size(); ++j) {
+    const std::size_t i = taken[j];
+    const std::size_t id = g.first + i;
+    g.pipe[i] = j < m1 ? 1 : 2;
+    g.other_rd_raw -= g.rho[i] * g.size[i];
+    g.rho_own[i] = g.rho[i] > 0 ? g.rho[i]
+                                : run.sector(f.sector[id], SectorField::rd_propensity) *
+                                      std::exp(kRdDrawSigma * g.rng.normal() - 0.18);
+    g.rho[i] = notch(i);
+    g.pipe_rd += g.rho[i] * g.size[i];
+    // The IP test: an innovation held as a certified firm holds one.
+    f.last_innovation[id] = static_cast<std::int16_t>(g.year - static_cast<int>(g.rng.uniform() * 2.0));
+  }
+}
+
 // R&D: high-tech firms meet their certification threshold; the scale of the other performers'
 // R&D so that the zone's R&D equals base_rd (when the high-tech firms alone do not exceed it).
 // Intensities are capped at 30 %: where the scale pushes some performers past the cap (few,
@@ -233,18 +299,18 @@ void fit_certified_rd(ZoneGen& g) {
 // short, the other firms join at their sector's propensity.
 double other_rd_scale(ZoneGen& g) {
   const std::size_t n = g.n;
-  double want_other = g.field(ZoneField::base_rd) - g.ht_rd;
+  double want_other = g.field(ZoneField::base_rd) - g.ht_rd - g.pipe_rd;
   double k_rd = (g.other_rd_raw > 0 && want_other > 0) ? want_other / g.other_rd_raw : 0.0;
   auto capped_other = [&](double k) {
     double sum = 0;
     for (std::size_t i = 0; i < n; ++i)
-      if (!g.is_ht[i]) sum += std::min(g.rho[i] * k, kMaxRdIntensity) * g.size[i];
+      if (!g.is_ht[i] && !g.pipe[i]) sum += std::min(g.rho[i] * k, kMaxRdIntensity) * g.size[i];
     return sum;
   };
   if (want_other > 0 && capped_other(k_rd) < want_other * (1 - 1e-9)) {
     if (capped_other(1e300) < want_other)
       for (std::size_t i = 0; i < n; ++i)
-        if (!g.is_ht[i] && g.rho[i] == 0)
+        if (!g.is_ht[i] && !g.pipe[i] && g.rho[i] == 0)
           g.rho[i] = g.run.sector(g.run.firms.sector[g.first + i], SectorField::rd_propensity);
     // The bisection's sums over the uncertified firms with R&D only, in firm order: the others'
     // terms are +0 at the finite scales it tries, which leave a sum unchanged, so each sum is
@@ -253,10 +319,10 @@ double other_rd_scale(ZoneGen& g) {
     const bool indexed = n <= std::numeric_limits<std::uint32_t>::max();
     if (indexed) {
       std::size_t count = 0;
-      for (std::size_t i = 0; i < n; ++i) count += !g.is_ht[i] && g.rho[i] != 0;
+      for (std::size_t i = 0; i < n; ++i) count += !g.is_ht[i] && !g.pipe[i] && g.rho[i] != 0;
       performers.reserve(count);
       for (std::size_t i = 0; i < n; ++i)
-        if (!g.is_ht[i] && g.rho[i] != 0) performers.push_back(static_cast<std::uint32_t>(i));
+        if (!g.is_ht[i] && !g.pipe[i] && g.rho[i] != 0) performers.push_back(static_cast<std::uint32_t>(i));
     }
     auto capped_performers = [&](double k) {
       if (!indexed) return capped_other(k);
@@ -306,19 +372,23 @@ double calibrate_zone(ZoneGen& g, double k_rd) {
   double out_sum = 0, va_raw = 0, labour_raw = 0, capital_sum = 0, energy_w = 0;
   for (std::size_t i = 0; i < g.n; ++i) {
     std::size_t id = g.first + i;
-    if (!g.is_ht[i]) g.rho[i] *= k_rd;
+    if (!g.is_ht[i] && !g.pipe[i]) g.rho[i] *= k_rd;
     g.rho[i] = std::min(g.rho[i], kMaxRdIntensity);
     f.rd_intensity[id] = g.rho[i];
     // History for the 3-year cumulative R&D test: the base year's R&D and sales before it.
     f.rd_last[id] = static_cast<float>(g.rho[i] * f.output[id]);
-    f.rd_before[id] = f.rd_last[id];
+    // A year-2 pipeline firm began its build-up in the base year: no R&D the year before.
+    f.rd_before[id] = g.pipe[i] == 2 ? 0.0f : f.rd_last[id];
     f.sales_before[id] = static_cast<float>(f.output[id]);
     const std::size_t s = f.sector[id];
     const double y = f.output[id];
+    // A pipeline firm's propensity is that of its own intensity at the zone's scale: what it
+    // would spend without the certificate.
+    const double own = g.pipe[i] ? std::min(g.rho_own[i] * k_rd, kMaxRdIntensity) : g.rho[i];
     f.rd_propensity[id] =
-        g.rho[i] > 0 ? g.rho[i] / (rd_sector_factor(run.sector(s, SectorField::rd_propensity)) *
-                                   zs.base_user_cost_pow[g.is_ht[i]])
-                     : 0.0;
+        own > 0 ? own / (rd_sector_factor(run.sector(s, SectorField::rd_propensity)) *
+                         zs.base_user_cost_pow[g.is_ht[i]])
+                : 0.0;
     // capital_need and labour_need with the firm's cached A^0.3 and A^0.7 (no pow per firm).
     f.capital[id] = y * run.sector(s, SectorField::capital_output_ratio) / (f.productivity_03[id] * kBaseUtilisation);
     capital_sum += f.capital[id];
@@ -447,6 +517,7 @@ void generate_zone(Run& run, std::size_t z) {
   choose_hightech(g);
   append_firms(g);
   fit_certified_rd(g);
+  choose_pipeline(g);
   const double k_rd = other_rd_scale(g);
   const double e_scale = calibrate_zone(g, k_rd);
   const double researchers = staff_and_land(g, e_scale);

@@ -152,6 +152,14 @@ void Validator::check_zone(const Node& at, const std::string& path, ZoneSpec& z)
             "too few: the other high-tech firms do not fit among the small firms",
             "base_hightech_firms - base_hightech_above_size_firms must not exceed base_firms - base_above_size_firms");
   }
+  const auto [pipe1, pipe2] =
+      certification_pipeline(f(ZoneField::base_hightech_growth), f(ZoneField::base_hightech_firms));
+  if (pipe1 + pipe2 > 0 && static_cast<double>(pipe1 + pipe2) > f(ZoneField::base_firms) - f(ZoneField::base_hightech_firms))
+    conflict(at, path, {ZoneField::base_hightech_growth, ZoneField::base_hightech_firms, ZoneField::base_firms},
+             "too high: its certification pipeline of " + std::to_string(pipe1 + pipe2) +
+                 " firms does not fit among the " + whole(ZoneField::base_firms) + " - " +
+                 whole(ZoneField::base_hightech_firms) + " uncertified firms",
+             "growth x (2 + growth) x base_hightech_firms must not exceed base_firms - base_hightech_firms");
   auto money = [&](ZoneField k) { return format_quantity(Dim::money, f(k)); };
   if (f(ZoneField::base_value_added) > f(ZoneField::base_output))
     conflict(at, path, {ZoneField::base_value_added, ZoneField::base_output},

@@ -229,10 +229,11 @@ void fit_certified_rd(ZoneGen& g) {
 
 // The certification pipeline (base_hightech_growth > 0, docs/model.md 2): in a year when
 // certified firms grow, some uncertified firms are one or two years into the 3-year cumulative
-// R&D test. They are taken in random order among the uncertified firms, within half of the R&D
-// the certified firms leave of base_rd (assumption: the other performers keep the rest; a firm
-// whose notch does not fit is passed over, and only when too few fit are the rest taken
-// regardless): first the year-1 firms (R&D at 1.05 x the threshold in the base year and the year
+// R&D test. They are the uncertified R&D performers closest to their notch (own intensity over
+// threshold, highest first; then the non-performers in random order), within half of the R&D the
+// certified firms leave of base_rd (assumption: the other performers keep the rest; a firm whose
+// notch does not fit is passed over, and only when too few fit are the rest taken regardless,
+// the least R&D first): first the year-1 firms (R&D at 1.05 x the threshold in the base year and the year
 // before), then the year-2 firms (at that level in the base year only). Each keeps its own R&D
 // intensity (an R&D performer's draw) as what it would spend without the certificate, so that
 // it goes on to the notch only while the certificate is worth it (demand_rd.cpp). No draw when
@@ -249,10 +250,10 @@ void choose_pipeline(ZoneGen& g) {
   for (std::size_t i = 0; i < g.n; ++i)
     if (!g.is_ht[i]) {
       const double u = g.rng.uniform();
-      keys.push_back({g.rho[i] > 0 ? g.rho[i] / certification_rd_threshold(g.size[i]) : u - 1.0, i});
+      keys.push_back({g.rho[i] > 0 ? g.rho[i] / certification_rd_threshold(g.real_size(i)) : u - 1.0, i});
     }
   std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) { return a > b; });
-  auto notch = [&](std::size_t i) { return kCertifiedRdMin * certification_rd_threshold(g.size[i]); };
+  auto notch = [&](std::size_t i) { return kCertifiedRdMin * certification_rd_threshold(g.real_size(i)); };
   const double budget = 0.5 * std::max(0.0, g.field(ZoneField::base_rd) - g.ht_rd);
   std::vector<std::size_t> taken;
   double used = 0;

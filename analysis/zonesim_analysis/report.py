@@ -46,6 +46,9 @@ TEXT = {
         "fan_note": "Median (line), 50 % band (dark) and 90 % band (light) over replications; the dashed red "
                     "line is the target value, the dotted line and the diamond mark the target year.",
         "fan_missing": "{id}: the file does not hold enough to rebuild this target over the years.",
+        "count_scale_note": "Firm counts are model counts: one model firm stands for {k} real firms of its size "
+                            "(region.firm_count_scale = {k}); multiply a count by {k} for the real number. Money, "
+                            "land, employment and shares are at real scale.",
         "spending_note": "Mean over replications, all zones, by lever.",
         "zones_note": "Median and 90 % band over replications, one line per zone.",
         "calib_note": "Stated base-year values of the scenario against the generated firm population "
@@ -78,6 +81,8 @@ TEXT = {
         "targets_note": "各目标指标在目标年的取值({n} 次模拟的均值、5%、50% 与 95% 分位数)及达标的模拟占比。",
         "fan_note": "实线为中位数,深色带为 50% 区间,浅色带为 90% 区间;红色虚线为目标值,点线与菱形标出目标年。",
         "fan_missing": "{id}:文件中的数据不足以逐年重建该目标。",
+        "count_scale_note": "企业数量为模型数量:每个模型企业代表 {k} 家同等规模的真实企业(region.firm_count_scale = {k}),"
+                            "真实数量为所示数量乘以 {k}。金额、土地、就业与比重均为真实规模。",
         "spending_note": "全部园区,按政策工具分列,各次模拟平均。",
         "zones_note": "各次模拟的中位数与 90% 区间,每条线为一个园区。",
         "calib_note": "情景给定的基年数值与生成的企业群体(各次模拟平均)的对比;相对误差 = 生成值 / 给定值 - 1。",
@@ -264,6 +269,16 @@ def comparison_section(base: Run, alt: Run, T: dict, lang: str, charts, year: Op
     return "\n".join(out)
 
 
+def _count_scale_note(run: Run, T: dict) -> List[str]:
+    """A count-scaled run's firm counts are model counts (docs/output.md, root attribute
+    firm_count_scale): the reader is told how to read them; nothing for a one-to-one run."""
+    k = float(run.meta.get("firm_count_scale", 1.0))
+    if k == 1.0:
+        return []
+    text = T["count_scale_note"].format(k=fmt(k) if k != int(k) else str(int(k)))
+    return [f'<p class="note" id="count-scale">{esc(text)}</p>']
+
+
 def build_report(run: Run, lang: str = "en", alt: Optional[Run] = None, year: Optional[int] = None) -> str:
     from . import charts
     from .observed import observed_section
@@ -276,6 +291,7 @@ def build_report(run: Run, lang: str = "en", alt: Optional[Run] = None, year: Op
         f'<p class="sub">{esc(run.scenario_name)} · {run.years[0]}–{run.years[-1]} · '
         f'{len(run.replications)} {"次模拟" if lang == "zh" else "replications"} · '
         f'{"随机种子" if lang == "zh" else "seed"} {run.seed} · zonesim {esc(run.meta.get("zonesim_version", "?"))}</p>',
+        *_count_scale_note(run, T),
         f'<h2 id="sec-policy">{esc(T["policy"])}</h2>',
         policy_section(run, T, lang),
         f'<h2 id="sec-targets">{esc(T["targets"])}</h2>',

@@ -4,6 +4,8 @@
 // (sim/CMakeLists.txt): only correctly rounded IEEE operations, so every width gives the same bits.
 #include "vmath.hpp"
 
+#include <immintrin.h>  // declares the x86 builtins (__builtin_ia32_pmuludq*) used below
+
 #include <atomic>
 #include <bit>
 #include <cstdint>
@@ -213,8 +215,36 @@ template <int W> struct Kernels {
   }
 };
 
+// The 64-bit products of the low 32-bit halves of a's and m's lanes: one (v)pmuludq per
+// vector. GCC's generic 64-bit vector multiply needs three (it cannot see that the high halves
+// are zero) and AVX-512F has no full 64-bit multiply; the product is the same. The builtins,
+// unlike the intrinsics, inline into the per-width entry points below with their `target`.
+template <int W> struct Mul32;
+template <> struct Mul32<2> {
+  typedef int V __attribute__((vector_size(16)));
+  static ZS_INLINE Lanes<2>::U even(const Lanes<2>::U& a, const Lanes<2>::U& m) {
+    return std::bit_cast<Lanes<2>::U>(
+        __builtin_ia32_pmuludq128(std::bit_cast<V>(a), std::bit_cast<V>(m)));
+  }
+};
+template <> struct Mul32<4> {
+  typedef int V __attribute__((vector_size(32)));
+  static ZS_INLINE Lanes<4>::U even(const Lanes<4>::U& a, const Lanes<4>::U& m) {
+    return std::bit_cast<Lanes<4>::U>(
+        __builtin_ia32_pmuludq256(std::bit_cast<V>(a), std::bit_cast<V>(m)));
+  }
+};
+template <> struct Mul32<8> {
+  typedef int V __attribute__((vector_size(64)));
+  typedef long long Q __attribute__((vector_size(64)));
+  static ZS_INLINE Lanes<8>::U even(const Lanes<8>::U& a, const Lanes<8>::U& m) {
+    return std::bit_cast<Lanes<8>::U>(__builtin_ia32_pmuludq512_mask(
+        std::bit_cast<V>(a), std::bit_cast<V>(m), Q{}, static_cast<unsigned char>(0xff)));
+  }
+};
+
 // Philox4x32-10 (Random123's rounds and constants) over W counters at once, 32-bit words held in
-// 64-bit lanes so that a multiply gives the whole product.
+// 64-bit lanes (every word < 2^32) so that a multiply of the low halves gives the whole product.
 template <int W> struct Philox {
   using U = typename Lanes<W>::U;
   using D = typename Lanes<W>::D;
@@ -224,12 +254,15 @@ template <int W> struct Philox {
     constexpr std::uint64_t M0 = 0xD2511F53u, M1 = 0xCD9E8D57u, W0 = 0x9E3779B9u, W1 = 0xBB67AE85u;
     constexpr std::uint64_t low = 0xffffffffu;
     const std::uint64_t word2 = (static_cast<std::uint32_t>(year) << 8) | purpose;
+    // The multipliers as vectors, built once (GCC 12 rebuilt them in every round otherwise, with
+    // eight masked broadcasts each at AVX-512).
+    const U m0 = U{} + M0, m1 = U{} + M1;
     for (std::size_t k = 0; k < n; k += W) {
       U c0, c1 = U{} + std::uint64_t{replication}, c2 = U{} + word2, c3 = U{};
       for (int j = 0; j < W; ++j) c0[j] = static_cast<std::uint32_t>(first + k + static_cast<std::size_t>(j));
       std::uint64_t k0 = seed & low, k1 = seed >> 32;
       for (int r = 0; r < 10; ++r) {
-        const U p0 = c0 * M0, p1 = c2 * M1;
+        const U p0 = Mul32<W>::even(c0, m0), p1 = Mul32<W>::even(c2, m1);
         const U n0 = (p1 >> 32) ^ c1 ^ k0, n2 = (p0 >> 32) ^ c3 ^ k1;
         c1 = p1 & low;
         c3 = p0 & low;

@@ -257,9 +257,13 @@ template <int W> struct Philox {
     // The multipliers as vectors, built once (GCC 12 rebuilt them in every round otherwise, with
     // eight masked broadcasts each at AVX-512).
     const U m0 = U{} + M0, m1 = U{} + M1;
+    U lane;  // 0, 1, ..., W - 1
+    for (int j = 0; j < W; ++j) lane[j] = static_cast<std::uint64_t>(j);
     for (std::size_t k = 0; k < n; k += W) {
-      U c0, c1 = U{} + std::uint64_t{replication}, c2 = U{} + word2, c3 = U{};
-      for (int j = 0; j < W; ++j) c0[j] = static_cast<std::uint32_t>(first + k + static_cast<std::size_t>(j));
+      // The counters' first words, (first + k + j) mod 2^32, computed in the 64-bit lanes (built
+      // element by element, GCC stored them in halves and loaded them whole: a stalled forward).
+      U c0 = ((U{} + static_cast<std::uint64_t>(first + k)) + lane) & low;
+      U c1 = U{} + std::uint64_t{replication}, c2 = U{} + word2, c3 = U{};
       std::uint64_t k0 = seed & low, k1 = seed >> 32;
       for (int r = 0; r < 10; ++r) {
         const U p0 = Mul32<W>::even(c0, m0), p1 = Mul32<W>::even(c2, m1);

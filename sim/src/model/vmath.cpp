@@ -292,16 +292,20 @@ template <int W> struct Philox {
   __attribute__((target("avx2"), flatten)) void name##_4 params { Kernels<4>::name args; }    \
   __attribute__((flatten)) void name##_2 params { Kernels<2>::name args; }
 
-ZS_WIDTHS(exp, (std::size_t n, const double* x, double* out), (n, x, out))
-ZS_WIDTHS(log, (std::size_t n, const double* x, double* out), (n, x, out))
-ZS_WIDTHS(cos_2pi, (std::size_t n, const double* x, double* out), (n, x, out))
-ZS_WIDTHS(demand_shock,
-          (std::size_t n, double* d, const double* u, const double* ratio, const double* growth,
-           double shock_scale, double chi, double count_scale),
-          (n, d, u, ratio, growth, shock_scale, chi, count_scale))
-ZS_WIDTHS(normal, (std::size_t n, const double* u1, const double* u2, double* out), (n, u1, u2, out))
-ZS_WIDTHS(productivity_powers, (std::size_t n, const double* ln_a, double* a, double* a03, double* a07),
-          (n, ln_a, a, a03, a07))
+// The kernels of Kernels<W>, each once: name, parameters, arguments.
+#define ZS_KERNELS(X)                                                                                      \
+  X(exp, (std::size_t n, const double* x, double* out), (n, x, out))                                     \
+  X(log, (std::size_t n, const double* x, double* out), (n, x, out))                                     \
+  X(cos_2pi, (std::size_t n, const double* x, double* out), (n, x, out))                                 \
+  X(demand_shock,                                                                                        \
+    (std::size_t n, double* d, const double* u, const double* ratio, const double* growth,               \
+     double shock_scale, double chi, double count_scale),                                                \
+    (n, d, u, ratio, growth, shock_scale, chi, count_scale))                                             \
+  X(normal, (std::size_t n, const double* u1, const double* u2, double* out), (n, u1, u2, out))          \
+  X(productivity_powers, (std::size_t n, const double* ln_a, double* a, double* a03, double* a07),       \
+    (n, ln_a, a, a03, a07))
+
+ZS_KERNELS(ZS_WIDTHS)
 
 #define ZS_PHILOX_ARGS                                                                              \
   (std::size_t n, std::uint64_t seed, std::uint32_t replication, std::uint32_t first, int year, \
@@ -349,17 +353,7 @@ void use_lanes(int w) {  // never wider than the CPU has
     }                                           \
   }
 
-ZS_DISPATCH(exp, (std::size_t n, const double* x, double* out), (n, x, out))
-ZS_DISPATCH(log, (std::size_t n, const double* x, double* out), (n, x, out))
-ZS_DISPATCH(cos_2pi, (std::size_t n, const double* x, double* out), (n, x, out))
-ZS_DISPATCH(demand_shock,
-            (std::size_t n, double* d, const double* u, const double* ratio, const double* growth,
-             double shock_scale, double chi, double count_scale),
-            (n, d, u, ratio, growth, shock_scale, chi, count_scale))
-ZS_DISPATCH(normal, (std::size_t n, const double* u1, const double* u2, double* out), (n, u1, u2, out))
-ZS_DISPATCH(productivity_powers, (std::size_t n, const double* ln_a, double* a, double* a03, double* a07),
-            (n, ln_a, a, a03, a07))
-
+ZS_KERNELS(ZS_DISPATCH)
 ZS_DISPATCH(first_uniforms, ZS_PHILOX_ARGS, (n, seed, replication, first, year, purpose, u0, u1))
 
 }  // namespace zonesim::detail::vmath

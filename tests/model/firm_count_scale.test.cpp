@@ -98,12 +98,6 @@ TEST_CASE("the demo with firm counts / 5 and firm_count_scale 5 agrees with the 
   const Figures unscaled = figures(counts_only);
   INFO("entry rate with the counts / 5 and k = 1: " << unscaled.entry_rate * 100 << " %");
   CHECK(unscaled.entry_rate > 2.0 * one.entry_rate);
-  // Printed for the record (-s).
-  SUCCEED("entry k=1 " << one.entry_rate << " k=5 " << five.entry_rate << "; above-size share k=1 "
-                       << one.above_share << " k=5 " << five.above_share << "; output ratio "
-                       << five.output / one.output << "; R&D/GDP ratio " << five.rd_to_gdp / one.rd_to_gdp
-                       << "; budget ratio " << five.budget / one.budget << "; exit k=1 " << one.exit_rate
-                       << " k=5 " << five.exit_rate);
 }
 
 TEST_CASE("firm_count_scale below 1 is a located error") {

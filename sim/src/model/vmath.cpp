@@ -7,7 +7,6 @@
 #include <immintrin.h>  // declares the x86 builtins (__builtin_ia32_pmuludq*) used below
 
 #include <atomic>
-#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -37,8 +36,10 @@ template <> struct Lanes<8> {
 #define ZS_INLINE inline __attribute__((always_inline))
 
 template <class D> ZS_INLINE D splat(double v) { return D{} + v; }
-template <class D, class I> ZS_INLINE I bits(const D& x) { return std::bit_cast<I>(x); }
-template <class D, class I> ZS_INLINE D from_bits(const I& x) { return std::bit_cast<D>(x); }
+// A vector's bits as another vector type of the same size (GCC's vector cast; std::bit_cast on
+// 512-bit vectors draws UBSan's "load of null pointer" in the -O0 sanitizer build).
+template <class D, class I> ZS_INLINE I bits(const D& x) { return (I)x; }
+template <class D, class I> ZS_INLINE D from_bits(const I& x) { return (D)x; }
 
 constexpr double kShifter = 0x1.8p52;          // adding it rounds |x| < 2^51 to an integer
 constexpr std::int64_t kShifterBits = 0x4338000000000000;
@@ -223,23 +224,20 @@ template <int W> struct Mul32;
 template <> struct Mul32<2> {
   typedef int V __attribute__((vector_size(16)));
   static ZS_INLINE Lanes<2>::U even(const Lanes<2>::U& a, const Lanes<2>::U& m) {
-    return std::bit_cast<Lanes<2>::U>(
-        __builtin_ia32_pmuludq128(std::bit_cast<V>(a), std::bit_cast<V>(m)));
+    return (Lanes<2>::U)__builtin_ia32_pmuludq128((V)a, (V)m);
   }
 };
 template <> struct Mul32<4> {
   typedef int V __attribute__((vector_size(32)));
   static ZS_INLINE Lanes<4>::U even(const Lanes<4>::U& a, const Lanes<4>::U& m) {
-    return std::bit_cast<Lanes<4>::U>(
-        __builtin_ia32_pmuludq256(std::bit_cast<V>(a), std::bit_cast<V>(m)));
+    return (Lanes<4>::U)__builtin_ia32_pmuludq256((V)a, (V)m);
   }
 };
 template <> struct Mul32<8> {
   typedef int V __attribute__((vector_size(64)));
   typedef long long Q __attribute__((vector_size(64)));
   static ZS_INLINE Lanes<8>::U even(const Lanes<8>::U& a, const Lanes<8>::U& m) {
-    return std::bit_cast<Lanes<8>::U>(__builtin_ia32_pmuludq512_mask(
-        std::bit_cast<V>(a), std::bit_cast<V>(m), Q{}, static_cast<unsigned char>(0xff)));
+    return (Lanes<8>::U)__builtin_ia32_pmuludq512_mask((V)a, (V)m, Q{}, static_cast<unsigned char>(0xff));
   }
 };
 
@@ -276,8 +274,8 @@ template <int W> struct Philox {
         k1 = (k1 + W1) & low;
       }
       // (word + 0.5) 2^-32 as Stream::uniform; the word (< 2^32) converted exactly through 2^52.
-      const D w0 = std::bit_cast<D>(c0 | 0x4330000000000000u) - 0x1p52;
-      const D w1 = std::bit_cast<D>(c1 | 0x4330000000000000u) - 0x1p52;
+      const D w0 = (D)(c0 | 0x4330000000000000u) - 0x1p52;
+      const D w1 = (D)(c1 | 0x4330000000000000u) - 0x1p52;
       const D v0 = (w0 + 0.5) * 0x1p-32, v1 = (w1 + 0.5) * 0x1p-32;
       const std::size_t m = n - k < static_cast<std::size_t>(W) ? n - k : static_cast<std::size_t>(W);
       std::memcpy(u0 + k, &v0, m * sizeof(double));

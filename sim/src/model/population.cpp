@@ -40,12 +40,10 @@ struct ZoneGen {
   const int year;
   Stream rng;
   std::size_t n = 0, n_above = 0, n_ht = 0;
-  // Real firms per model firm (Run::count_scale). While the sizes are drawn (generate_zone), the
-  // zone's output is read / k: draw_sizes draws n real firms that hold 1/k of the zone's output,
-  // and each becomes a model firm of k times its size; every rule about a real firm's size then
-  // reads a model firm's size / k.
+  // Real firms per model firm (Run::count_scale): draw_sizes draws n real firms that hold 1/k of
+  // the zone's output, and each becomes a model firm of k times its size; every rule about a real
+  // firm's size then reads a model firm's size / k.
   double count_scale = 1.0;
-  bool drawing_sizes = false;
   std::size_t first = 0;              // index of the zone's first firm
   std::vector<double> size;           // output per firm (yuan); above-size firms first
   std::vector<std::uint8_t> is_ht;    // certified high-tech
@@ -54,18 +52,16 @@ struct ZoneGen {
   std::vector<double> rho_own;        // a pipeline firm's own intensity before the zone's scale
   double ht_rd = 0, other_rd_raw = 0, pipe_rd = 0;
 
-  double field(ZoneField k) const {
-    const double v = spec.fields[static_cast<std::size_t>(k)];
-    return drawing_sizes && k == ZoneField::base_output ? v / count_scale : v;
-  }
+  double field(ZoneField k) const { return spec.fields[static_cast<std::size_t>(k)]; }
   double real_size(std::size_t i) const { return size[i] / count_scale; }  // a real firm's output
 };
 
-// Sizes: small firms below the above-size line, a Pareto upper tail above it, rescaled so that
-// the total equals base_output while every above-size firm stays >= 20 million yuan.
+// Sizes of n real firms holding 1/k of base_output: small firms below the above-size line, a
+// Pareto upper tail above it, rescaled so that the total is right while every above-size firm
+// stays >= 20 million yuan.
 void draw_sizes(ZoneGen& g) {
   const std::size_t n = g.n, n_above = g.n_above;
-  const double target_output = g.field(ZoneField::base_output);
+  const double target_output = g.field(ZoneField::base_output) / g.count_scale;
   std::vector<double>& size = g.size;
   size.assign(n, 0.0);
   double small_total = 0;
@@ -510,9 +506,7 @@ void generate_zone(Run& run, std::size_t z) {
   g.n_above = static_cast<std::size_t>(g.field(ZoneField::base_above_size_firms));
   g.n_ht = static_cast<std::size_t>(g.field(ZoneField::base_hightech_firms));
   g.count_scale = run.count_scale();
-  g.drawing_sizes = true;  // real firms' sizes for 1/k of the zone's output (ZoneGen)
   draw_sizes(g);
-  g.drawing_sizes = false;
   if (g.count_scale != 1.0)
     for (double& v : g.size) v *= g.count_scale;  // a model firm: k real firms of one size
   choose_hightech(g);

@@ -15,6 +15,8 @@
 #include <numeric>
 #include <vector>
 
+#include <tbb/parallel_for.h>
+
 #include "context.hpp"
 
 namespace zonesim::detail {
@@ -25,6 +27,8 @@ constexpr double kProductivitySigma = 0.55; // log TFP dispersion: 90/10 ratio ~
 constexpr double kSizeProductivityCorr = 0.3;
 constexpr double kLabourProductivityElasticity = 0.7;  // labour saved by productivity
 constexpr double kCapitalProductivityElasticity = 0.3; // capital saved by productivity
+
+constexpr std::size_t kNoSlot = std::numeric_limits<std::size_t>::max();
 
 // One zone being generated: its stated values, its stream, and the firms' draws so far.
 // `year`: the year whose values the zone's base values are, and the stream's year (the base
@@ -44,8 +48,8 @@ struct ZoneGen {
   // the zone's output, and each becomes a model firm of k times its size; every rule about a real
   // firm's size then reads a model firm's size / k.
   double count_scale = 1.0;
-  std::size_t first = 0;              // index of the zone's first firm
-  std::vector<double> size;           // output per firm (yuan); above-size firms first
+  std::size_t first = kNoSlot;        // index of the zone's first firm (kNoSlot: append the zone)
+  double* size = nullptr;             // output per firm (yuan), in the zone's block of Firms::output; above-size firms first
   std::vector<std::uint8_t> is_ht;    // certified high-tech
   std::vector<std::uint8_t> pipe;     // certification pipeline: passes in year 1 or 2 (0: not)
   std::vector<double> rho;            // R&D intensity
@@ -62,8 +66,8 @@ struct ZoneGen {
 void draw_sizes(ZoneGen& g) {
   const std::size_t n = g.n, n_above = g.n_above;
   const double target_output = g.field(ZoneField::base_output) / g.count_scale;
-  std::vector<double>& size = g.size;
-  size.assign(n, 0.0);
+  double* const size = g.size;
+  std::fill(size, size + n, 0.0);
   double small_total = 0;
   for (std::size_t i = n_above; i < n; ++i) {
     size[i] = kAboveSizeRevenue * (0.05 + 0.9 * g.rng.uniform());
@@ -162,7 +166,6 @@ void append_firms(ZoneGen& g) {
   Firms& f = run.firms;
   const int base = g.year;
   Stream& rng = g.rng;
-  g.first = f.grow(g.n, static_cast<std::uint16_t>(g.z), base);
   g.rho.assign(g.n, 0.0);
   for (std::size_t i = 0; i < g.n; ++i) {
     const std::size_t id = g.first + i;
@@ -174,8 +177,7 @@ void append_firms(ZoneGen& g) {
                                         std::sqrt(1 - kSizeProductivityCorr * kSizeProductivityCorr) *
                                             rng.normal());
     f.set_log_productivity(id, ln_a);
-    f.demand[id] = y;
-    f.output[id] = y;
+    f.demand[id] = y;  // f.output[id] is y already (draw_sizes writes there)
     // The base population is conditioned on survival: the stated firms are the survivors of
     // their start-up years, so none faces the start-up hazard again (it applies to the firms born
     // in the simulated years). Ages beyond the start-up window are exponential, mean 8 years.
@@ -482,7 +484,7 @@ void open_innovation_system(ZoneGen& g) {
   zs.frontier.assign(S, 0.0);
   zs.innovator_share.assign(S, 0.0);
   std::vector<double> firms_in(S, 0.0);
-  for (std::size_t i = g.first; i < f.size(); ++i) {
+  for (std::size_t i = g.first; i < g.first + g.n; ++i) {
     std::size_t s = f.sector[i];
     zs.frontier[s] = std::max(zs.frontier[s], f.productivity[i]);
     firms_in[s] += 1;
@@ -495,20 +497,25 @@ void open_innovation_system(ZoneGen& g) {
 }
 
 // The zone's firms from its stated base values, as of run.year (the base year, or the year the
-// zone opens), appended as one block after the firms there are.
-void generate_zone(Run& run, std::size_t z) {
+// zone opens), appended as one block after the firms there are, or written into the block from
+// `first` that Firms::grow made for them. The zone reads only its own stream and writes only its
+// firms and its ZoneState, so zones can be generated concurrently with the same result.
+void generate_zone(Run& run, std::size_t z, std::size_t first = kNoSlot) {
   const Scenario& sc = run.sc;
   ZoneState& zs = run.zones[z];
   for (std::size_t l = 0; l < kLeverCount; ++l)
     zs.lever[l] = sc.lever(z, static_cast<Lever>(l)).at(run.year);
   ZoneGen g(run, z);
+  g.first = first;
   g.n = static_cast<std::size_t>(g.field(ZoneField::base_firms));
   g.n_above = static_cast<std::size_t>(g.field(ZoneField::base_above_size_firms));
   g.n_ht = static_cast<std::size_t>(g.field(ZoneField::base_hightech_firms));
   g.count_scale = run.count_scale();
+  if (g.first == kNoSlot) g.first = run.firms.grow(g.n, static_cast<std::uint16_t>(z), g.year);
+  g.size = run.firms.output.data() + g.first;
   draw_sizes(g);
   if (g.count_scale != 1.0)
-    for (double& v : g.size) v *= g.count_scale;  // a model firm: k real firms of one size
+    for (std::size_t i = 0; i < g.n; ++i) g.size[i] *= g.count_scale;  // a model firm: k real firms of one size
   choose_hightech(g);
   append_firms(g);
   fit_certified_rd(g);
@@ -587,12 +594,19 @@ void generate_population(Run& run) {
   run.year = sc.base_year;
   run.firms.reserve(static_cast<std::size_t>(sc.expected_peak_firms()) + 64);
   run.zones.assign(sc.zones.size(), ZoneState{});
+  // Each zone's block of firms in zone order (the indices a zone-by-zone generation gives), then
+  // the zones in parallel: a large run's generation is one replication on every core.
+  std::vector<std::size_t> present, first;
   for (std::size_t z = 0; z < sc.zones.size(); ++z) {
     // A zone that opens later holds no firms until then (open_zone); its per-sector state exists.
     run.zones[z].frontier.assign(sc.sectors.size(), 0.0);
     run.zones[z].innovator_share.assign(sc.sectors.size(), 0.0);
-    if (run.zone_exists(z)) generate_zone(run, z);
+    if (!run.zone_exists(z)) continue;
+    present.push_back(z);
+    first.push_back(run.firms.grow(static_cast<std::size_t>(sc.zones[z].fields[static_cast<std::size_t>(ZoneField::base_firms)]),
+                                   static_cast<std::uint16_t>(z), run.year));
   }
+  tbb::parallel_for(std::size_t{0}, present.size(), [&](std::size_t k) { generate_zone(run, present[k], first[k]); });
   open_market(run);
   calibrate_migration(run);
 }

@@ -93,7 +93,8 @@ ZONESIM_CHOICES(ZONESIM_CHOICE_ENUM)
     "One-off award the zone pays a firm in the year it is certified as a high-tech enterprise " \
     "without having held a certificate the year before (first certification; renewals get " \
     "nothing), per real firm: a model firm stands for firm_count_scale real firms and gets that " \
-    "many awards; a firm claim, taxable income of the firm", \
+    "many awards; a firm claim, taxable income of the firm (local policies pay about 8-40 万元, " \
+    "docs/model.md 3.5)", \
     "高新技术企业认定奖励(首次认定,每家一次性)", \
     hightech_firms, hightech_award, "adds the award, discounted to the year of certification, to the certificate's value for a firm not certified the year before (3.3); paid as a firm claim in that year (3.5, 3.11)") \
   X(innovation_fund, money, 0.0, 0.0, 1e12, \

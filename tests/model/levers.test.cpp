@@ -118,6 +118,15 @@ TEST_CASE("a lower high-tech income tax rate draws more firms into certification
   EXPECT_RAISES(c);
 }
 
+TEST_CASE("an award for a first certification draws more firms into certification") {
+  auto c = compare_runs({}, {"levers.hightech_certification_award=0万元"},
+                        {"levers.hightech_certification_award=30万元"}, Ind::hightech_firms, true);
+  EXPECT_RAISES(c);
+  auto first = compare_runs({}, {"levers.hightech_certification_award=0万元"},
+                            {"levers.hightech_certification_award=30万元"}, Ind::hightech_firms_new);
+  EXPECT_RAISES(first);
+}
+
 TEST_CASE("the innovation fund raises R&D spending") {
   auto c = compare_runs({}, {"levers.innovation_fund=0亿元"}, {"levers.innovation_fund=3亿元"}, Ind::rd_expenditure);
   EXPECT_RAISES(c);

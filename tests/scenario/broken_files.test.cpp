@@ -169,6 +169,14 @@ TEST_CASE("broken: intensification rate above 100 %, located at the value") {
   CHECK(d.hint == "valid: 0 % to 100 %");
 }
 
+TEST_CASE("broken: a negative certification award, located at the value") {
+  auto d = only_error("certification_award_negative.yaml");
+  CHECK(where(d) == "certification_award_negative.yaml:3:33");
+  CHECK(d.key_path == "levers.hightech_certification_award");
+  CHECK(d.message == "\"-30 万元\" is out of range");
+  CHECK(d.hint == "valid: 0 亿元 to 1 亿元");
+}
+
 TEST_CASE("broken: plot-ratio ceiling above 10, located at the value") {
   auto d = only_error("plot_ratio_max_out_of_range.yaml");
   CHECK(where(d) == "plot_ratio_max_out_of_range.yaml:3:19");

@@ -25,6 +25,9 @@ namespace zonesim {
   X(above_size_firms, count, "Above-size firms (revenue >= 20 million yuan)", "规上企业数")       \
   X(hightech_firms, count, "Certified high-tech firms", "高新技术企业数")                          \
   X(hightech_above_size_firms, count, "Certified high-tech above-size firms", "规上高新技术企业数") \
+  X(hightech_firms_new, count,                                                                    \
+    "Firms certified this year that held no certificate the year before (first certifications)",  \
+    "本年新认定高新技术企业数")                                                                   \
   X(entries, count, "Firms entering this year", "新增企业数")                                    \
   X(exits, count, "Firms exiting this year", "退出企业数")                                       \
   X(low_efficiency_exits, count, "Firms closed by the low-efficiency exit rule", "低效退出企业数") \

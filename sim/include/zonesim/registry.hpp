@@ -34,7 +34,8 @@ inline constexpr double kUnbounded = std::numeric_limits<double>::infinity();
   X(training, "Vocational training", "职业技能培训")                                     \
   X(investment_attraction, "Investment attraction", "招商引资")                          \
   X(venture_fund, "Guidance fund for start-ups", "政府引导基金")                          \
-  X(energy_retrofit, "Energy-saving retrofit subsidies", "节能改造补助")
+  X(energy_retrofit, "Energy-saving retrofit subsidies", "节能改造补助")                    \
+  X(hightech_award, "Awards to newly certified high-tech enterprises", "高新技术企业认定奖励")
 
 #define ZONESIM_ENUM_ENTRY(key, ...) key,
 enum class Spend : unsigned { ZONESIM_SPENDING(ZONESIM_ENUM_ENTRY) count };
@@ -88,6 +89,14 @@ ZONESIM_CHOICES(ZONESIM_CHOICE_ENUM)
     "Income tax rate of certified high-tech enterprises (certificate valid 3 years)", \
     "高新技术企业所得税税率", \
     hightech_firms, none, "certified firms' income tax (3.6); the saving makes firms near a threshold raise R&D to it (3.3)") \
+  X(hightech_certification_award, money, 0.0, 0.0, 1e8, \
+    "One-off award the zone pays a firm in the year it is certified as a high-tech enterprise " \
+    "without having held a certificate the year before (first certification; renewals get " \
+    "nothing), per real firm: a model firm stands for firm_count_scale real firms and gets that " \
+    "many awards; a firm claim, taxable income of the firm (local policies pay about 8-40 万元, " \
+    "docs/model.md 3.5)", \
+    "高新技术企业认定奖励(首次认定,每家一次性)", \
+    hightech_firms, hightech_award, "adds the award, discounted to the year of certification, to the certificate's value for a firm not certified the year before (3.3); paid as a firm claim in that year (3.5, 3.11)") \
   X(innovation_fund, money, 0.0, 0.0, 1e12, \
     "Innovation fund per year, paid to firms in proportion to their innovation points " \
     "(invention patents)", \

@@ -60,6 +60,7 @@ void zone_rows(Run& run, int yi, const Layout& L, const std::vector<double>& sum
     set(Ind::above_size_firms, A(kAboveSize));
     set(Ind::hightech_firms, A(kHightech));
     set(Ind::hightech_above_size_firms, A(kHightechAbove));
+    set(Ind::hightech_firms_new, A(kHightechNew));
     set(Ind::entries, tally(ys.entries, z));
     set(Ind::exits, A(kExits));
     set(Ind::low_efficiency_exits, A(kLowEffExits));

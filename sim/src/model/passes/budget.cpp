@@ -1,6 +1,6 @@
 // Budget: what the zone's firms claim this year (R&D subsidy, innovation-fund awards, retrofit
-// subsidies, talent subsidies per person), and the settlement: revenue (retained taxes, land
-// sales, transfers); firms' claims are paid first (they are legal commitments), the zone's own
+// subsidies, certification awards, talent subsidies per person), and the settlement: revenue
+// (retained taxes, land sales, transfers); firms' claims are paid first (they are legal commitments), the zone's own
 // programmes share what is left pro rata. The share of all asks paid (payout ratio) scales next
 // year's quantity levers; the share of the firms' claims paid is the share of their subsidies
 // firms count on next year.
@@ -16,6 +16,7 @@ void claim_firm_spending(YearStep& y) {
     y.ask(z, Spend::rd_subsidy, sum(kRdSubsidyAsked));
     y.ask(z, Spend::innovation_fund, sum(kFundAsked));
     y.ask(z, Spend::energy_retrofit, sum(kRetrofitAsked));
+    y.ask(z, Spend::hightech_award, sum(kCertAwardAsked));
     y.ask(z, Spend::talent, lever(zs, Lever::talent_subsidy_per_person) *
                                 (sum(kResearchers) + zs.technical_employed) * zs.payout_ratio);
   }
@@ -26,7 +27,8 @@ namespace {
 bool firm_claim(std::size_t k) {
   return k == static_cast<std::size_t>(Spend::rd_subsidy) ||
          k == static_cast<std::size_t>(Spend::innovation_fund) ||
-         k == static_cast<std::size_t>(Spend::energy_retrofit);
+         k == static_cast<std::size_t>(Spend::energy_retrofit) ||
+         k == static_cast<std::size_t>(Spend::hightech_award);
 }
 
 }  // namespace

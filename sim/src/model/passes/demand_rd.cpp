@@ -71,6 +71,8 @@ void read_rd_policy(YearStep& y) {
         (1.0 - subsidy) * (1.0 - std::min(tax_ht, tax_std) * (1.0 + lever(zs, Lever::rd_super_deduction)));
     rc.relabel_gain = std::max(0.0, 1.0 - std::min(tax_ht, tax_std) - rc.certified_after_tax_cost);
     rc.tax_std = tax_std;
+    rc.award_after_tax = lever(zs, Lever::hightech_certification_award) * y.count_scale *
+                         zs.claims_paid_share * (1.0 - std::min(tax_ht, tax_std));
     for (std::size_t s = 0; s < y.S; ++s)
       y.opw_scale[z * y.S + s] = y.sector_field(s, SectorField::output_per_worker) * zs.labour_scale;
   }
@@ -90,23 +92,30 @@ void read_rd_policy(YearStep& y) {
 // `rd_relabel_share` is relabelled other cost. Under the 3-year cumulative test a
 // firm whose history falls short waits (0-2 years, sales expected flat) until its window passes,
 // paying the extra R&D meanwhile, and the certificate's 3 years start then. A certified firm
-// weighs its renewal the same way.
+// weighs its renewal the same way. A zone's award for a first certification
+// (hightech_certification_award) adds to the value, discounted to the year of certification,
+// when the firm would then hold no certificate from the year before (not for a renewal).
 CertPlan plan_certification(const CertChoice& c) {
   CertPlan plan{};
   // The revenue band is a real firm's: a model firm's sales / count_scale.
   const double band_sales = c.sales / c.count_scale;
   const double thr = certification_rd_threshold(band_sales) * kCertificationMargin;
   // A firm that does no R&D weighs it too (it would start at the threshold): the application margin.
-  if (!(c.desired >= 0) || c.desired >= thr || !(c.sales > 0) || !(c.taxable_profit > 0)) return plan;
+  // A firm without taxable profit has no tax to save, only an award to gain.
+  if (!(c.desired >= 0) || c.desired >= thr || !(c.sales > 0) || !(c.taxable_profit > 0 || c.award > 0)) return plan;
   const double test = certification_rd_threshold(band_sales);
   int wait = 2;  // years before the window passes at thr a year
   if (thr * c.sales + c.rd_last + c.rd_before >= test * (c.sales + c.sales_last + c.sales_before)) wait = 0;
   else if (2 * thr * c.sales + c.rd_last >= test * (2 * c.sales + c.sales_last)) wait = 1;
   const double real = std::max(c.desired, (1.0 - c.relabel_share) * thr);
   const double beta = 1.0 / (1.0 + c.discount_rate);
+  // Certified in year t + wait: a first certification when the firm's last certificate ended
+  // before t + wait - 1 (or it never held one).
+  const bool award = c.award > 0 && c.years_since_certificate + wait >= 2;
   double value = 0, cost = 0, w = 1;
   for (int k = 0; k < wait + kCertificateYears; ++k, w *= beta) {
     if (k >= wait) value += w * c.tax_saving_rate * c.taxable_profit;
+    if (award && k == wait) value += w * c.award;
     // The extra real R&D, less what the subsidy and the super-deduction pay on the relabelled part.
     cost += w * ((real - c.desired) * c.after_tax_cost - (thr - real) * c.relabel_gain) * c.sales;
   }
@@ -180,7 +189,7 @@ void demand_and_rd(YearStep& y) {
               const CertPlan plan = plan_certification(
                   {desired, d, taxable, output[i], sales_before[i], rd_last[i], rd_before[i],
                    zp.tax_saving_rate, zp.certified_after_tax_cost, relabel_share, discount_rate,
-                   zp.relabel_gain, count_scale});
+                   zp.relabel_gain, count_scale, zp.award_after_tax, t - cert_until[i]});
               // A firm going for the certificate sets its R&D to what it needs (a discrete
               // choice); the others close part of the gap to their desired intensity, and so
               // does an applicant the talent market does not serve (talent.cpp).

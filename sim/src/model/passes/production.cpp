@@ -46,6 +46,8 @@ void read_zone_rates(YearStep& y) {
     p.subsidy_rate_paid = p.subsidy_rate * zs.claims_paid_share;
     p.super_deduction = lever(zs, Lever::rd_super_deduction);
     p.tax_certified = std::min(lever(zs, Lever::hightech_income_tax_rate), tax_std);
+    // A model firm stands for k real firms, each of which gets the award.
+    p.cert_award = lever(zs, Lever::hightech_certification_award) * y.count_scale;
     p.credit_rate = credit_base + lever(zs, Lever::scitech_credit_ratio);
     p.density_new = density_new_base * lever(zs, Lever::plot_ratio);
     // The base-year stock stands at the plot ratio capital_per_mu is stated at (0.93); a plot
@@ -87,6 +89,8 @@ struct FirmYear {
   std::uint8_t flags;
   double labour, researchers;
   bool certified;
+  bool first_certified;  // certified this year without a certificate the year before
+  double cert_award;     // the certification award it claims (k awards; 0 unless first certified)
   float energy;
   double retro_subsidy, retro_cost_firm;
   double va, tax, profit;
@@ -300,7 +304,8 @@ class Production {
 
   // High-tech certification, checked when the certificate has lapsed: reported R&D over the last
   // three years at least the threshold share of the three years' sales (a firm younger than three
-  // years: the years since it entered), S&T staff and a recent innovation.
+  // years: the years since it entered), S&T staff and a recent innovation. A firm certified
+  // without a certificate the year before (a first certification) claims the zone's award.
   void certify(std::size_t i, const ZoneRates& zp, FirmYear& fy) const {
     std::int16_t cert_until = f_.cert_until[i];
     if (cert_until < t_ && fy.y > 0) {
@@ -311,6 +316,10 @@ class Production {
                        kCertResearcherShare * (fy.labour + fy.researchers) &&
                    f_.last_innovation[i] > t_ - kInnovationLookback;
       if (meets) {
+        if (cert_until < t_ - 1) {
+          fy.first_certified = true;
+          fy.cert_award = zp.cert_award;
+        }
         cert_until = static_cast<std::int16_t>(t_ + kCertificateYears - 1);
         f_.cert_until[i] = cert_until;
       }
@@ -338,8 +347,10 @@ class Production {
     const double wages = fy.labour * zp.wage_mix;
     const double subsidy = zp.subsidy_rate_paid * fy.rd_intensity * fy.y;
     const double vat_paid = vat_ * fy.va;
-    const double pre_tax = fy.va - wages - delta_ * capital - fy.rd_real + subsidy + fy.award_paid -
-                           fy.retro_cost_firm - vat_paid;
+    double pre_tax = fy.va - wages - delta_ * capital - fy.rd_real + subsidy + fy.award_paid -
+                     fy.retro_cost_firm - vat_paid;
+    // The certification award, taxable income; the firm counts on the share of claims paid.
+    if (fy.cert_award > 0) pre_tax += fy.cert_award * zp.claims_paid_share;
     const double taxable = pre_tax - zp.super_deduction * fy.rd;
     const double tax_rate = fy.certified ? zp.tax_certified : tax_std_;
     const double cit = tax_rate * std::max(0.0, taxable);
@@ -433,6 +444,8 @@ class Production {
     ac[kAboveSize] += above;
     ac[kHightech] += fy.certified;
     ac[kHightechAbove] += fy.certified && above;
+    ac[kHightechNew] += fy.first_certified;
+    ac[kCertAwardAsked] += fy.cert_award;
     ac[kHightechOutput] += fy.certified ? y : 0.0;
     ac[kPatents] += fy.patents;
     ac[kEmployment] += fy.labour + fy.researchers;

@@ -27,7 +27,7 @@ enum Acc : unsigned {
   kFdi, kRdSubsidyAsked, kFundAsked, kRetrofitAsked, kExits, kLowEffExits, kRequestPriority,
   kRequestNormal, kResearcherDemand, kTechnicalDemand, kLandUsed, kFirmsAlive, kLandFreed,
   kIdleNew, kGranted, kChangeTrend, kChangeRealloc, kChangeEntry, kRdRelabelled, kResearcherDemandCert,
-  kResearcherDemandKeep, kAccCount
+  kResearcherDemandKeep, kHightechNew, kCertAwardAsked, kAccCount
 };
 // Per zone-sector sums follow the zone sums: output, innovators, firms; then maxima.
 inline constexpr unsigned kSecOutput = 0, kSecInnovators = 1, kSecFirms = 2, kSecFields = 3;
@@ -133,7 +133,14 @@ struct RdCost {
   // super-deduction now apply to it, (1 - tau_ht) - certified_after_tax_cost.
   double relabel_gain;
   double tax_std;
+  // What the certification award (hightech_certification_award) is worth to a model firm when it
+  // is paid: k awards, at the share of the firm claims the zone paid last year, after the
+  // certified firm's income tax on it (demand_rd.cpp; docs/model.md 3.3).
+  double award_after_tax;
 };
+
+// years_since_certificate of a firm that never held a certificate (CertChoice).
+inline constexpr int kNeverCertified = 1 << 20;
 
 // What a firm weighs when it decides whether to go for (or keep) the high-tech certificate,
 // and what it chooses (demand_rd.cpp). Money in yuan.
@@ -146,6 +153,13 @@ struct CertChoice {
   double relabel_gain;      // per yuan relabelled (RdCost::relabel_gain)
   // Real firms per model firm: the revenue bands read sales / count_scale (a real firm's sales).
   double count_scale = 1.0;
+  // The zone's award for a first certification, as the model firm counts on receiving it in the
+  // year it is certified (RdCost::award_after_tax; money at model scale, as sales and profit),
+  // and the years since the last year of the firm's certificate (t - cert_until: 0 or less while
+  // it holds one, 1 when it lapsed last year; kNeverCertified when it never held one). The award
+  // counts when the firm would hold no certificate in the year before its certification.
+  double award = 0;
+  int years_since_certificate = kNeverCertified;
 };
 struct CertPlan {
   double reported = 0;      // R&D intensity it reports
@@ -224,6 +238,7 @@ struct ZoneRates {
   double retro_rate, retro_threshold, claims_paid_share;
   double value_added_scale, wage_mix, subsidy_rate_paid, subsidy_rate, super_deduction;
   double tax_certified, credit_rate, density_new;
+  double cert_award;       // award per newly certified model firm: the lever x count_scale
   double insitu_rate, density_max;  // in-situ intensification: pace and capital per mu at plot_ratio_max
   double tax_floor, out_floor, energy_ceiling, enforcement, output_per_mu_last, tech_share;
   LandPriority priority_rule;

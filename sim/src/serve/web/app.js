@@ -54,7 +54,7 @@ const T = {
 };
 
 const GROUPS = [
-  ['innovation', /^(rd_|hightech_income|innovation_fund|new_)/],
+  ['innovation', /^(rd_|hightech_income|hightech_certification|innovation_fund|new_)/],
   ['land', /^(land_|idle_land|plot_ratio|intensification|shared_land)/],
   ['exit', /^exit_/],
   ['entry', /^entry_/],

@@ -78,10 +78,9 @@ void read_sector_rates(YearStep& y) {
 // body below compute it. Rows marked "lanes" are computed in vmath's lanes (output_and_rd,
 // accounts) from the gathered rows above them.
 struct BlockYear {
-  // gathered for output_and_rd
-  double capital[kBlock], p03[kBlock], k_ratio[kBlock], demand[kBlock], patents_last[kBlock];
-  double rd_intensity_chosen[kBlock], queue[kBlock], relabelled[kBlock], spill[kBlock];
-  double y_last[kBlock];  // last year's output (0: the firm had not produced)
+  // gathered for output_and_rd (capital, A^0.3, demand, the chosen R&D intensity and last year's
+  // output are read from the firm arrays in place)
+  double k_ratio[kBlock], patents_last[kBlock], queue[kBlock], relabelled[kBlock], spill[kBlock];
   // lanes: output, the innovation-fund award the firm claims and what it counts on receiving,
   // R&D intensity after the talent cap, reported, relabelled and real R&D, the hazards' exponents
   double y[kBlock], award[kBlock], award_paid[kBlock], rd_intensity[kBlock], rd[kBlock];
@@ -92,10 +91,10 @@ struct BlockYear {
   bool a_changed[kBlock];
   std::uint16_t patents[kBlock];
   std::uint8_t flags[kBlock];
-  // gathered for accounts (A's powers after this year's change)
-  double p07[kBlock], p03_now[kBlock], opw[kBlock], va_ratio[kBlock], growth[kBlock];
-  double sales_before[kBlock], rd_before[kBlock], rd_last[kBlock], cert_until[kBlock];
-  double last_innovation[kBlock], held[kBlock], land_mu[kBlock];
+  // gathered for accounts (A's powers after this year's change, capital, demand, last year's
+  // output, the capital its land holds and its land are read from the firm arrays in place)
+  double opw[kBlock], va_ratio[kBlock], growth[kBlock];
+  double sales_before[kBlock], rd_before[kBlock], rd_last[kBlock], cert_until[kBlock], last_innovation[kBlock];
   // lanes: staff, certification (1/0), retrofit (1/0) and its money, value added, taxes, profit,
   // land request, the capital the firm's land holds after in-situ intensification
   double labour[kBlock], researchers[kBlock], certified[kBlock], newly_certified[kBlock];
@@ -103,6 +102,7 @@ struct BlockYear {
   double va[kBlock], tax[kBlock], profit[kBlock], land_request[kBlock], held_after[kBlock];
   // a real firm's output (y / count_scale); output and taxes per mu of its land (where it has land)
   double real_y[kBlock], y_per_mu[kBlock], tax_per_mu[kBlock];
+  double y_last[kBlock];  // last year's output (0: the firm had not produced), kept as it is replaced
 };
 
 // The firm body of the production pass; its members are read once per year.
@@ -164,19 +164,14 @@ class Production {
     for (std::size_t k = 0; k < n; ++k) {
       const std::size_t i = begin + k;
       const std::size_t z = f_.zone[i], s = f_.sector[i];
-      b.capital[k] = f_.capital[i];
-      b.p03[k] = f_.productivity_03[i];
       b.k_ratio[k] = sector_[s].k_ratio;
-      b.demand[k] = f_.demand[i];
       b.patents_last[k] = f_.patents[i];
-      b.rd_intensity_chosen[k] = f_.rd_intensity[i];
       b.queue[k] = f_.cert_plan[i];
       b.relabelled[k] = f_.rd_relabelled[i];
       b.spill[k] = spill_share_[z * S_ + s];
-      b.y_last[k] = f_.output[i];
     }
     for_zone_runs(begin, n, [&](std::size_t first, std::size_t m, const ZoneRates& zp) {
-      vmath::output_and_rd(first, m, output_rd_lanes(b, zp));
+      vmath::output_and_rd(first, m, output_rd_lanes(begin, b, zp));
     });
     for (std::size_t k = 0; k < n; ++k) {
       const std::size_t i = begin + k;
@@ -212,8 +207,6 @@ class Production {
         f_.productivity_07[i] = a07[k];
       }
       const SectorRates& sp = sector_[s];
-      b.p07[k] = f_.productivity_07[i];
-      b.p03_now[k] = f_.productivity_03[i];
       b.opw[k] = opw_scale_[z * S_ + s];
       b.va_ratio[k] = sp.value_added_ratio;
       b.growth[k] = sp.growth_expected;
@@ -222,11 +215,9 @@ class Production {
       b.rd_last[k] = f_.rd_last[i];
       b.cert_until[k] = f_.cert_until[i];
       b.last_innovation[k] = f_.last_innovation[i];
-      b.held[k] = f_.land_capacity[i];
-      b.land_mu[k] = f_.land_mu[i];
     }
     for_zone_runs(begin, n, [&](std::size_t first, std::size_t m, const ZoneRates& zp) {
-      vmath::accounts(first, m, accounts_lanes(b, u_retro, zp));
+      vmath::accounts(first, m, accounts_lanes(begin, b, u_retro, zp));
     });
     for (std::size_t k = 0; k < n; ++k) {
       const std::size_t i = begin + k;
@@ -278,10 +269,10 @@ class Production {
   // the share paid last year, as for its R&D subsidy). Relabelled other cost is reported as R&D
   // but buys no research (Chen et al. 2021). The exponents of the hazards: innovation
   // -zeta_in rho / kRdNorm, imitation -zeta_im pull (imitate), rho = real R&D / output.
-  vmath::OutputRdLanes output_rd_lanes(BlockYear& b, const ZoneRates& zp) const {
+  vmath::OutputRdLanes output_rd_lanes(std::size_t begin, BlockYear& b, const ZoneRates& zp) const {
     return vmath::OutputRdLanes{
-        b.capital, b.p03, b.k_ratio, b.demand, b.patents_last, b.rd_intensity_chosen, b.queue, b.relabelled,
-        b.spill, b.y, b.award, b.award_paid, b.rd_intensity, b.rd, b.rd_relabelled, b.rd_real, b.x_in, b.x_im,
+        &f_.capital[begin], &f_.productivity_03[begin], b.k_ratio, &f_.demand[begin], b.patents_last,
+        &f_.rd_intensity[begin], b.queue, b.relabelled, b.spill, b.y, b.award, b.award_paid, b.rd_intensity, b.rd, b.rd_relabelled, b.rd_real, b.x_in, b.x_im,
         b.real_demand,
         zp.fund, zp.patents_last, zp.claims_paid_share, zp.researcher_cap_keep, zp.researcher_cap,
         zp.institutes_pull, passthrough_, scale_, zeta_in_, zeta_im_, im_rd_weight_, kRdNorm};
@@ -297,11 +288,13 @@ class Production {
   // profit and credit; capital beyond what the firm's land holds, after in-situ intensification
   // (the firm builds up its own plot before asking for new land), needs new land, a higher plot
   // ratio packing more capital on a mu of new land.
-  vmath::AccountsLanes accounts_lanes(BlockYear& b, const double* retro_draw, const ZoneRates& zp) const {
+  vmath::AccountsLanes accounts_lanes(std::size_t begin, BlockYear& b, const double* retro_draw,
+                                      const ZoneRates& zp) const {
     return vmath::AccountsLanes{
-        b.y, b.rd_real, b.rd_intensity, b.rd, b.award_paid, b.p07, b.p03_now, b.capital, b.demand, b.opw,
-        b.va_ratio, b.growth, b.k_ratio, b.y_last, b.sales_before, b.rd_before, b.rd_last, b.cert_until,
-        b.last_innovation, retro_draw, b.held, b.land_mu,
+        b.y, b.rd_real, b.rd_intensity, b.rd, b.award_paid, &f_.productivity_07[begin],
+        &f_.productivity_03[begin], &f_.capital[begin], &f_.demand[begin], b.opw, b.va_ratio, b.growth,
+        b.k_ratio, &f_.output[begin], b.sales_before, b.rd_before, b.rd_last, b.cert_until, b.last_innovation,
+        retro_draw, &f_.land_capacity[begin], &f_.land_mu[begin],
         b.labour, b.researchers, b.certified, b.newly_certified, b.retrofits, b.retro_subsidy, b.retro_cost_firm,
         b.va, b.tax, b.profit, b.land_request, b.held_after, b.real_y, b.y_per_mu, b.tax_per_mu,
         zp.wage_researcher, zp.tech_science, zp.retro_rate, zp.retro_threshold, zp.claims_paid_share,
@@ -368,7 +361,8 @@ class Production {
   // certificate, the 3-year window moved on (certification read it), output, profit and the
   // years of losses in a row, the capital the land holds; the capital depreciates now, the
   // investment is added once land is granted (grants_exits.cpp).
-  void store_accounts(std::size_t i, std::size_t k, const BlockYear& b) const {
+  void store_accounts(std::size_t i, std::size_t k, BlockYear& b) const {
+    b.y_last[k] = f_.output[i];
     f_.employment[i] = static_cast<float>(b.labour[k] + b.researchers[k]);
     f_.researchers[i] = static_cast<float>(b.researchers[k]);
     if (b.newly_certified[k] != 0) f_.cert_until[i] = static_cast<std::int16_t>(t_ + kCertificateYears - 1);
@@ -380,7 +374,7 @@ class Production {
     f_.loss_years[i] =
         b.profit[k] < 0 ? static_cast<std::uint8_t>(std::min(f_.loss_years[i] + 1, 250)) : 0;
     f_.land_capacity[i] = b.held_after[k];
-    f_.capital[i] = (1.0 - delta_) * b.capital[k];
+    f_.capital[i] = (1.0 - delta_) * f_.capital[i];
   }
 
   // A retrofitting firm's energy intensity falls by the share retrofit_energy_cut.

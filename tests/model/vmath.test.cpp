@@ -160,10 +160,10 @@ TEST_CASE("vmath's first Philox blocks are zonesim::Stream's numbers", "[vmath]"
   }
 }
 
-// passes/production.cpp's arithmetic in lanes (vmath::output_and_rd, vmath::accounts) against the
-// scalar form of the rules it replaced (production.cpp before the lanes), bit for bit, at every
-// width, for any run [first, first + n) of a block.
-TEST_CASE("vmath's production kernels are the scalar rules to the last bit", "[vmath]") {
+// passes/production.cpp's and grants_exits.cpp's arithmetic in lanes (vmath::output_and_rd,
+// vmath::accounts, vmath::grant) against the scalar form of the rules they replaced (the passes
+// before the lanes), bit for bit, at every width, for any run [first, first + n) of a block.
+TEST_CASE("vmath's production and grant kernels are the scalar rules to the last bit", "[vmath]") {
   const std::size_t n = 1003;
   auto draw = [](std::uint32_t sub, double lo, double hi) {
     std::vector<double> v = uniforms(n, sub);
@@ -294,4 +294,29 @@ TEST_CASE("vmath's production kernels are the scalar rules to the last bit", "[v
     }
     CHECK(differ == 0);
   }
+
+  // grant (grants_exits.cpp)
+  const std::vector<double> request = draw(40, 0, 50), fraction = draw(41, 0, 1), profit = draw(42, -1e8, 1e8);
+  const double credit_rate = 0.3, density_new = 2e6, idle_share = 0.2, delta = 0.08;
+  const auto g = at_every_width(5 * n, [&](double* out) {
+    std::fill(out, out + 5 * n, 0.0);
+    vmath::grant(first, m,
+                 vmath::GrantLanes{request.data(), fraction.data(), demand.data(), growth.data(), k_ratio.data(),
+                                   p03.data(), capital.data(), profit.data(), held.data(), land.data(), out,
+                                   out + n, out + 2 * n, out + 3 * n, out + 4 * n, credit_rate, density_new,
+                                   idle_share, delta, 0.9});
+  });
+  differ = 0;
+  for (std::size_t k = first; k < first + m; ++k) {
+    const double granted = request[k] * fraction[k];
+    const double used = granted * (1.0 - idle_share);
+    const double k_star = demand[k] * (1.0 + growth[k]) * k_ratio[k] / (p03[k] * 0.9);
+    const double credit = credit_rate * capital[k] / (1.0 - delta);
+    const double finance = std::max(0.0, profit[k]) + credit;
+    const double capacity = held[k] + used * density_new;
+    const double invest = std::max(0.0, std::min({k_star - capital[k], finance, capacity - capital[k]}));
+    const double ref[5] = {granted - used, capacity, invest, capital[k] + invest, land[k] + used};
+    for (std::size_t j = 0; j < 5; ++j) differ += std::memcmp(&ref[j], &g[j * n + k], 8) != 0;
+  }
+  CHECK(differ == 0);
 }

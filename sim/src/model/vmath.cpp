@@ -316,6 +316,32 @@ template <int W> struct Kernels {
           r[12] = real_y, r[13] = y / land_mu, r[14] = tax / land_mu;
         });
   }
+  // passes/grants_exits.cpp's land grant and investment.
+  static ZS_INLINE void grant(std::size_t first, std::size_t n, const GrantLanes& b) {
+    constexpr double ones[10] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    const std::size_t f = first;
+    over_lanes<W, 10, 5>(
+        n, {b.land_request + f, b.fraction + f, b.demand + f, b.growth + f, b.k_ratio + f, b.p03 + f,
+            b.capital + f, b.profit + f, b.held + f, b.land_mu + f},
+        ones, {b.idle + f, b.held_after + f, b.invest + f, b.capital_after + f, b.land_after + f},
+        [&](const D* a, D* r) __attribute__((always_inline)) {
+          const D land_request = a[0], fraction = a[1], demand = a[2], growth = a[3], k_ratio = a[4];
+          const D p03 = a[5], capital = a[6], profit = a[7], held = a[8], land = a[9];
+          const D granted = land_request * fraction;
+          const D used = granted * (1.0 - b.idle_share);
+          const D k_star = demand * (1.0 + growth) * k_ratio / (p03 * b.base_utilisation);
+          const D credit = b.credit_rate * capital / (1.0 - b.delta);
+          const D finance = max_v(0.0, profit) + credit;
+          const D capacity = held + used * b.density_new;
+          const D room = capacity - capital;
+          // max(0, min({k_star - capital, finance, room}))
+          D invest = k_star - capital;
+          invest = min_v(invest, finance);
+          invest = min_v(invest, room);
+          invest = max_v(0.0, invest);
+          r[0] = granted - used, r[1] = capacity, r[2] = invest, r[3] = capital + invest, r[4] = land + used;
+        });
+  }
   static ZS_INLINE void productivity_powers(std::size_t n, const double* ln_a, double* a, double* a03,
                                             double* a07) {
     over_lanes<W, 1, 3>(n, {ln_a}, {0.0}, {a, a03, a07}, [](const D* x, D* r) __attribute__((always_inline)) {
@@ -413,7 +439,8 @@ template <int W> struct Philox {
   X(productivity_powers, (std::size_t n, const double* ln_a, double* a, double* a03, double* a07),       \
     (n, ln_a, a, a03, a07))                                                                              \
   X(output_and_rd, (std::size_t first, std::size_t n, const OutputRdLanes& b), (first, n, b))            \
-  X(accounts, (std::size_t first, std::size_t n, const AccountsLanes& b), (first, n, b))
+  X(accounts, (std::size_t first, std::size_t n, const AccountsLanes& b), (first, n, b))                 \
+  X(grant, (std::size_t first, std::size_t n, const GrantLanes& b), (first, n, b))
 
 ZS_KERNELS(ZS_WIDTHS)
 

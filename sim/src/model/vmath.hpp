@@ -99,4 +99,19 @@ struct AccountsLanes {
 };
 void accounts(std::size_t first, std::size_t n, const AccountsLanes& b);
 
+// The land grants' arithmetic (passes/grants_exits.cpp, which states the rules) for firms
+// [first, first + n) of a block, all of one zone, as output_and_rd above.
+struct GrantLanes {
+  // in: land asked for, the share of it granted (its zone and class), demand, the sector's
+  // expected growth and capital/output ratio, A^0.3, capital, profit, the capital its land holds,
+  // its land
+  const double *land_request, *fraction, *demand, *growth, *k_ratio, *p03, *capital, *profit, *held, *land_mu;
+  // out: granted land left idle, the capital the land holds with the new land, investment,
+  // capital and land after it
+  double *idle, *held_after, *invest, *capital_after, *land_after;
+  double credit_rate, density_new;                           // the zone's
+  double idle_share, delta, base_utilisation;                // the run's
+};
+void grant(std::size_t first, std::size_t n, const GrantLanes& b);
+
 }  // namespace zonesim::detail::vmath

@@ -170,8 +170,8 @@ class Production {
       b.relabelled[k] = f_.rd_relabelled[i];
       b.spill[k] = spill_share_[z * S_ + s];
     }
-    for_zone_runs(begin, n, [&](std::size_t first, std::size_t m, const ZoneRates& zp) {
-      vmath::output_and_rd(first, m, output_rd_lanes(begin, b, zp));
+    for_zone_runs(&f_.zone[begin], n, [&](std::size_t first, std::size_t m, std::size_t z) {
+      vmath::output_and_rd(first, m, output_rd_lanes(begin, b, zone_[z]));
     });
     for (std::size_t k = 0; k < n; ++k) {
       const std::size_t i = begin + k;
@@ -216,8 +216,8 @@ class Production {
       b.cert_until[k] = f_.cert_until[i];
       b.last_innovation[k] = f_.last_innovation[i];
     }
-    for_zone_runs(begin, n, [&](std::size_t first, std::size_t m, const ZoneRates& zp) {
-      vmath::accounts(first, m, accounts_lanes(begin, b, u_retro, zp));
+    for_zone_runs(&f_.zone[begin], n, [&](std::size_t first, std::size_t m, std::size_t z) {
+      vmath::accounts(first, m, accounts_lanes(begin, b, u_retro, zone_[z]));
     });
     for (std::size_t k = 0; k < n; ++k) {
       const std::size_t i = begin + k;
@@ -247,19 +247,6 @@ class Production {
     for (std::size_t z = 0; z < y.Z; ++z)
       for (std::size_t s = 0; s < y.S; ++s) v[z * y.S + s] = std::log(y.run.zones[z].frontier[s]);
     return v;
-  }
-
-  // fn(first, m, zone rates) for each run [first, first + m) of the block's firms of one zone
-  // (firms are stored zone by zone, entrants after them: a block has one or a few runs).
-  template <class Fn>
-  void for_zone_runs(std::size_t begin, std::size_t n, Fn&& fn) const {
-    for (std::size_t k = 0; k < n;) {
-      const std::uint16_t z = f_.zone[begin + k];
-      std::size_t m = 1;
-      while (k + m < n && f_.zone[begin + k + m] == z) ++m;
-      fn(k, m, zone_[z]);
-      k += m;
-    }
   }
 
   // Production is limited by demand and by capacity (capital x A^0.3 / the sector's capital-output

@@ -161,8 +161,11 @@ ZS_INLINE void over_lanes(std::size_t n, const double* const (&in)[NIn], const d
   std::size_t k = 0;
   D a[NIn], r[NOut];
   for (; k + W <= n; k += W) {
+    // Unrolled (GCC leaves loops of more than a few arrays rolled, through a copy on the stack).
+#pragma GCC unroll 32
     for (std::size_t j = 0; j < NIn; ++j) std::memcpy(&a[j], in[j] + k, sizeof(D));
     fn(a, r);
+#pragma GCC unroll 32
     for (std::size_t j = 0; j < NOut; ++j) std::memcpy(out[j] + k, &r[j], sizeof(D));
   }
   if (k < n) {

@@ -74,12 +74,18 @@ void read_sector_rates(YearStep& y) {
   }
 }
 
-// A block's firms' year, one array per value (index k: firm begin + k), as the steps of the firm
-// body below compute it. Rows marked "lanes" are computed in vmath's lanes (output_and_rd,
+// A block's firms' year, one array per value (index k: the block's k-th firm, or its k-th live
+// firm when many are dead; Production::operator()), as the steps of the firm body below compute it. Rows marked "lanes" are computed in vmath's lanes (output_and_rd,
 // accounts) from the gathered rows above them.
 struct BlockYear {
-  // gathered for output_and_rd (capital, A^0.3, demand, the chosen R&D intensity and last year's
-  // output are read from the firm arrays in place)
+  // The firms' values of the firm arrays of doubles the lanes read: in place when the block is
+  // mostly alive, else the live firms' gathered into `gathered` (Production::column). capital, A^0.3 (last
+  // year's and after this year's change), demand, the chosen R&D intensity, A^0.7 after this
+  // year's change, last year's output, the capital its land holds, its land.
+  bool all_alive;
+  const double *capital, *p03, *demand, *rd_chosen, *p07, *p03_now, *output, *held, *land_mu;
+  double gathered[9][kBlock];
+  // gathered for output_and_rd
   double k_ratio[kBlock], patents_last[kBlock], queue[kBlock], relabelled[kBlock], spill[kBlock];
   // lanes: output, the innovation-fund award the firm claims and what it counts on receiving,
   // R&D intensity after the talent cap, reported, relabelled and real R&D, the hazards' exponents
@@ -91,8 +97,7 @@ struct BlockYear {
   bool a_changed[kBlock];
   std::uint16_t patents[kBlock];
   std::uint8_t flags[kBlock];
-  // gathered for accounts (A's powers after this year's change, capital, demand, last year's
-  // output, the capital its land holds and its land are read from the firm arrays in place)
+  // gathered for accounts
   double opw[kBlock], va_ratio[kBlock], growth[kBlock];
   double sales_before[kBlock], rd_before[kBlock], rd_last[kBlock], cert_until[kBlock], last_innovation[kBlock];
   // lanes: staff, certification (1/0), retrofit (1/0) and its money, value added, taxes, profit,
@@ -138,21 +143,46 @@ class Production {
 
   // The firms [begin, end) of a block (at most kBlock), each in the order of the steps below.
   // The arithmetic of output and R&D, and of staff, certification, retrofit, accounts and the
-  // investment plan, runs in SIMD lanes over the block's firms of one zone at a time
+  // investment plan, runs in SIMD lanes over the block's live firms of one zone at a time
   // (vmath::output_and_rd, vmath::accounts: the rules written there, in the order of the steps,
   // as the same IEEE operations a firm at a time would do); the exponentials of the hazards, the
   // shock's normal variate and A, A^0.3, A^0.7 too (vmath.hpp). The branchy steps (innovation,
   // imitation, land class, exit) and the zone sums run a firm at a time, the sums in firm order.
+  // Firms that have closed take no part: in a block with more than a quarter of its firms dead
+  // (dead firms fill the arrays of long runs), the live firms are listed first and index k below
+  // is a live firm's place in that list; else k is a firm's place in the block.
   void operator()(std::size_t begin, std::size_t end, double* acc, double* mx) const {
     const std::size_t n = end - begin;
+    std::uint8_t pos[kBlock];  // the k-th live firm is firm begin + pos[k]
+    static_assert(kBlock <= 256);
+    std::size_t m = 0;
+    for (std::size_t p = 0; p < n; ++p) {
+      pos[m] = static_cast<std::uint8_t>(p);
+      m += (f_.flags[begin + p] & kAlive) ? 1 : 0;
+    }
+    if (m == 0) return;
+    // A block mostly alive keeps every firm in its place (dead firms' lanes are computed, not
+    // used; the arrays are read in place).
+    if (4 * m >= 3 * n) block<false>(begin, n, pos, acc, mx);
+    else block<true>(begin, m, pos, acc, mx);
+  }
+
+ private:
+  // The block's firms: the live ones listed in pos[0 .. m) (kCompact), or all m firms in place.
+  // (The steps below are forced inline: with two instances of this body GCC left some out.)
+  template <bool kCompact>
+  void block(std::size_t begin, std::size_t m, const std::uint8_t* pos, double* acc, double* mx) const {
+    const auto at = [pos](std::size_t k) -> std::size_t { return kCompact ? pos[k] : k; };
+    const std::size_t n = kCompact ? static_cast<std::size_t>(pos[m - 1]) + 1 : m;  // the streams' firms
     BlockYear b;
+    b.all_alive = !kCompact;
     // (= {}: -Wmaybe-uninitialized, which cannot see that the loops set them)
     double u1[kBlock] = {}, u2[kBlock] = {};  // the shock's uniforms
     double no_in[kBlock], no_im[kBlock], e[kBlock];  // exp(x_in), exp(x_im); normal
     double a[kBlock], a03[kBlock], a07[kBlock];
     // The one uniform a firm draws for imitation and for retrofit, the first it draws for
     // innovation, and the shock's two (Stream::normal's, in its order): the first Philox block
-    // of each of those streams, in lanes.
+    // of each of those streams, in lanes (the block's firms, by position; then the live firms').
     double u_in[kBlock] = {}, u_im[kBlock] = {}, u_retro[kBlock] = {};
     const auto entity = static_cast<std::uint32_t>(begin);
     vmath::first_uniforms(n, seed_, rep_, entity, t_, static_cast<std::uint32_t>(Purpose::innovation), u_in, nullptr);
@@ -160,46 +190,52 @@ class Production {
     vmath::first_uniforms(n, seed_, rep_, entity, t_, static_cast<std::uint32_t>(Purpose::retrofit), u_retro, nullptr);
     if (shock_sd_ > 0)
       vmath::first_uniforms(n, seed_, rep_, entity, t_, static_cast<std::uint32_t>(Purpose::tfp_shock), u1, u2);
-    // Output and R&D: every firm's inputs (a dead firm's lanes are computed, not used).
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::size_t i = begin + k;
+    if (kCompact)
+      for (std::size_t k = 0; k < m; ++k) {
+        const std::size_t p = pos[k];
+        u_in[k] = u_in[p], u_im[k] = u_im[p], u_retro[k] = u_retro[p], u1[k] = u1[p], u2[k] = u2[p];
+      }
+    // Output and R&D.
+    std::uint16_t zone_of[kBlock];  // the live firms' zones (kCompact)
+    const std::uint16_t* const zones = kCompact ? zone_of : &f_.zone[begin];
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::size_t i = begin + at(k);
       const std::size_t z = f_.zone[i], s = f_.sector[i];
+      if (kCompact) zone_of[k] = static_cast<std::uint16_t>(z);
       b.k_ratio[k] = sector_[s].k_ratio;
       b.patents_last[k] = f_.patents[i];
       b.queue[k] = f_.cert_plan[i];
       b.relabelled[k] = f_.rd_relabelled[i];
       b.spill[k] = spill_share_[z * S_ + s];
     }
-    for_zone_runs(&f_.zone[begin], n, [&](std::size_t first, std::size_t m, std::size_t z) {
-      vmath::output_and_rd(first, m, output_rd_lanes(begin, b, zone_[z]));
+    b.capital = column(f_.capital, begin, pos, m, b, 0);
+    b.p03 = column(f_.productivity_03, begin, pos, m, b, 1);
+    b.demand = column(f_.demand, begin, pos, m, b, 2);
+    b.rd_chosen = column(f_.rd_intensity, begin, pos, m, b, 3);
+    for_zone_runs(zones, m, [&](std::size_t first, std::size_t count, std::size_t z) {
+      vmath::output_and_rd(first, count, output_rd_lanes(b, zone_[z]));
     });
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::size_t i = begin + k;
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::size_t i = begin + at(k);
       b.a_changed[k] = false;
-      if (!(f_.flags[i] & kAlive)) {  // a dead firm's lanes: finite, not used
-        b.x_in[k] = b.x_im[k] = 0.0;
-        u1[k] = 0.5, u2[k] = 0.0;
-        continue;
-      }
-      f_.rd_intensity[i] = b.rd_intensity[k];
+      if (f_.flags[i] & kAlive) f_.rd_intensity[i] = b.rd_intensity[k];
     }
-    vmath::exp(n, b.x_in, no_in);
-    vmath::exp(n, b.x_im, no_im);
-    if (shock_sd_ > 0) vmath::normal(n, u1, u2, e);
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::size_t i = begin + k;
+    vmath::exp(m, b.x_in, no_in);
+    vmath::exp(m, b.x_im, no_im);
+    if (shock_sd_ > 0) vmath::normal(m, u1, u2, e);
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::size_t i = begin + at(k);
       b.ln_a[k] = 0.0;
       if (!(f_.flags[i] & kAlive)) continue;
-      const std::size_t z = f_.zone[i], s = f_.sector[i];
       innovate(i, k, u_in[k], no_in[k], b);
-      imitate(i, k, z * S_ + s, u_im[k], no_im[k], b);
+      imitate(i, k, zones[k] * S_ + f_.sector[i], u_im[k], no_im[k], b);
       shock(k, shock_sd_ > 0 ? e[k] : 0.0, b);
     }
-    vmath::productivity_powers(n, b.ln_a, a, a03, a07);
-    // Staff, certification, retrofit, accounts and the investment plan: every firm's inputs.
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::size_t i = begin + k;
-      const std::size_t z = f_.zone[i], s = f_.sector[i];
+    vmath::productivity_powers(m, b.ln_a, a, a03, a07);
+    // Staff, certification, retrofit, accounts and the investment plan.
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::size_t i = begin + at(k);
+      const std::size_t z = zones[k], s = f_.sector[i];
       if (b.a_changed[k]) {  // Firms::set_log_productivity, its exps from the lanes
         f_.productivity[i] = a[k];
         f_.log_productivity[i] = b.ln_a[k];
@@ -216,13 +252,19 @@ class Production {
       b.cert_until[k] = f_.cert_until[i];
       b.last_innovation[k] = f_.last_innovation[i];
     }
-    for_zone_runs(&f_.zone[begin], n, [&](std::size_t first, std::size_t m, std::size_t z) {
-      vmath::accounts(first, m, accounts_lanes(begin, b, u_retro, zone_[z]));
+    // (capital and demand as read above: they have not changed)
+    b.p07 = column(f_.productivity_07, begin, pos, m, b, 4);
+    b.p03_now = column(f_.productivity_03, begin, pos, m, b, 5);
+    b.output = column(f_.output, begin, pos, m, b, 6);
+    b.held = column(f_.land_capacity, begin, pos, m, b, 7);
+    b.land_mu = column(f_.land_mu, begin, pos, m, b, 8);
+    for_zone_runs(zones, m, [&](std::size_t first, std::size_t count, std::size_t z) {
+      vmath::accounts(first, count, accounts_lanes(b, u_retro, zone_[z]));
     });
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::size_t i = begin + k;
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::size_t i = begin + at(k);
       if (!(f_.flags[i] & kAlive)) continue;
-      const std::size_t z = f_.zone[i], s = f_.sector[i];
+      const std::size_t z = zones[k], s = f_.sector[i];
       const ZoneRates& zp = zone_[z];
       store_accounts(i, k, b);
       const float energy = retrofit_energy(i, k, b);
@@ -234,7 +276,6 @@ class Production {
     }
   }
 
- private:
   static std::vector<double> spill_shares(const YearStep& y) {
     std::vector<double> v(y.Z * y.S);
     const double spill = y.param(Param::spillover_strength);
@@ -249,6 +290,16 @@ class Production {
     return v;
   }
 
+  // The firms' values of a firm array: read in place when the block is mostly alive, else the
+  // live firms' gathered into the block's column c.
+  static const double* column(const std::vector<double>& v, std::size_t begin, const std::uint8_t* pos,
+                              std::size_t m, BlockYear& b, int c) {
+    if (b.all_alive) return v.data() + begin;
+    double* col = b.gathered[c];
+    for (std::size_t k = 0; k < m; ++k) col[k] = v[begin + pos[k]];
+    return col;
+  }
+
   // Production is limited by demand and by capacity (capital x A^0.3 / the sector's capital-output
   // ratio); R&D is the chosen intensity capped by the zone's researchers (capped_rd_intensity,
   // step.hpp), plus the innovation-fund award the firm counts on receiving (awards are claims on
@@ -256,10 +307,9 @@ class Production {
   // the share paid last year, as for its R&D subsidy). Relabelled other cost is reported as R&D
   // but buys no research (Chen et al. 2021). The exponents of the hazards: innovation
   // -zeta_in rho / kRdNorm, imitation -zeta_im pull (imitate), rho = real R&D / output.
-  vmath::OutputRdLanes output_rd_lanes(std::size_t begin, BlockYear& b, const ZoneRates& zp) const {
+  vmath::OutputRdLanes output_rd_lanes(BlockYear& b, const ZoneRates& zp) const {
     return vmath::OutputRdLanes{
-        &f_.capital[begin], &f_.productivity_03[begin], b.k_ratio, &f_.demand[begin], b.patents_last,
-        &f_.rd_intensity[begin], b.queue, b.relabelled, b.spill, b.y, b.award, b.award_paid, b.rd_intensity, b.rd, b.rd_relabelled, b.rd_real, b.x_in, b.x_im,
+        b.capital, b.p03, b.k_ratio, b.demand, b.patents_last, b.rd_chosen, b.queue, b.relabelled, b.spill, b.y, b.award, b.award_paid, b.rd_intensity, b.rd, b.rd_relabelled, b.rd_real, b.x_in, b.x_im,
         b.real_demand,
         zp.fund, zp.patents_last, zp.claims_paid_share, zp.researcher_cap_keep, zp.researcher_cap,
         zp.institutes_pull, passthrough_, scale_, zeta_in_, zeta_im_, im_rd_weight_, kRdNorm};
@@ -275,13 +325,11 @@ class Production {
   // profit and credit; capital beyond what the firm's land holds, after in-situ intensification
   // (the firm builds up its own plot before asking for new land), needs new land, a higher plot
   // ratio packing more capital on a mu of new land.
-  vmath::AccountsLanes accounts_lanes(std::size_t begin, BlockYear& b, const double* retro_draw,
-                                      const ZoneRates& zp) const {
+  vmath::AccountsLanes accounts_lanes(BlockYear& b, const double* retro_draw, const ZoneRates& zp) const {
     return vmath::AccountsLanes{
-        b.y, b.rd_real, b.rd_intensity, b.rd, b.award_paid, &f_.productivity_07[begin],
-        &f_.productivity_03[begin], &f_.capital[begin], &f_.demand[begin], b.opw, b.va_ratio, b.growth,
-        b.k_ratio, &f_.output[begin], b.sales_before, b.rd_before, b.rd_last, b.cert_until, b.last_innovation,
-        retro_draw, &f_.land_capacity[begin], &f_.land_mu[begin],
+        b.y, b.rd_real, b.rd_intensity, b.rd, b.award_paid, b.p07, b.p03_now, b.capital, b.demand, b.opw,
+        b.va_ratio, b.growth, b.k_ratio, b.output, b.sales_before, b.rd_before, b.rd_last, b.cert_until,
+        b.last_innovation, retro_draw, b.held, b.land_mu,
         b.labour, b.researchers, b.certified, b.newly_certified, b.retrofits, b.retro_subsidy, b.retro_cost_firm,
         b.va, b.tax, b.profit, b.land_request, b.held_after, b.real_y, b.y_per_mu, b.tax_per_mu,
         zp.wage_researcher, zp.tech_science, zp.retro_rate, zp.retro_threshold, zp.claims_paid_share,
@@ -296,7 +344,7 @@ class Production {
   // Beta(3,3) on [-max, max] and adopted only if it improves productivity.
   // draw: the first uniform of the firm's innovation stream; no_innovation: exp(-zeta_in rho /
   // kRdNorm), the probability of no success. A successful firm draws on from the same stream.
-  void innovate(std::size_t i, std::size_t k, double draw, double no_innovation, BlockYear& b) const {
+  [[gnu::always_inline]] void innovate(std::size_t i, std::size_t k, double draw, double no_innovation, BlockYear& b) const {
     b.patents[k] = 0;
     b.flags[k] = f_.flags[i] & static_cast<std::uint8_t>(~kInnovatedNow);
     b.ln_a[k] = f_.log_productivity[i];
@@ -325,7 +373,7 @@ class Production {
   // spillover share + the institutes' pull) closes the share catch_up of the log gap,
   // ln A += c (ln F - ln A). draw: the first uniform of the firm's imitation stream;
   // no_imitation: exp(-zeta_im pull).
-  void imitate(std::size_t i, std::size_t k, std::size_t zsec, double draw, double no_imitation, BlockYear& b) const {
+  [[gnu::always_inline]] void imitate(std::size_t i, std::size_t k, std::size_t zsec, double draw, double no_imitation, BlockYear& b) const {
     if (draw < 1.0 - no_imitation) {
       if (ln_frontier_[zsec] > b.ln_a[k]) b.ln_a[k] += catch_up_ * (ln_frontier_[zsec] - b.ln_a[k]);
       b.a_changed[k] = true;
@@ -337,7 +385,7 @@ class Production {
   // normal from the firm's own stream of this purpose (whatever innovation and imitation drew;
   // the block's variates from vmath::normal). Without it ranks would freeze once few firms
   // imitate. ln A takes its final value of the year (A, A^0.3, A^0.7 follow in lanes).
-  void shock(std::size_t k, double e, BlockYear& b) const {
+  [[gnu::always_inline]] void shock(std::size_t k, double e, BlockYear& b) const {
     if (shock_sd_ > 0) {
       b.ln_a[k] += shock_sd_ * e - 0.5 * shock_sd_ * shock_sd_;
       b.a_changed[k] = true;
@@ -348,7 +396,7 @@ class Production {
   // certificate, the 3-year window moved on (certification read it), output, profit and the
   // years of losses in a row, the capital the land holds; the capital depreciates now, the
   // investment is added once land is granted (grants_exits.cpp).
-  void store_accounts(std::size_t i, std::size_t k, BlockYear& b) const {
+  [[gnu::always_inline]] void store_accounts(std::size_t i, std::size_t k, BlockYear& b) const {
     b.y_last[k] = f_.output[i];
     f_.employment[i] = static_cast<float>(b.labour[k] + b.researchers[k]);
     f_.researchers[i] = static_cast<float>(b.researchers[k]);
@@ -365,7 +413,7 @@ class Production {
   }
 
   // A retrofitting firm's energy intensity falls by the share retrofit_energy_cut.
-  float retrofit_energy(std::size_t i, std::size_t k, const BlockYear& b) const {
+  [[gnu::always_inline]] float retrofit_energy(std::size_t i, std::size_t k, const BlockYear& b) const {
     float energy = f_.energy_intensity[i];
     if (b.retrofits[k] != 0) {
       energy *= static_cast<float>(1.0 - retro_cut_);
@@ -375,7 +423,7 @@ class Production {
   }
 
   // Land priority class under this year's rule.
-  void classify_land(std::size_t i, std::size_t k, const ZoneRates& zp, const SectorRates& sp, BlockYear& b) const {
+  [[gnu::always_inline]] void classify_land(std::size_t i, std::size_t k, const ZoneRates& zp, const SectorRates& sp, BlockYear& b) const {
     const double land = f_.land_mu[i];
     const LandClaim claim{b.certified[k] != 0 || sp.hightech,
                           land > 0 ? b.y_per_mu[k] : -std::numeric_limits<double>::infinity(),
@@ -386,7 +434,7 @@ class Production {
 
   // Exit: persistent losses, start-up mortality, negligible size, and the low-efficiency rule
   // (per-mu tax or output floors, energy ceiling). A firm that closes takes no new land.
-  void decide_exit(std::size_t i, std::size_t k, const ZoneRates& zp, float energy, BlockYear& b) const {
+  [[gnu::always_inline]] void decide_exit(std::size_t i, std::size_t k, const ZoneRates& zp, float energy, BlockYear& b) const {
     bool exit = f_.loss_years[i] >= loss_exit_ || b.real_demand[k] < 1e5;
     const bool young = t_ - f_.birth_year[i] < kStartupYears;
     const double hazard = exit_hazard_[(b.flags[k] & kIncubated) ? 1 : 0];
@@ -406,7 +454,7 @@ class Production {
     if (low_eff && !exit) b.flags[k] |= kLowEfficiencyExit;
   }
 
-  void add_to_sums(std::size_t i, std::size_t k, std::size_t z, std::size_t s, const ZoneRates& zp, float energy,
+  [[gnu::always_inline]] void add_to_sums(std::size_t i, std::size_t k, std::size_t z, std::size_t s, const ZoneRates& zp, float energy,
                    const BlockYear& b, double* acc, double* mx) const {
     const double y = b.y[k], y_last = b.y_last[k];
     const bool certified = b.certified[k] != 0;

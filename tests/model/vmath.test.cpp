@@ -7,6 +7,7 @@
 
 #include <zonesim/rng.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -157,4 +158,171 @@ TEST_CASE("vmath's first Philox blocks are zonesim::Stream's numbers", "[vmath]"
     REQUIRE(u0[k] == s.uniform());
     REQUIRE(u1[k] == s.uniform());
   }
+}
+
+// passes/production.cpp's and grants_exits.cpp's arithmetic in lanes (vmath::output_and_rd,
+// vmath::accounts, vmath::grant) against the scalar form of the rules they replaced (the passes
+// before the lanes), bit for bit, at every width, for any run [first, first + n) of a block.
+TEST_CASE("vmath's production and grant kernels are the scalar rules to the last bit", "[vmath]") {
+  const std::size_t n = 1003;
+  auto draw = [](std::uint32_t sub, double lo, double hi) {
+    std::vector<double> v = uniforms(n, sub);
+    for (double& x : v) x = lo + (hi - lo) * x;
+    return v;
+  };
+  auto thr = [](double revenue) { return revenue <= 5e7 ? 0.05 : revenue <= 2e8 ? 0.04 : 0.03; };
+  const double scale = 3;
+
+  // output_and_rd
+  const std::vector<double> capital = draw(10, 1e5, 1e10), p03 = draw(11, 0.5, 1.5), k_ratio = draw(12, 0.5, 3),
+                            demand = draw(13, 0, 2e9), rho0 = draw(15, 0, 0.1), relab = draw(17, 0, 0.3),
+                            spill = draw(18, 0, 0.2);
+  std::vector<double> patents(n), queue(n);
+  for (std::size_t k = 0; k < n; ++k) patents[k] = static_cast<double>(k % 7), queue[k] = static_cast<double>(k % 3);
+  const double fund = 3e7, patents_last = 40, paid = 0.8, cap_keep = 0.95, cap = 0.7, inst = 0.01;
+  const double pass = 0.5, zeta_in = 0.3, zeta_im = 0.2, w = 0.5, norm = 0.02;
+  const std::size_t first = 5, m = n - 9;  // a run inside the arrays
+  const auto o = at_every_width(10 * n, [&](double* out) {
+    std::fill(out, out + 10 * n, 0.0);
+    vmath::OutputRdLanes b{capital.data(), p03.data(), k_ratio.data(), demand.data(), patents.data(), rho0.data(),
+                           queue.data(), relab.data(), spill.data(), out, out + n, out + 2 * n, out + 3 * n,
+                           out + 4 * n, out + 5 * n, out + 6 * n, out + 7 * n, out + 8 * n, out + 9 * n,
+                           fund, patents_last, paid, cap_keep, cap, inst, pass, scale, zeta_in, zeta_im, w, norm};
+    vmath::output_and_rd(first, m, b);
+  });
+  std::size_t differ = 0;
+  for (std::size_t k = first; k < first + m; ++k) {
+    const double c = capital[k] * p03[k] / k_ratio[k];
+    const double y = std::min(demand[k], c);
+    const double award = patents_last > 0 ? fund * patents[k] / patents_last : 0.0;
+    const double award_paid = award * paid;
+    const double sales = demand[k] / scale;
+    double rdi = rho0[k] * cap;
+    if (queue[k] == 1) rdi = rho0[k];
+    if (queue[k] == 2) {
+      const double kept = std::min(rho0[k], thr(sales) * 1.02);
+      rdi = kept * cap_keep + (rho0[k] - kept) * cap;
+    }
+    const double rd = rdi * y + pass * award_paid;
+    const double rd_relabelled = relab[k] * rdi * y;
+    const double rd_real = rd - rd_relabelled;
+    const double rho = y > 0 ? rd_real / y : 0.0;
+    const double ref[10] = {y, award, award_paid, rdi, rd, rd_relabelled, rd_real, -zeta_in * rho / norm,
+                            -zeta_im * (w * rho / norm + spill[k] + inst), sales};
+    for (std::size_t j = 0; j < 10; ++j) differ += std::memcmp(&ref[j], &o[j * n + k], 8) != 0;
+  }
+  CHECK(differ == 0);
+  CHECK(o[first - 1] == 0.0);  // nothing written outside the run
+  CHECK(o[first + m] == 0.0);
+
+  // accounts
+  const std::vector<double> y = draw(20, 0, 2e9), rd_real = draw(21, 0, 5e7), rdi = draw(22, 0, 0.1),
+                            rd = draw(23, 0, 6e7), award_paid = draw(24, 0, 1e6), p07 = draw(25, 0.5, 1.5),
+                            opw = draw(26, 1e5, 1e6), va_ratio = draw(27, 0.2, 0.4), growth = draw(28, 0, 0.1),
+                            y_last = draw(29, 0, 2e9), sales_before = draw(30, 0, 2e9), rd_before = draw(31, 0, 6e7),
+                            rd_last = draw(32, 0, 6e7), u = draw(33, 0, 1), held = draw(34, 1e5, 1e10),
+                            land = draw(35, 0, 200);
+  std::vector<double> cert_until(n), last_innovation(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    cert_until[k] = 2020 + static_cast<double>(k % 9);
+    last_innovation[k] = k % 5 ? 2024 - static_cast<double>(k % 31) : -32768;
+  }
+  struct Zone {
+    double wage_r, tech_science, retro_rate, retro_threshold, paid, va_scale, wage_mix, srp, sd, tax_ht, credit,
+        density_new, insitu, density_max, cert_award;
+  };
+  for (const Zone& zp : {Zone{2e5, 0.05, 0.2, 0.3, 0.9, 1.1, 8e4, 0.1, 1.0, 0.15, 0.3, 2e6, 0.08, 5e6, 0.0},
+                        Zone{2e5, 0.05, 0.0, 0.1, 1.0, 1.0, 8e4, 0.0, 1.0, 0.15, 0.3, 2e6, 0.0, 5e6, 0.0},
+                        Zone{2e5, 0.05, 0.2, 0.3, 0.9, 1.1, 8e4, 0.1, 1.0, 0.15, 0.3, 2e6, 0.08, 5e6, 9e5}}) {
+    const double theta = 0.5, retro_cost = 0.02, vat = 0.13, delta = 0.08, tax_std = 0.25, year = 2025;
+    const auto r = at_every_width(16 * n, [&](double* out) {
+      std::fill(out, out + 16 * n, 0.0);
+      double* q[16];
+      for (std::size_t j = 0; j < 16; ++j) q[j] = out + j * n;
+      vmath::AccountsLanes b{y.data(), rd_real.data(), rdi.data(), rd.data(), award_paid.data(), p07.data(),
+                             p03.data(), capital.data(), demand.data(), opw.data(), va_ratio.data(), growth.data(),
+                             k_ratio.data(), y_last.data(), sales_before.data(), rd_before.data(), rd_last.data(),
+                             cert_until.data(), last_innovation.data(), u.data(), held.data(), land.data(),
+                             q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8], q[9], q[10], q[11], q[12], q[13], q[14],
+                             q[15], zp.wage_r, zp.tech_science, zp.retro_rate, zp.retro_threshold, zp.paid, zp.va_scale,
+                             zp.wage_mix, zp.srp, zp.sd, zp.tax_ht, zp.credit, zp.density_new, zp.insitu,
+                             zp.density_max, zp.cert_award, theta, retro_cost, vat, delta, tax_std, scale, year, 20, 3, 0.10, 0.9};
+      vmath::accounts(first, m, b);
+    });
+    differ = 0;
+    std::size_t first_certifications = 0;
+    for (std::size_t k = first; k < first + m; ++k) {
+      const double labour = y[k] / (opw[k] * p07[k]);
+      const double researchers = rd_real[k] * theta / zp.wage_r;
+      double until = cert_until[k];
+      bool newly = false, first_cert = false;
+      if (until < year && y[k] > 0) {
+        const double rd_3y = rd_before[k] + rd_last[k] + rd[k];
+        const double sales_3y = sales_before[k] + y_last[k] + y[k];
+        newly = rd_3y >= thr(y[k] / scale) * sales_3y &&
+                researchers + zp.tech_science * labour >= 0.10 * (labour + researchers) &&
+                last_innovation[k] > year - 20;
+        first_cert = newly && until < year - 1;
+        first_certifications += first_cert;
+        if (newly) until = year + 3 - 1;
+      }
+      const bool certified = until >= year;
+      double retro_subsidy = 0, retro_cost_firm = 0;
+      const bool retrofits = u[k] < zp.retro_threshold;
+      if (retrofits) {
+        const double cost = retro_cost * y[k];
+        retro_subsidy = zp.retro_rate * cost;
+        retro_cost_firm = cost - retro_subsidy * zp.paid;
+      }
+      const double va = va_ratio[k] * y[k] * zp.va_scale;
+      const double wages = labour * zp.wage_mix;
+      const double subsidy = zp.srp * rdi[k] * y[k];
+      const double vat_paid = vat * va;
+      double pre_tax = va - wages - delta * capital[k] - rd_real[k] + subsidy + award_paid[k] -
+                       retro_cost_firm - vat_paid;
+      if (first_cert && zp.cert_award > 0) pre_tax += zp.cert_award * zp.paid;
+      const double taxable = pre_tax - zp.sd * rd[k];
+      const double cit = (certified ? zp.tax_ht : tax_std) * std::max(0.0, taxable);
+      const double profit = pre_tax - cit, tax = vat_paid + cit;
+      const double k_star = demand[k] * (1.0 + growth[k]) * k_ratio[k] / (p03[k] * 0.9);
+      const double wanted = std::max(0.0, k_star - (1.0 - delta) * capital[k]);
+      const double invest = std::min(wanted, std::max(0.0, profit) + zp.credit * capital[k]);
+      const double k_after = (1.0 - delta) * capital[k] + invest;
+      double h = held[k];
+      if (zp.insitu > 0 && k_after > h)
+        h += std::max(0.0, std::min({k_after - h, zp.insitu * h, land[k] * zp.density_max - h}));
+      const double request = std::max(0.0, k_after - h) / zp.density_new;
+      const double ref[16] = {labour, researchers, certified ? 1.0 : 0.0, newly ? 1.0 : 0.0, first_cert ? 1.0 : 0.0,
+                              retrofits ? 1.0 : 0.0, retro_subsidy, retro_cost_firm, va, tax, profit, invest > 0 ? request : 0.0, h,
+                              y[k] / scale, y[k] / land[k], tax / land[k]};
+      for (std::size_t j = 0; j < 16; ++j) differ += std::memcmp(&ref[j], &r[j * n + k], 8) != 0;
+    }
+    CHECK(differ == 0);
+    CHECK(first_certifications > 0);  // the award's branch is exercised
+  }
+
+  // grant (grants_exits.cpp)
+  const std::vector<double> request = draw(40, 0, 50), fraction = draw(41, 0, 1), profit = draw(42, -1e8, 1e8);
+  const double credit_rate = 0.3, density_new = 2e6, idle_share = 0.2, delta = 0.08;
+  const auto g = at_every_width(5 * n, [&](double* out) {
+    std::fill(out, out + 5 * n, 0.0);
+    vmath::grant(first, m,
+                 vmath::GrantLanes{request.data(), fraction.data(), demand.data(), growth.data(), k_ratio.data(),
+                                   p03.data(), capital.data(), profit.data(), held.data(), land.data(), out,
+                                   out + n, out + 2 * n, out + 3 * n, out + 4 * n, credit_rate, density_new,
+                                   idle_share, delta, 0.9});
+  });
+  differ = 0;
+  for (std::size_t k = first; k < first + m; ++k) {
+    const double granted = request[k] * fraction[k];
+    const double used = granted * (1.0 - idle_share);
+    const double k_star = demand[k] * (1.0 + growth[k]) * k_ratio[k] / (p03[k] * 0.9);
+    const double credit = credit_rate * capital[k] / (1.0 - delta);
+    const double finance = std::max(0.0, profit[k]) + credit;
+    const double capacity = held[k] + used * density_new;
+    const double invest = std::max(0.0, std::min({k_star - capital[k], finance, capacity - capital[k]}));
+    const double ref[5] = {granted - used, capacity, invest, capital[k] + invest, land[k] + used};
+    for (std::size_t j = 0; j < 5; ++j) differ += std::memcmp(&ref[j], &g[j * n + k], 8) != 0;
+  }
+  CHECK(differ == 0);
 }

@@ -147,6 +147,11 @@ template <class D> ZS_INLINE D clamp_v(const D& v, double lo, double hi) {  // s
 }
 template <class D> ZS_INLINE D max_v(const D& a, double b) { return a < b ? splat<D>(b) : a; }  // std::max(a, b)
 template <class D> ZS_INLINE D max_v(double a, const D& b) { return a < b ? b : splat<D>(a); }  // std::max(a, b)
+template <class D> ZS_INLINE D min_v(const D& a, const D& b) { return b < a ? b : a; }  // std::min(a, b)
+// certification_rd_threshold (context.hpp) of each lane's revenue.
+template <class D> ZS_INLINE D cert_threshold_v(const D& revenue) {
+  return revenue <= 5e7 ? splat<D>(0.05) : (revenue <= 2e8 ? splat<D>(0.04) : splat<D>(0.03));
+}
 
 // Runs fn over n values in blocks of W lanes; the last block is padded with `fill`.
 template <int W, std::size_t NIn, std::size_t NOut, class Fn>
@@ -156,8 +161,11 @@ ZS_INLINE void over_lanes(std::size_t n, const double* const (&in)[NIn], const d
   std::size_t k = 0;
   D a[NIn], r[NOut];
   for (; k + W <= n; k += W) {
+    // Unrolled (GCC leaves loops of more than a few arrays rolled, through a copy on the stack).
+#pragma GCC unroll 32
     for (std::size_t j = 0; j < NIn; ++j) std::memcpy(&a[j], in[j] + k, sizeof(D));
     fn(a, r);
+#pragma GCC unroll 32
     for (std::size_t j = 0; j < NOut; ++j) std::memcpy(out[j] + k, &r[j], sizeof(D));
   }
   if (k < n) {
@@ -205,6 +213,141 @@ template <int W> struct Kernels {
     over_lanes<W, 2, 1>(n, {u1, u2}, {0.5, 0.0}, {out}, [](const D* a, D* r) __attribute__((always_inline)) {
       r[0] = sqrt_v(-2.0 * log_v<D, I>(a[0])) * cos_2pi_v<D, I>(a[1]);
     });
+  }
+  // passes/production.cpp's output_and_rd and the exponents of its hazards.
+  static ZS_INLINE void output_and_rd(std::size_t first, std::size_t n, const OutputRdLanes& b) {
+    constexpr double ones[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1};
+    const std::size_t f = first;
+    over_lanes<W, 9, 10>(
+        n, {b.capital + f, b.p03 + f, b.k_ratio + f, b.demand + f, b.patents + f, b.rd_intensity + f, b.queue + f,
+            b.relabelled + f, b.spill + f},
+        ones,
+        {b.y + f, b.award + f, b.award_paid + f, b.rd_intensity_capped + f, b.rd + f, b.rd_relabelled + f,
+         b.rd_real + f, b.x_in + f, b.x_im + f, b.real_demand + f},
+        [&](const D* a, D* r) __attribute__((always_inline)) {
+          const D capital = a[0], p03 = a[1], k_ratio = a[2], demand = a[3], patents = a[4], rho0 = a[5];
+          const D q = a[6], relabelled = a[7], spill = a[8];
+          const D cap = capital * p03 / k_ratio;
+          const D y = min_v(demand, cap);
+          const D award = b.patents_last > 0 ? b.fund * patents / b.patents_last : splat<D>(0.0);
+          const D award_paid = award * b.claims_paid_share;
+          // capped_rd_intensity (step.hpp) with keeper_share's threshold
+          const D real_demand = demand / b.count_scale;
+          const D kept = min_v(rho0, cert_threshold_v(real_demand) * 1.02);
+          const D keeper = kept * b.cap_keep + (rho0 - kept) * b.cap;
+          const D rdi = q == 1.0 ? rho0 : (q == 2.0 ? keeper : rho0 * b.cap);
+          const D rd = rdi * y + b.passthrough * award_paid;
+          const D rd_relabelled = relabelled * rdi * y;
+          const D rd_real = rd - rd_relabelled;
+          const D rho = y > 0.0 ? rd_real / y : splat<D>(0.0);
+          r[0] = y, r[1] = award, r[2] = award_paid, r[3] = rdi, r[4] = rd, r[5] = rd_relabelled, r[6] = rd_real;
+          r[7] = -b.zeta_in * rho / b.rd_norm;
+          r[8] = -b.zeta_im * (b.im_rd_weight * rho / b.rd_norm + spill + b.institutes_pull);
+          r[9] = real_demand;
+        });
+  }
+  // passes/production.cpp's staff, certify, retrofit (its money), accounts and plan_investment.
+  static ZS_INLINE void accounts(std::size_t first, std::size_t n, const AccountsLanes& b) {
+    constexpr double ones[22] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    const std::size_t f = first;
+    over_lanes<W, 22, 16>(
+        n, {b.y + f, b.rd_real + f, b.rd_intensity + f, b.rd + f, b.award_paid + f, b.p07 + f, b.p03 + f,
+            b.capital + f, b.demand + f, b.opw + f, b.va_ratio + f, b.growth + f, b.k_ratio + f, b.y_last + f,
+            b.sales_before + f, b.rd_before + f, b.rd_last + f, b.cert_until + f, b.last_innovation + f,
+            b.draw + f, b.held + f, b.land_mu + f},
+        ones,
+        {b.labour + f, b.researchers + f, b.certified + f, b.newly_certified + f, b.first_certified + f, b.retrofits + f,
+         b.retro_subsidy + f, b.retro_cost_firm + f, b.va + f, b.tax + f, b.profit + f, b.land_request + f,
+         b.held_after + f, b.real_y + f, b.y_per_mu + f, b.tax_per_mu + f},
+        [&](const D* a, D* r) __attribute__((always_inline)) {
+          const D y = a[0], rd_real = a[1], rdi = a[2], rd = a[3], award_paid = a[4], p07 = a[5], p03 = a[6];
+          const D capital = a[7], demand = a[8], opw = a[9], va_ratio = a[10], growth = a[11], k_ratio = a[12];
+          const D y_last = a[13], sales_before = a[14], rd_before = a[15], rd_last = a[16];
+          const D cert_until = a[17], last_innovation = a[18], draw = a[19], held = a[20], land_mu = a[21];
+          // staff
+          const D labour = y / (opw * p07);
+          const D researchers = rd_real * b.theta / b.wage_researcher;
+          // certify
+          const D rd_3y = rd_before + rd_last + rd;
+          const D sales_3y = sales_before + y_last + y;
+          const D real_y = y / b.count_scale;
+          const auto meets = (rd_3y >= cert_threshold_v(real_y) * sales_3y) &
+                             (researchers + b.tech_science * labour >= b.cert_researcher_share * (labour + researchers)) &
+                             (last_innovation > b.year - b.lookback);
+          const auto newly = (cert_until < b.year) & (y > 0.0) & meets;
+          const auto first_cert = newly & (cert_until < b.year - 1.0);
+          const D until = newly ? splat<D>(b.year + b.certificate_years - 1.0) : cert_until;
+          const auto certified = until >= b.year;
+          // retrofit
+          const auto retrofits = draw < b.retro_threshold;
+          const D cost = b.retro_cost * y;
+          const D subsidy_retro = b.retro_rate * cost;
+          const D cost_firm = cost - subsidy_retro * b.claims_paid_share;
+          const D retro_subsidy = retrofits ? subsidy_retro : splat<D>(0.0);
+          const D retro_cost_firm = retrofits ? cost_firm : splat<D>(0.0);
+          // accounts
+          const D va = va_ratio * y * b.value_added_scale;
+          const D wages = labour * b.wage_mix;
+          const D subsidy = b.subsidy_rate_paid * rdi * y;
+          const D vat_paid = b.vat * va;
+          D pre_tax = va - wages - b.delta * capital - rd_real + subsidy + award_paid - retro_cost_firm - vat_paid;
+          // The certification award, taxable income; the firm counts on the share of claims paid.
+          if (b.cert_award > 0) pre_tax = first_cert ? pre_tax + b.cert_award * b.claims_paid_share : pre_tax;
+          const D taxable = pre_tax - b.super_deduction * rd;
+          const D tax_rate = certified ? splat<D>(b.tax_certified) : splat<D>(b.tax_std);
+          const D cit = tax_rate * max_v(0.0, taxable);
+          const D profit = pre_tax - cit;
+          const D tax = vat_paid + cit;
+          // plan_investment
+          const D k_star = demand * (1.0 + growth) * k_ratio / (p03 * b.base_utilisation);
+          const D wanted = max_v(0.0, k_star - (1.0 - b.delta) * capital);
+          const D credit = b.credit_rate * capital;
+          const D invest = min_v(wanted, max_v(0.0, profit) + credit);
+          const D k_after = (1.0 - b.delta) * capital + invest;
+          // insitu_capacity_added (step.hpp): max(0, min({planned - held, rate held, ceiling - held}))
+          const D ceiling = land_mu * b.density_max;
+          D added = k_after - held;
+          added = min_v(added, b.insitu_rate * held);
+          added = min_v(added, ceiling - held);
+          added = max_v(0.0, added);
+          const D held_after = b.insitu_rate > 0 ? (k_after > held ? held + added : held) : held;
+          const D request = max_v(0.0, k_after - held_after) / b.density_new;
+          r[0] = labour, r[1] = researchers;
+          r[2] = certified ? splat<D>(1.0) : splat<D>(0.0);
+          r[3] = newly ? splat<D>(1.0) : splat<D>(0.0);
+          r[4] = first_cert ? splat<D>(1.0) : splat<D>(0.0);
+          r[5] = retrofits ? splat<D>(1.0) : splat<D>(0.0);
+          r[6] = retro_subsidy, r[7] = retro_cost_firm, r[8] = va, r[9] = tax, r[10] = profit;
+          r[11] = invest > 0.0 ? request : splat<D>(0.0);
+          r[12] = held_after;
+          r[13] = real_y, r[14] = y / land_mu, r[15] = tax / land_mu;
+        });
+  }
+  // passes/grants_exits.cpp's land grant and investment.
+  static ZS_INLINE void grant(std::size_t first, std::size_t n, const GrantLanes& b) {
+    constexpr double ones[10] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    const std::size_t f = first;
+    over_lanes<W, 10, 5>(
+        n, {b.land_request + f, b.fraction + f, b.demand + f, b.growth + f, b.k_ratio + f, b.p03 + f,
+            b.capital + f, b.profit + f, b.held + f, b.land_mu + f},
+        ones, {b.idle + f, b.held_after + f, b.invest + f, b.capital_after + f, b.land_after + f},
+        [&](const D* a, D* r) __attribute__((always_inline)) {
+          const D land_request = a[0], fraction = a[1], demand = a[2], growth = a[3], k_ratio = a[4];
+          const D p03 = a[5], capital = a[6], profit = a[7], held = a[8], land = a[9];
+          const D granted = land_request * fraction;
+          const D used = granted * (1.0 - b.idle_share);
+          const D k_star = demand * (1.0 + growth) * k_ratio / (p03 * b.base_utilisation);
+          const D credit = b.credit_rate * capital / (1.0 - b.delta);
+          const D finance = max_v(0.0, profit) + credit;
+          const D capacity = held + used * b.density_new;
+          const D room = capacity - capital;
+          // max(0, min({k_star - capital, finance, room}))
+          D invest = k_star - capital;
+          invest = min_v(invest, finance);
+          invest = min_v(invest, room);
+          invest = max_v(0.0, invest);
+          r[0] = granted - used, r[1] = capacity, r[2] = invest, r[3] = capital + invest, r[4] = land + used;
+        });
   }
   static ZS_INLINE void productivity_powers(std::size_t n, const double* ln_a, double* a, double* a03,
                                             double* a07) {
@@ -301,7 +444,10 @@ template <int W> struct Philox {
     (n, d, u, ratio, growth, shock_scale, chi, count_scale))                                             \
   X(normal, (std::size_t n, const double* u1, const double* u2, double* out), (n, u1, u2, out))          \
   X(productivity_powers, (std::size_t n, const double* ln_a, double* a, double* a03, double* a07),       \
-    (n, ln_a, a, a03, a07))
+    (n, ln_a, a, a03, a07))                                                                              \
+  X(output_and_rd, (std::size_t first, std::size_t n, const OutputRdLanes& b), (first, n, b))            \
+  X(accounts, (std::size_t first, std::size_t n, const AccountsLanes& b), (first, n, b))                 \
+  X(grant, (std::size_t first, std::size_t n, const GrantLanes& b), (first, n, b))
 
 ZS_KERNELS(ZS_WIDTHS)
 

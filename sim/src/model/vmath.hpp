@@ -56,4 +56,64 @@ void productivity_powers(std::size_t n, const double* ln_a, double* a, double* a
 void first_uniforms(std::size_t n, std::uint64_t seed, std::uint32_t replication, std::uint32_t first,
                     int year, std::uint32_t purpose, double* u0, double* u1);
 
+// The production pass's arithmetic (passes/production.cpp, which states the rules) for firms
+// [first, first + n) of a block, all of one zone: the same IEEE operations in the same order as
+// the scalar rules, with branches as selects, so every firm gets the scalar code's bits. Inputs
+// and outputs are the block's arrays (indices first ... first + n - 1); a dead firm's lanes are
+// computed but not used.
+struct OutputRdLanes {
+  // in: capital, A^0.3, the sector's capital/output ratio, demand, patents last year, R&D
+  // intensity before the talent cap, researcher queue (CertQueue), relabelled share, the
+  // zone-sector's spillover share
+  const double *capital, *p03, *k_ratio, *demand, *patents, *rd_intensity, *queue, *relabelled, *spill;
+  // out: output, award, award paid, R&D intensity after the cap, R&D, relabelled and real R&D,
+  // the exponents of the innovation and imitation hazards, a real firm's demand (demand / count_scale)
+  double *y, *award, *award_paid, *rd_intensity_capped, *rd, *rd_relabelled, *rd_real, *x_in, *x_im, *real_demand;
+  double fund, patents_last, claims_paid_share, cap_keep, cap, institutes_pull;  // the zone's
+  double passthrough, count_scale, zeta_in, zeta_im, im_rd_weight, rd_norm;
+};
+void output_and_rd(std::size_t first, std::size_t n, const OutputRdLanes& b);
+
+struct AccountsLanes {
+  // in: this year's output, real R&D, R&D intensity, R&D, award paid, A^0.7 and A^0.3 (after
+  // this year's change), capital, demand, the zone-sector's output per worker, the sector's
+  // value added ratio, expected growth and capital/output ratio, last year's output, the
+  // window's sales_before, rd_before, rd_last, cert_until, last_innovation, the retrofit draw,
+  // the capital the firm's land holds, its land
+  const double *y, *rd_real, *rd_intensity, *rd, *award_paid, *p07, *p03, *capital, *demand, *opw;
+  const double *va_ratio, *growth, *k_ratio, *y_last, *sales_before, *rd_before, *rd_last;
+  const double *cert_until, *last_innovation, *draw, *held, *land_mu;
+  // out: labour, researchers, certified (1/0), newly certified (1/0), first certified (1/0: newly
+  // certified without a certificate the year before; it claims the award), retrofits (1/0), the
+  // retrofit subsidy and its cost to the firm, value added, taxes, profit, land request, the
+  // capital the land holds after in-situ intensification; a real firm's output (y / count_scale),
+  // output and taxes per mu (y / land, tax / land: whatever the land, used where it is positive)
+  double *labour, *researchers, *certified, *newly_certified, *first_certified, *retrofits, *retro_subsidy, *retro_cost_firm;
+  double *va, *tax, *profit, *land_request, *held_after, *real_y, *y_per_mu, *tax_per_mu;
+  // the zone's
+  double wage_researcher, tech_science, retro_rate, retro_threshold, claims_paid_share, value_added_scale;
+  double wage_mix, subsidy_rate_paid, super_deduction, tax_certified, credit_rate, density_new;
+  double insitu_rate, density_max;
+  double cert_award;  // the certification award per model firm (ZoneRates::cert_award)
+  // the run's and the year's
+  double theta, retro_cost, vat, delta, tax_std, count_scale, year, lookback, certificate_years;
+  double cert_researcher_share, base_utilisation;
+};
+void accounts(std::size_t first, std::size_t n, const AccountsLanes& b);
+
+// The land grants' arithmetic (passes/grants_exits.cpp, which states the rules) for firms
+// [first, first + n) of a block, all of one zone, as output_and_rd above.
+struct GrantLanes {
+  // in: land asked for, the share of it granted (its zone and class), demand, the sector's
+  // expected growth and capital/output ratio, A^0.3, capital, profit, the capital its land holds,
+  // its land
+  const double *land_request, *fraction, *demand, *growth, *k_ratio, *p03, *capital, *profit, *held, *land_mu;
+  // out: granted land left idle, the capital the land holds with the new land, investment,
+  // capital and land after it
+  double *idle, *held_after, *invest, *capital_after, *land_after;
+  double credit_rate, density_new;                           // the zone's
+  double idle_share, delta, base_utilisation;                // the run's
+};
+void grant(std::size_t first, std::size_t n, const GrantLanes& b);
+
 }  // namespace zonesim::detail::vmath

@@ -76,25 +76,40 @@ void read_sector_rates(YearStep& y) {
   }
 }
 
-// One firm's year, as the steps of the firm body below compute it.
-struct FirmYear {
-  double y, y_last;  // output this year and last year (0: the firm had not produced)
-  // award: the innovation-fund award the firm claims; award_paid: what it counts on receiving
-  double award, award_paid, rd_intensity, rd, rho;  // rd: reported R&D; rho: real R&D / output
-  double rd_real, rd_relabelled;
-  double ln_a;               // ln A after innovation, imitation and the shock (A moves in logs)
-  double a;                  // A at the end of the year
-  bool a_changed;
-  std::uint16_t patents;
-  std::uint8_t flags;
-  double labour, researchers;
-  bool certified;
-  bool first_certified;  // certified this year without a certificate the year before
-  double cert_award;     // the certification award it claims (k awards; 0 unless first certified)
-  float energy;
-  double retro_subsidy, retro_cost_firm;
-  double va, tax, profit;
-  double land_request;
+// A block's firms' year, one array per value (index k: the block's k-th firm, or its k-th live
+// firm when many are dead; Production::operator()), as the steps of the firm body below compute it. Rows marked "lanes" are computed in vmath's lanes (output_and_rd,
+// accounts) from the gathered rows above them.
+struct BlockYear {
+  // The firms' values of the firm arrays of doubles the lanes read: in place when the block is
+  // mostly alive, else the live firms' gathered into `gathered` (Production::column). capital, A^0.3 (last
+  // year's and after this year's change), demand, the chosen R&D intensity, A^0.7 after this
+  // year's change, last year's output, the capital its land holds, its land.
+  bool all_alive;
+  const double *capital, *p03, *demand, *rd_chosen, *p07, *p03_now, *output, *held, *land_mu;
+  double gathered[9][kBlock];
+  // gathered for output_and_rd
+  double k_ratio[kBlock], patents_last[kBlock], queue[kBlock], relabelled[kBlock], spill[kBlock];
+  // lanes: output, the innovation-fund award the firm claims and what it counts on receiving,
+  // R&D intensity after the talent cap, reported, relabelled and real R&D, the hazards' exponents
+  double y[kBlock], award[kBlock], award_paid[kBlock], rd_intensity[kBlock], rd[kBlock];
+  double rd_relabelled[kBlock], rd_real[kBlock], x_in[kBlock], x_im[kBlock];
+  double real_demand[kBlock];  // a real firm's: demand / count_scale
+  // innovation, imitation and the shock
+  double ln_a[kBlock];  // ln A after innovation, imitation and the shock (A moves in logs)
+  bool a_changed[kBlock];
+  std::uint16_t patents[kBlock];
+  std::uint8_t flags[kBlock];
+  // gathered for accounts
+  double opw[kBlock], va_ratio[kBlock], growth[kBlock];
+  double sales_before[kBlock], rd_before[kBlock], rd_last[kBlock], cert_until[kBlock], last_innovation[kBlock];
+  // lanes: staff, certification (1/0; first_certified: without a certificate the year before), retrofit (1/0) and its money, value added, taxes, profit,
+  // land request, the capital the firm's land holds after in-situ intensification
+  double labour[kBlock], researchers[kBlock], certified[kBlock], newly_certified[kBlock], first_certified[kBlock];
+  double retrofits[kBlock], retro_subsidy[kBlock], retro_cost_firm[kBlock];
+  double va[kBlock], tax[kBlock], profit[kBlock], land_request[kBlock], held_after[kBlock];
+  // a real firm's output (y / count_scale); output and taxes per mu of its land (where it has land)
+  double real_y[kBlock], y_per_mu[kBlock], tax_per_mu[kBlock];
+  double y_last[kBlock];  // last year's output (0: the firm had not produced), kept as it is replaced
 };
 
 // The firm body of the production pass; its members are read once per year.
@@ -128,20 +143,48 @@ class Production {
     exit_hazard_[1] = startup_hazard * (1.0 - run.param(Param::incubator_survival_gain));
   }
 
-  // The firms [begin, end) of a block (at most kBlock), each in the order of the steps below;
-  // the exponentials of the hazards, the shock's normal variate and A, A^0.3, A^0.7 of the
-  // block's firms are computed together in SIMD lanes (vmath.hpp) between the steps that need
-  // them. Firms touch only their own state before add_to_sums, which runs in firm order.
+  // The firms [begin, end) of a block (at most kBlock), each in the order of the steps below.
+  // The arithmetic of output and R&D, and of staff, certification, retrofit, accounts and the
+  // investment plan, runs in SIMD lanes over the block's live firms of one zone at a time
+  // (vmath::output_and_rd, vmath::accounts: the rules written there, in the order of the steps,
+  // as the same IEEE operations a firm at a time would do); the exponentials of the hazards, the
+  // shock's normal variate and A, A^0.3, A^0.7 too (vmath.hpp). The branchy steps (innovation,
+  // imitation, land class, exit) and the zone sums run a firm at a time, the sums in firm order.
+  // Firms that have closed take no part: in a block with more than a quarter of its firms dead
+  // (dead firms fill the arrays of long runs), the live firms are listed first and index k below
+  // is a live firm's place in that list; else k is a firm's place in the block.
   void operator()(std::size_t begin, std::size_t end, double* acc, double* mx) const {
     const std::size_t n = end - begin;
-    FirmYear fy[kBlock];
+    std::uint8_t pos[kBlock];  // the k-th live firm is firm begin + pos[k]
+    static_assert(kBlock <= 256);
+    std::size_t m = 0;
+    for (std::size_t p = 0; p < n; ++p) {
+      pos[m] = static_cast<std::uint8_t>(p);
+      m += (f_.flags[begin + p] & kAlive) ? 1 : 0;
+    }
+    if (m == 0) return;
+    // A block mostly alive keeps every firm in its place (dead firms' lanes are computed, not
+    // used; the arrays are read in place).
+    if (4 * m >= 3 * n) block<false>(begin, n, pos, acc, mx);
+    else block<true>(begin, m, pos, acc, mx);
+  }
+
+ private:
+  // The block's firms: the live ones listed in pos[0 .. m) (kCompact), or all m firms in place.
+  // (The steps below are forced inline: with two instances of this body GCC left some out.)
+  template <bool kCompact>
+  void block(std::size_t begin, std::size_t m, const std::uint8_t* pos, double* acc, double* mx) const {
+    const auto at = [pos](std::size_t k) -> std::size_t { return kCompact ? pos[k] : k; };
+    const std::size_t n = kCompact ? static_cast<std::size_t>(pos[m - 1]) + 1 : m;  // the streams' firms
+    BlockYear b;
+    b.all_alive = !kCompact;
     // (= {}: -Wmaybe-uninitialized, which cannot see that the loops set them)
-    double x_in[kBlock] = {}, x_im[kBlock] = {}, u1[kBlock] = {}, u2[kBlock] = {};  // exponents; the shock's uniforms
+    double u1[kBlock] = {}, u2[kBlock] = {};  // the shock's uniforms
     double no_in[kBlock], no_im[kBlock], e[kBlock];  // exp(x_in), exp(x_im); normal
-    double ln_a[kBlock] = {}, a[kBlock], a03[kBlock], a07[kBlock];
+    double a[kBlock], a03[kBlock], a07[kBlock];
     // The one uniform a firm draws for imitation and for retrofit, the first it draws for
     // innovation, and the shock's two (Stream::normal's, in its order): the first Philox block
-    // of each of those streams, in lanes.
+    // of each of those streams, in lanes (the block's firms, by position; then the live firms').
     double u_in[kBlock] = {}, u_im[kBlock] = {}, u_retro[kBlock] = {};
     const auto entity = static_cast<std::uint32_t>(begin);
     vmath::first_uniforms(n, seed_, rep_, entity, t_, static_cast<std::uint32_t>(Purpose::innovation), u_in, nullptr);
@@ -149,63 +192,92 @@ class Production {
     vmath::first_uniforms(n, seed_, rep_, entity, t_, static_cast<std::uint32_t>(Purpose::retrofit), u_retro, nullptr);
     if (shock_sd_ > 0)
       vmath::first_uniforms(n, seed_, rep_, entity, t_, static_cast<std::uint32_t>(Purpose::tfp_shock), u1, u2);
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::size_t i = begin + k;
-      x_in[k] = x_im[k] = 0.0;
-      if (!(f_.flags[i] & kAlive)) {  // a dead firm's lanes: finite, not used
-        u1[k] = 0.5, u2[k] = 0.0;
-        continue;
+    if (kCompact)
+      for (std::size_t k = 0; k < m; ++k) {
+        const std::size_t p = pos[k];
+        u_in[k] = u_in[p], u_im[k] = u_im[p], u_retro[k] = u_retro[p], u1[k] = u1[p], u2[k] = u2[p];
       }
+    // Output and R&D.
+    std::uint16_t zone_of[kBlock];  // the live firms' zones (kCompact)
+    const std::uint16_t* const zones = kCompact ? zone_of : &f_.zone[begin];
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::size_t i = begin + at(k);
       const std::size_t z = f_.zone[i], s = f_.sector[i];
-      fy[k] = FirmYear{};
-      output_and_rd(i, zone_[z], sector_[s], f_.capital[i], f_.demand[i], fy[k]);
-      x_in[k] = -zeta_in_ * fy[k].rho / kRdNorm;
-      x_im[k] = -zeta_im_ * imitation_pull(z * S_ + s, zone_[z], fy[k]);
+      if (kCompact) zone_of[k] = static_cast<std::uint16_t>(z);
+      b.k_ratio[k] = sector_[s].k_ratio;
+      b.patents_last[k] = f_.patents[i];
+      b.queue[k] = f_.cert_plan[i];
+      b.relabelled[k] = f_.rd_relabelled[i];
+      b.spill[k] = spill_share_[z * S_ + s];
     }
-    vmath::exp(n, x_in, no_in);
-    vmath::exp(n, x_im, no_im);
-    if (shock_sd_ > 0) vmath::normal(n, u1, u2, e);
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::size_t i = begin + k;
-      ln_a[k] = 0.0;
-      if (!(f_.flags[i] & kAlive)) continue;
-      const std::size_t z = f_.zone[i], s = f_.sector[i];
-      innovate(i, u_in[k], no_in[k], fy[k]);
-      imitate(i, z * S_ + s, u_im[k], no_im[k], fy[k]);
-      shock(shock_sd_ > 0 ? e[k] : 0.0, fy[k]);
-      ln_a[k] = fy[k].ln_a;
+    b.capital = column(f_.capital, begin, pos, m, b, 0);
+    b.p03 = column(f_.productivity_03, begin, pos, m, b, 1);
+    b.demand = column(f_.demand, begin, pos, m, b, 2);
+    b.rd_chosen = column(f_.rd_intensity, begin, pos, m, b, 3);
+    for_zone_runs(zones, m, [&](std::size_t first, std::size_t count, std::size_t z) {
+      vmath::output_and_rd(first, count, output_rd_lanes(b, zone_[z]));
+    });
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::size_t i = begin + at(k);
+      b.a_changed[k] = false;
+      if (f_.flags[i] & kAlive) f_.rd_intensity[i] = b.rd_intensity[k];
     }
-    vmath::productivity_powers(n, ln_a, a, a03, a07);
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::size_t i = begin + k;
+    vmath::exp(m, b.x_in, no_in);
+    vmath::exp(m, b.x_im, no_im);
+    if (shock_sd_ > 0) vmath::normal(m, u1, u2, e);
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::size_t i = begin + at(k);
+      b.ln_a[k] = 0.0;
       if (!(f_.flags[i] & kAlive)) continue;
-      const std::size_t z = f_.zone[i], s = f_.sector[i];
-      const ZoneRates& zp = zone_[z];
-      const SectorRates& sp = sector_[s];
-      const double capital = f_.capital[i];
-      const double demand = f_.demand[i];
-      FirmYear& y = fy[k];
-      if (y.a_changed) {  // Firms::set_log_productivity, its exps from the lanes
+      innovate(i, k, u_in[k], no_in[k], b);
+      imitate(i, k, zones[k] * S_ + f_.sector[i], u_im[k], no_im[k], b);
+      shock(k, shock_sd_ > 0 ? e[k] : 0.0, b);
+    }
+    vmath::productivity_powers(m, b.ln_a, a, a03, a07);
+    // Staff, certification, retrofit, accounts and the investment plan.
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::size_t i = begin + at(k);
+      const std::size_t z = zones[k], s = f_.sector[i];
+      if (b.a_changed[k]) {  // Firms::set_log_productivity, its exps from the lanes
         f_.productivity[i] = a[k];
-        f_.log_productivity[i] = y.ln_a;
+        f_.log_productivity[i] = b.ln_a[k];
         f_.productivity_03[i] = a03[k];
         f_.productivity_07[i] = a07[k];
       }
-      y.a = f_.productivity[i];
-      staff(i, z * S_ + s, zp, y);
-      certify(i, zp, y);
-      retrofit(i, zp, u_retro[k], y);
-      accounts(i, zp, sp, capital, y);
-      plan_investment(i, zp, sp, capital, demand, y);
-      classify_land(i, zp, sp, y);
-      decide_exit(i, zp, demand, y);
-      f_.land_request[i] = y.land_request;
-      f_.flags[i] = y.flags;
-      add_to_sums(i, z, s, zp, y, acc, mx);
+      const SectorRates& sp = sector_[s];
+      b.opw[k] = opw_scale_[z * S_ + s];
+      b.va_ratio[k] = sp.value_added_ratio;
+      b.growth[k] = sp.growth_expected;
+      b.sales_before[k] = f_.sales_before[i];
+      b.rd_before[k] = f_.rd_before[i];
+      b.rd_last[k] = f_.rd_last[i];
+      b.cert_until[k] = f_.cert_until[i];
+      b.last_innovation[k] = f_.last_innovation[i];
+    }
+    // (capital and demand as read above: they have not changed)
+    b.p07 = column(f_.productivity_07, begin, pos, m, b, 4);
+    b.p03_now = column(f_.productivity_03, begin, pos, m, b, 5);
+    b.output = column(f_.output, begin, pos, m, b, 6);
+    b.held = column(f_.land_capacity, begin, pos, m, b, 7);
+    b.land_mu = column(f_.land_mu, begin, pos, m, b, 8);
+    for_zone_runs(zones, m, [&](std::size_t first, std::size_t count, std::size_t z) {
+      vmath::accounts(first, count, accounts_lanes(b, u_retro, zone_[z]));
+    });
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::size_t i = begin + at(k);
+      if (!(f_.flags[i] & kAlive)) continue;
+      const std::size_t z = zones[k], s = f_.sector[i];
+      const ZoneRates& zp = zone_[z];
+      store_accounts(i, k, b);
+      const float energy = retrofit_energy(i, k, b);
+      classify_land(i, k, zp, sector_[s], b);
+      decide_exit(i, k, zp, energy, b);
+      f_.land_request[i] = b.land_request[k];
+      f_.flags[i] = b.flags[k];
+      add_to_sums(i, k, z, s, zp, energy, b, acc, mx);
     }
   }
 
- private:
   static std::vector<double> spill_shares(const YearStep& y) {
     std::vector<double> v(y.Z * y.S);
     const double spill = y.param(Param::spillover_strength);
@@ -220,47 +292,76 @@ class Production {
     return v;
   }
 
-  // Production is limited by demand and by capacity; R&D is capped by the zone's researchers,
-  // plus innovation-fund awards.
-  void output_and_rd(std::size_t i, const ZoneRates& zp, const SectorRates& sp, double capital,
-                     double demand, FirmYear& fy) const {
-    const double cap = capital * f_.productivity_03[i] / sp.k_ratio;
-    fy.y_last = f_.output[i];
-    fy.y = std::min(demand, cap);
-    fy.award = zp.patents_last > 0 ? zp.fund * f_.patents[i] / zp.patents_last : 0.0;
-    // Awards are claims on the zone, paid first but in part when the zone cannot pay its claims
-    // (3.11): a firm counts on the share paid last year, as for its R&D subsidy.
-    fy.award_paid = fy.award * zp.claims_paid_share;
-    fy.rd_intensity = capped_rd_intensity(f_.rd_intensity[i], f_.cert_plan[i], demand / scale_, zp.researcher_cap_keep,
-                                          zp.researcher_cap);
-    f_.rd_intensity[i] = fy.rd_intensity;
-    fy.rd = fy.rd_intensity * fy.y + passthrough_ * fy.award_paid;
-    // Relabelled other cost is reported as R&D but buys no research (Chen et al. 2021).
-    fy.rd_relabelled = static_cast<double>(f_.rd_relabelled[i]) * fy.rd_intensity * fy.y;
-    fy.rd_real = fy.rd - fy.rd_relabelled;
-    fy.rho = fy.y > 0 ? fy.rd_real / fy.y : 0.0;
+  // The firms' values of a firm array: read in place when the block is mostly alive, else the
+  // live firms' gathered into the block's column c.
+  static const double* column(const std::vector<double>& v, std::size_t begin, const std::uint8_t* pos,
+                              std::size_t m, BlockYear& b, int c) {
+    if (b.all_alive) return v.data() + begin;
+    double* col = b.gathered[c];
+    for (std::size_t k = 0; k < m; ++k) col[k] = v[begin + pos[k]];
+    return col;
+  }
+
+  // Production is limited by demand and by capacity (capital x A^0.3 / the sector's capital-output
+  // ratio); R&D is the chosen intensity capped by the zone's researchers (capped_rd_intensity,
+  // step.hpp), plus the innovation-fund award the firm counts on receiving (awards are claims on
+  // the zone, paid first but in part when the zone cannot pay its claims (3.11): a firm counts on
+  // the share paid last year, as for its R&D subsidy). Relabelled other cost is reported as R&D
+  // but buys no research (Chen et al. 2021). The exponents of the hazards: innovation
+  // -zeta_in rho / kRdNorm, imitation -zeta_im pull (imitate), rho = real R&D / output.
+  vmath::OutputRdLanes output_rd_lanes(BlockYear& b, const ZoneRates& zp) const {
+    return vmath::OutputRdLanes{
+        b.capital, b.p03, b.k_ratio, b.demand, b.patents_last, b.rd_chosen, b.queue, b.relabelled, b.spill, b.y, b.award, b.award_paid, b.rd_intensity, b.rd, b.rd_relabelled, b.rd_real, b.x_in, b.x_im,
+        b.real_demand,
+        zp.fund, zp.patents_last, zp.claims_paid_share, zp.researcher_cap_keep, zp.researcher_cap,
+        zp.institutes_pull, passthrough_, scale_, zeta_in_, zeta_im_, im_rd_weight_, kRdNorm};
+  }
+
+  // Staff: labour from output per worker and A^0.7, researchers from real R&D. High-tech
+  // certification, checked when the certificate has lapsed: reported R&D over the last three
+  // years at least the threshold share of the three years' sales (a firm younger than three
+  // years: the years since it entered), S&T staff and a recent innovation. Energy-saving
+  // retrofit: the subsidy raises the share of firms that retrofit (the firm's retrofit draw below
+  // the zone's threshold); it costs a share of output, the subsidy paid in part. Value added,
+  // costs, taxes and profit. The investment plan toward next year's demand, limited by retained
+  // profit and credit; capital beyond what the firm's land holds, after in-situ intensification
+  // (the firm builds up its own plot before asking for new land), needs new land, a higher plot
+  // ratio packing more capital on a mu of new land.
+  vmath::AccountsLanes accounts_lanes(BlockYear& b, const double* retro_draw, const ZoneRates& zp) const {
+    return vmath::AccountsLanes{
+        b.y, b.rd_real, b.rd_intensity, b.rd, b.award_paid, b.p07, b.p03_now, b.capital, b.demand, b.opw,
+        b.va_ratio, b.growth, b.k_ratio, b.output, b.sales_before, b.rd_before, b.rd_last, b.cert_until,
+        b.last_innovation, retro_draw, b.held, b.land_mu,
+        b.labour, b.researchers, b.certified, b.newly_certified, b.first_certified, b.retrofits, b.retro_subsidy, b.retro_cost_firm,
+        b.va, b.tax, b.profit, b.land_request, b.held_after, b.real_y, b.y_per_mu, b.tax_per_mu,
+        zp.wage_researcher, zp.tech_science, zp.retro_rate, zp.retro_threshold, zp.claims_paid_share,
+        zp.value_added_scale, zp.wage_mix, zp.subsidy_rate_paid, zp.super_deduction, zp.tax_certified,
+        zp.credit_rate, zp.density_new, zp.insitu_rate, zp.density_max, zp.cert_award,
+        theta_, retro_cost_, vat_, delta_, tax_std_, scale_, static_cast<double>(t_),
+        static_cast<double>(kInnovationLookback), static_cast<double>(kCertificateYears), kCertResearcherShare,
+        kBaseUtilisation};
   }
 
   // Innovation (Dosi et al. 2010): success probability rises with R&D; the jump is drawn from
   // Beta(3,3) on [-max, max] and adopted only if it improves productivity.
   // draw: the first uniform of the firm's innovation stream; no_innovation: exp(-zeta_in rho /
   // kRdNorm), the probability of no success. A successful firm draws on from the same stream.
-  void innovate(std::size_t i, double draw, double no_innovation, FirmYear& fy) const {
-    fy.patents = 0;
-    fy.flags = f_.flags[i] & static_cast<std::uint8_t>(~kInnovatedNow);
-    fy.ln_a = f_.log_productivity[i];
+  [[gnu::always_inline]] void innovate(std::size_t i, std::size_t k, double draw, double no_innovation, BlockYear& b) const {
+    b.patents[k] = 0;
+    b.flags[k] = f_.flags[i] & static_cast<std::uint8_t>(~kInnovatedNow);
+    b.ln_a[k] = f_.log_productivity[i];
     if (draw < 1.0 - no_innovation) {
       Stream rng = firm_stream(i, Purpose::innovation);
       rng.uniform();  // `draw`
       double x = (2.0 * rng.beta33() - 1.0) * jump_;
       if (x > 0) {
-        fy.ln_a += std::log1p(x);  // A x (1 + x)
-        fy.a_changed = true;
+        b.ln_a[k] += std::log1p(x);  // A x (1 + x)
+        b.a_changed[k] = true;
       }
       f_.last_innovation[i] = static_cast<std::int16_t>(t_);
-      fy.flags |= kInnovatedNow;
-      fy.patents = static_cast<std::uint16_t>(
-          patent_base_ + std::min<std::uint32_t>(rng.poisson(fy.rd_real / patent_cost_), 60000u));
+      b.flags[k] |= kInnovatedNow;
+      b.patents[k] = static_cast<std::uint16_t>(
+          patent_base_ + std::min<std::uint32_t>(rng.poisson(b.rd_real[k] / patent_cost_), 60000u));
     }
   }
 
@@ -270,199 +371,135 @@ class Production {
   }
 
   // Imitation toward the zone-sector frontier, easier where innovators cluster: a success
-  // (probability 1 - exp(-zeta_im pull)) closes the share catch_up of the log gap,
-  // ln A += c (ln F - ln A). no_imitation: exp(-zeta_im pull).
-  double imitation_pull(std::size_t zsec, const ZoneRates& zp, const FirmYear& fy) const {
-    return im_rd_weight_ * fy.rho / kRdNorm + spill_share_[zsec] + zp.institutes_pull;
-  }
-  // draw: the first uniform of the firm's imitation stream.
-  void imitate(std::size_t i, std::size_t zsec, double draw, double no_imitation, FirmYear& fy) const {
+  // (probability 1 - exp(-zeta_im pull), pull = im_rd_weight rho / kRdNorm + the zone-sector's
+  // spillover share + the institutes' pull) closes the share catch_up of the log gap,
+  // ln A += c (ln F - ln A). draw: the first uniform of the firm's imitation stream;
+  // no_imitation: exp(-zeta_im pull).
+  [[gnu::always_inline]] void imitate(std::size_t i, std::size_t k, std::size_t zsec, double draw, double no_imitation, BlockYear& b) const {
     if (draw < 1.0 - no_imitation) {
-      if (ln_frontier_[zsec] > fy.ln_a) fy.ln_a += catch_up_ * (ln_frontier_[zsec] - fy.ln_a);
-      fy.a_changed = true;
+      if (ln_frontier_[zsec] > b.ln_a[k]) b.ln_a[k] += catch_up_ * (ln_frontier_[zsec] - b.ln_a[k]);
+      b.a_changed[k] = true;
     }
-    f_.patents[i] = fy.patents;
+    f_.patents[i] = b.patents[k];
   }
 
   // The idiosyncratic productivity shock, mean one in levels: ln A += sd e - sd^2/2, e standard
   // normal from the firm's own stream of this purpose (whatever innovation and imitation drew;
   // the block's variates from vmath::normal). Without it ranks would freeze once few firms
   // imitate. ln A takes its final value of the year (A, A^0.3, A^0.7 follow in lanes).
-  void shock(double e, FirmYear& fy) const {
+  [[gnu::always_inline]] void shock(std::size_t k, double e, BlockYear& b) const {
     if (shock_sd_ > 0) {
-      fy.ln_a += shock_sd_ * e - 0.5 * shock_sd_ * shock_sd_;
-      fy.a_changed = true;
+      b.ln_a[k] += shock_sd_ * e - 0.5 * shock_sd_ * shock_sd_;
+      b.a_changed[k] = true;
     }
   }
 
-  void staff(std::size_t i, std::size_t zsec, const ZoneRates& zp, FirmYear& fy) const {
-    fy.labour = fy.y / (opw_scale_[zsec] * f_.productivity_07[i]);
-    fy.researchers = fy.rd_real * theta_ / zp.wage_researcher;
-    f_.employment[i] = static_cast<float>(fy.labour + fy.researchers);
-    f_.researchers[i] = static_cast<float>(fy.researchers);
-  }
-
-  // High-tech certification, checked when the certificate has lapsed: reported R&D over the last
-  // three years at least the threshold share of the three years' sales (a firm younger than three
-  // years: the years since it entered), S&T staff and a recent innovation. A firm certified
-  // without a certificate the year before (a first certification) claims the zone's award.
-  void certify(std::size_t i, const ZoneRates& zp, FirmYear& fy) const {
-    std::int16_t cert_until = f_.cert_until[i];
-    if (cert_until < t_ && fy.y > 0) {
-      const double rd_3y = static_cast<double>(f_.rd_before[i]) + static_cast<double>(f_.rd_last[i]) + fy.rd;
-      const double sales_3y = static_cast<double>(f_.sales_before[i]) + f_.output[i] + fy.y;
-      bool meets = rd_3y >= certification_rd_threshold(fy.y / scale_) * sales_3y &&
-                   fy.researchers + zp.tech_science * fy.labour >=
-                       kCertResearcherShare * (fy.labour + fy.researchers) &&
-                   f_.last_innovation[i] > t_ - kInnovationLookback;
-      if (meets) {
-        if (cert_until < t_ - 1) {
-          fy.first_certified = true;
-          fy.cert_award = zp.cert_award;
-        }
-        cert_until = static_cast<std::int16_t>(t_ + kCertificateYears - 1);
-        f_.cert_until[i] = cert_until;
-      }
-    }
-    fy.certified = cert_until >= t_;
-  }
-
-  // Energy-saving retrofit: the subsidy raises the share of firms that retrofit. draw: the first
-  // uniform of the firm's retrofit stream.
-  void retrofit(std::size_t i, const ZoneRates& zp, double draw, FirmYear& fy) const {
-    fy.energy = f_.energy_intensity[i];
-    if (draw < zp.retro_threshold) {
-      fy.energy *= static_cast<float>(1.0 - retro_cut_);
-      f_.energy_intensity[i] = fy.energy;
-      double cost = retro_cost_ * fy.y;
-      fy.retro_subsidy = zp.retro_rate * cost;
-      fy.retro_cost_firm = cost - fy.retro_subsidy * zp.claims_paid_share;
-    }
-  }
-
-  // Value added, costs, taxes and profit; years of losses in a row.
-  void accounts(std::size_t i, const ZoneRates& zp, const SectorRates& sp, double capital,
-                FirmYear& fy) const {
-    fy.va = sp.value_added_ratio * fy.y * zp.value_added_scale;
-    const double wages = fy.labour * zp.wage_mix;
-    const double subsidy = zp.subsidy_rate_paid * fy.rd_intensity * fy.y;
-    const double vat_paid = vat_ * fy.va;
-    double pre_tax = fy.va - wages - delta_ * capital - fy.rd_real + subsidy + fy.award_paid -
-                     fy.retro_cost_firm - vat_paid;
-    // The certification award, taxable income; the firm counts on the share of claims paid.
-    if (fy.cert_award > 0) pre_tax += fy.cert_award * zp.claims_paid_share;
-    const double taxable = pre_tax - zp.super_deduction * fy.rd;
-    const double tax_rate = fy.certified ? zp.tax_certified : tax_std_;
-    const double cit = tax_rate * std::max(0.0, taxable);
-    fy.profit = pre_tax - cit;
-    fy.tax = vat_paid + cit;
-    // The 3-year window moves on (certify read it above).
+  // What the lanes of vmath::accounts computed, stored in the firm's state: staff, a new
+  // certificate, the 3-year window moved on (certification read it), output, profit and the
+  // years of losses in a row, the capital the land holds; the capital depreciates now, the
+  // investment is added once land is granted (grants_exits.cpp).
+  [[gnu::always_inline]] void store_accounts(std::size_t i, std::size_t k, BlockYear& b) const {
+    b.y_last[k] = f_.output[i];
+    f_.employment[i] = static_cast<float>(b.labour[k] + b.researchers[k]);
+    f_.researchers[i] = static_cast<float>(b.researchers[k]);
+    if (b.newly_certified[k] != 0) f_.cert_until[i] = static_cast<std::int16_t>(t_ + kCertificateYears - 1);
     f_.sales_before[i] = static_cast<float>(f_.output[i]);
     f_.rd_before[i] = f_.rd_last[i];
-    f_.rd_last[i] = static_cast<float>(fy.rd);
-    f_.output[i] = fy.y;
-    f_.profit[i] = fy.profit;
+    f_.rd_last[i] = static_cast<float>(b.rd[k]);
+    f_.output[i] = b.y[k];
+    f_.profit[i] = b.profit[k];
     f_.loss_years[i] =
-        fy.profit < 0 ? static_cast<std::uint8_t>(std::min(f_.loss_years[i] + 1, 250)) : 0;
+        b.profit[k] < 0 ? static_cast<std::uint8_t>(std::min(f_.loss_years[i] + 1, 250)) : 0;
+    f_.land_capacity[i] = b.held_after[k];
+    f_.capital[i] = (1.0 - delta_) * f_.capital[i];
   }
 
-  // Investment toward next year's demand, limited by retained profit and credit. Capital beyond
-  // what the firm's land holds, after in-situ intensification, needs new land; a higher plot
-  // ratio packs more capital on a mu of new land.
-  // The capital depreciates now; the investment is added once land is granted (grants_exits.cpp).
-  void plan_investment(std::size_t i, const ZoneRates& zp, const SectorRates& sp, double capital,
-                       double demand, FirmYear& fy) const {
-    const double k_star = demand * (1.0 + sp.growth_expected) * sp.k_ratio /
-                          (f_.productivity_03[i] * kBaseUtilisation);
-    const double wanted = std::max(0.0, k_star - (1.0 - delta_) * capital);
-    const double credit = zp.credit_rate * capital;
-    const double invest = std::min(wanted, std::max(0.0, fy.profit) + credit);
-    const double k_after = (1.0 - delta_) * capital + invest;
-    // In-situ intensification first: the firm builds up its own plot before asking for new land.
-    double held = f_.land_capacity[i];
-    if (zp.insitu_rate > 0 && k_after > held) {
-      held += insitu_capacity_added(held, k_after, zp.insitu_rate, f_.land_mu[i] * zp.density_max);
-      f_.land_capacity[i] = held;
+  // A retrofitting firm's energy intensity falls by the share retrofit_energy_cut.
+  [[gnu::always_inline]] float retrofit_energy(std::size_t i, std::size_t k, const BlockYear& b) const {
+    float energy = f_.energy_intensity[i];
+    if (b.retrofits[k] != 0) {
+      energy *= static_cast<float>(1.0 - retro_cut_);
+      f_.energy_intensity[i] = energy;
     }
-    const double request = std::max(0.0, k_after - held) / zp.density_new;
-    fy.land_request = invest > 0 ? request : 0.0;
-    f_.capital[i] = (1.0 - delta_) * capital;
+    return energy;
   }
 
   // Land priority class under this year's rule.
-  void classify_land(std::size_t i, const ZoneRates& zp, const SectorRates& sp, FirmYear& fy) const {
+  [[gnu::always_inline]] void classify_land(std::size_t i, std::size_t k, const ZoneRates& zp, const SectorRates& sp, BlockYear& b) const {
     const double land = f_.land_mu[i];
-    const LandClaim claim{fy.certified || sp.hightech,
-                          land > 0 ? fy.y / land : -std::numeric_limits<double>::infinity(),
-                          fy.y / scale_ >= kLargeFirmOutput};
-    if (land_priority(zp.priority_rule, claim, zp.output_per_mu_last)) fy.flags |= kPriorityLand;
-    else fy.flags &= static_cast<std::uint8_t>(~kPriorityLand);
+    const LandClaim claim{b.certified[k] != 0 || sp.hightech,
+                          land > 0 ? b.y_per_mu[k] : -std::numeric_limits<double>::infinity(),
+                          b.real_y[k] >= kLargeFirmOutput};
+    if (land_priority(zp.priority_rule, claim, zp.output_per_mu_last)) b.flags[k] |= kPriorityLand;
+    else b.flags[k] &= static_cast<std::uint8_t>(~kPriorityLand);
   }
 
   // Exit: persistent losses, start-up mortality, negligible size, and the low-efficiency rule
   // (per-mu tax or output floors, energy ceiling). A firm that closes takes no new land.
-  void decide_exit(std::size_t i, const ZoneRates& zp, double demand, FirmYear& fy) const {
-    bool exit = f_.loss_years[i] >= loss_exit_ || demand / scale_ < 1e5;
+  [[gnu::always_inline]] void decide_exit(std::size_t i, std::size_t k, const ZoneRates& zp, float energy, BlockYear& b) const {
+    bool exit = f_.loss_years[i] >= loss_exit_ || b.real_demand[k] < 1e5;
     const bool young = t_ - f_.birth_year[i] < kStartupYears;
-    const double hazard = exit_hazard_[(fy.flags & kIncubated) ? 1 : 0];
-    if (young && fy.y / scale_ < kAboveSizeRevenue && firm_stream(i, Purpose::exit).uniform() < hazard) exit = true;
+    const double hazard = exit_hazard_[(b.flags[k] & kIncubated) ? 1 : 0];
+    if (young && b.real_y[k] < kAboveSizeRevenue && firm_stream(i, Purpose::exit).uniform() < hazard) exit = true;
     const double land = f_.land_mu[i];
     bool low_eff = false;
     if (land > 0) {
-      low_eff = (zp.tax_floor > 0 && fy.tax / land < zp.tax_floor) ||
-                (zp.out_floor > 0 && fy.y / land < zp.out_floor) ||
-                (zp.energy_ceiling > 0 && fy.energy > zp.energy_ceiling);
+      low_eff = (zp.tax_floor > 0 && b.tax_per_mu[k] < zp.tax_floor) ||
+                (zp.out_floor > 0 && b.y_per_mu[k] < zp.out_floor) ||
+                (zp.energy_ceiling > 0 && energy > zp.energy_ceiling);
       low_eff = low_eff && firm_stream(i, Purpose::exit_enforcement).uniform() < zp.enforcement;
     }
     if (exit || low_eff) {
-      fy.flags |= kExitNow;
-      fy.land_request = 0.0;
+      b.flags[k] |= kExitNow;
+      b.land_request[k] = 0.0;
     }
-    if (low_eff && !exit) fy.flags |= kLowEfficiencyExit;
+    if (low_eff && !exit) b.flags[k] |= kLowEfficiencyExit;
   }
 
-  void add_to_sums(std::size_t i, std::size_t z, std::size_t s, const ZoneRates& zp,
-                   const FirmYear& fy, double* acc, double* mx) const {
-    const double y = fy.y;
+  [[gnu::always_inline]] void add_to_sums(std::size_t i, std::size_t k, std::size_t z, std::size_t s, const ZoneRates& zp, float energy,
+                   const BlockYear& b, double* acc, double* mx) const {
+    const double y = b.y[k], y_last = b.y_last[k];
+    const bool certified = b.certified[k] != 0;
+    const std::uint8_t flags = b.flags[k];
     double* ac = acc + L_.acc(z, 0);
     ac[kOutput] += y;
     // Channels of the change of output: a firm that produced last year contributes the market's
     // growth of its last output (trend) and the rest of its change (its market share: the
     // replicator, its demand shock, its capacity); a firm producing for the first time, entry.
-    if (fy.y_last > 0) {
-      const double trend = fy.y_last * (sector_[s].market_factor - 1.0);
+    if (y_last > 0) {
+      const double trend = y_last * (sector_[s].market_factor - 1.0);
       ac[kChangeTrend] += trend;
-      ac[kChangeRealloc] += y - fy.y_last - trend;
+      ac[kChangeRealloc] += y - y_last - trend;
     } else {
       ac[kChangeEntry] += y;
     }
-    ac[kValueAdded] += fy.va;
-    ac[kRd] += fy.rd;
-    ac[kRdRelabelled] += fy.rd_relabelled;
+    ac[kValueAdded] += b.va[k];
+    ac[kRd] += b.rd[k];
+    ac[kRdRelabelled] += b.rd_relabelled[k];
     ac[kFirmsProducing] += 1;
-    const bool above = y / scale_ >= kAboveSizeRevenue;
+    const bool above = b.real_y[k] >= kAboveSizeRevenue;
     ac[kAboveSize] += above;
-    ac[kHightech] += fy.certified;
-    ac[kHightechAbove] += fy.certified && above;
-    ac[kHightechNew] += fy.first_certified;
-    ac[kCertAwardAsked] += fy.cert_award;
-    ac[kHightechOutput] += fy.certified ? y : 0.0;
-    ac[kPatents] += fy.patents;
-    ac[kEmployment] += fy.labour + fy.researchers;
-    ac[kResearchers] += fy.researchers;
-    ac[kTechnical] += zp.tech_share * fy.labour;
-    ac[kTax] += fy.tax;
-    ac[kEnergy] += fy.energy * y / 1e4;
+    ac[kHightech] += certified;
+    ac[kHightechAbove] += certified && above;
+    ac[kHightechNew] += b.first_certified[k];
+    ac[kCertAwardAsked] += b.first_certified[k] != 0 ? zp.cert_award : 0.0;
+    ac[kHightechOutput] += certified ? y : 0.0;
+    ac[kPatents] += b.patents[k];
+    ac[kEmployment] += b.labour[k] + b.researchers[k];
+    ac[kResearchers] += b.researchers[k];
+    ac[kTechnical] += zp.tech_share * b.labour[k];
+    ac[kTax] += b.tax[k];
+    ac[kEnergy] += energy * y / 1e4;
     ac[kExports] += f_.export_share[i] * y;
-    ac[kRdSubsidyAsked] += zp.subsidy_rate * fy.rd_intensity * y;
-    ac[kFundAsked] += fy.award;
-    ac[kRetrofitAsked] += fy.retro_subsidy;
-    ac[(fy.flags & kPriorityLand) ? kRequestPriority : kRequestNormal] += fy.land_request;
+    ac[kRdSubsidyAsked] += zp.subsidy_rate * b.rd_intensity[k] * y;
+    ac[kFundAsked] += b.award[k];
+    ac[kRetrofitAsked] += b.retro_subsidy[k];
+    ac[(flags & kPriorityLand) ? kRequestPriority : kRequestNormal] += b.land_request[k];
     acc[L_.sec(z, s, kSecOutput)] += y;
-    acc[L_.sec(z, s, kSecInnovators)] += (fy.flags & kInnovatedNow) ? 1.0 : 0.0;
+    acc[L_.sec(z, s, kSecInnovators)] += (flags & kInnovatedNow) ? 1.0 : 0.0;
     acc[L_.sec(z, s, kSecFirms)] += 1;
     double& m = mx[z * S_ + s];
-    m = std::max(m, fy.a);
+    m = std::max(m, f_.productivity[i]);
   }
 
   Firms& f_;

@@ -84,6 +84,20 @@ void firm_block_pass(std::size_t n, const Layout& layout, std::vector<double>& p
   }
 }
 
+// fn(first, m, z) for each run [first, first + m) of the n firms whose zones are zone[0 .. n):
+// the runs of consecutive firms of one zone z (firms are stored zone by zone, entrants after
+// them: a block has one or a few runs), for the lane kernels that take a zone's values as scalars.
+template <class Fn>
+void for_zone_runs(const std::uint16_t* zone, std::size_t n, Fn&& fn) {
+  for (std::size_t k = 0; k < n;) {
+    const std::uint16_t z = zone[k];
+    std::size_t m = 1;
+    while (k + m < n && zone[k + m] == z) ++m;
+    fn(k, m, static_cast<std::size_t>(z));
+    k += m;
+  }
+}
+
 // Runs body(i, sums, maxima) over firms [0, n) in fixed chunks; returns chunk-ordered totals.
 template <class Body>
 void firm_pass(std::size_t n, const Layout& layout, std::vector<double>& partial_sum,

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -579,11 +580,13 @@ def _probe(path: str) -> None:
     ZonesimFileError when that child crashes, hangs or runs out of memory. HDF5 (1.10) crashes on
     some damaged structures (SIGSEGV, or an abort on heap corruption, e.g. iterating a group whose
     B-tree or heap was overwritten) and loops on others, which no Python code can catch; the
-    parent then never makes the calls that failed in the child. Errors the child finds as
-    exceptions are the parent's to report."""
+    parent then never makes the calls that failed in the child. A damaged file that HDF5 reports
+    as an error in the child is not opened here either: the child's error is raised as it is.
+    HDF5 1.10 can corrupt its own heap while it parses damaged metadata and crash only on a later
+    file (seen: a damaged /indicators group, then another file, `free(): invalid pointer`), so
+    a process that reads many files (a test, a notebook) must not parse any damaged one."""
     import signal
     import subprocess
-    import sys
 
     seconds, memory = _probe_limits(path)
 
@@ -596,11 +599,13 @@ def _probe(path: str) -> None:
             "from zonesim_analysis.reader import _probe_child; sys.exit(_probe_child(sys.argv[2]))")
     try:
         r = subprocess.run([sys.executable, "-c", code, package_dir, path], stdin=subprocess.DEVNULL,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=seconds,
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=seconds,
                            preexec_fn=limit_memory)
     except subprocess.TimeoutExpired as exc:
         raise ZonesimFileError(f"{path}: HDF5 does not finish reading the file in {seconds} s; the file is "
                                f"damaged") from exc
+    if r.returncode == _PROBE_FILE_ERROR:
+        raise ZonesimFileError(r.stdout.decode("utf-8", "replace").strip())
     if r.returncode == _PROBE_OUT_OF_MEMORY:
         raise ZonesimFileError(f"{path}: reading the file needs more than {memory // 2 ** 20} MiB of memory; the "
                                f"file is damaged")
@@ -613,6 +618,7 @@ def _probe(path: str) -> None:
 
 
 _PROBE_OUT_OF_MEMORY = 3
+_PROBE_FILE_ERROR = 4  # the child found the file damaged; its message is on its stdout
 
 
 def _probe_child(path: str) -> int:
@@ -621,8 +627,9 @@ def _probe_child(path: str) -> int:
         with load(path, probe=False) as f:
             for name in sorted(f._present):
                 f._array(name)
-    except ZonesimFileError:
-        pass
+    except ZonesimFileError as exc:
+        sys.stdout.write(str(exc))
+        return _PROBE_FILE_ERROR
     except MemoryError:
         return _PROBE_OUT_OF_MEMORY
     return 0

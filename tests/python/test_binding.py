@@ -85,7 +85,7 @@ class RunFromPython(unittest.TestCase):
         # While a run works in another thread, this thread keeps running Python code.
         done = []
         t = threading.Thread(target=lambda: done.append(
-            zonesim.load(DEMO).run(replications=60, seed=1, threads=1)))
+            zonesim.load(DEMO).run(replications=400, seed=1, threads=1)))
         ticks = 0
         t.start()
         start = time.monotonic()

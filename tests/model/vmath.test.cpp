@@ -326,3 +326,72 @@ TEST_CASE("vmath's production and grant kernels are the scalar rules to the last
   }
   CHECK(differ == 0);
 }
+
+// passes/demand_rd.cpp's R&D choice in lanes (vmath::rd_choice) against the scalar form of the
+// firm body it replaced (the pass before the lanes: desired intensity, expected taxable profit,
+// plan_certification's first test, the partial adjustment, the keepers' queue, researchers and
+// technical workers asked for), bit for bit, at every width, for a run [first, first + n) of a block.
+TEST_CASE("vmath's demand-pass R&D choice is the scalar rule to the last bit", "[vmath]") {
+  const std::size_t n = 1003;
+  auto draw = [](std::uint32_t sub, double lo, double hi) {
+    std::vector<double> v = uniforms(n, sub);
+    for (double& x : v) x = lo + (hi - lo) * x;
+    return v;
+  };
+  auto thr = [](double revenue) { return revenue <= 5e7 ? 0.05 : revenue <= 2e8 ? 0.04 : 0.03; };
+  const double scale = 3, year = 2025, speed = 0.4, theta = 0.6, max_rho = 0.3;
+  const std::vector<double> d = draw(50, -1e6, 1.5e9), mu = draw(51, -0.2, 3), sector_rd = draw(52, 0.001, 0.03),
+                            profit = draw(54, -1e8, 2e8), rho0 = draw(55, 0, 0.35), opw = draw(56, 1e5, 1e6),
+                            p07 = draw(57, 0.5, 1.5);
+  std::vector<double> output = draw(53, -2e8, 2e9), cert_until(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    cert_until[k] = k % 4 ? 2020 + static_cast<double>(k % 9) : -32768;
+    if (k % 11 == 0) output[k] = 0;
+  }
+  struct Zone {
+    double ucp0, ucp1, tax_std, tax_saving, award, wage_r, tech_share;
+  };
+  for (const Zone& zp : {Zone{1.1, 0.8, 0.25, 0.1, 0.0, 2e5, 0.2}, Zone{1.0, 1.0, 0.25, 0.0, 0.0, 2.5e5, 0.1},
+                         Zone{1.1, 0.8, 0.25, 0.1, 3e5, 2e5, 0.2}}) {
+    const std::size_t first = 5, m = n - 9;  // a run inside the arrays
+    const auto r = at_every_width(8 * n, [&](double* out) {
+      std::fill(out, out + 8 * n, 0.0);
+      vmath::rd_choice(first, m,
+                       vmath::RdChoiceLanes{d.data(), mu.data(), sector_rd.data(), cert_until.data(), output.data(),
+                                            profit.data(), rho0.data(), opw.data(), p07.data(), out, out + n,
+                                            out + 2 * n, out + 3 * n, out + 4 * n, out + 5 * n, out + 6 * n,
+                                            out + 7 * n, zp.ucp0, zp.ucp1, zp.tax_std, zp.tax_saving, zp.award,
+                                            zp.wage_r, zp.tech_share, speed, theta, scale, year, max_rho});
+    });
+    std::size_t differ = 0, weighing = 0, keepers = 0;
+    for (std::size_t k = first; k < first + m; ++k) {
+      const int t = 2025, until = static_cast<int>(cert_until[k]);
+      const int certified = until >= t;
+      const double desired = sector_rd[k] * mu[k] * (certified ? zp.ucp1 : zp.ucp0);
+      const double taxable = output[k] > 0 ? std::max(0.0, profit[k]) / (1.0 - zp.tax_std) * d[k] / output[k] : 0.0;
+      const double band = d[k] / scale;
+      const double threshold = thr(band) * 1.02;
+      const bool weighs =
+          !(!(desired >= 0) || desired >= threshold || !(d[k] > 0) || !(taxable > 0 || zp.award > 0));
+      const double adjusted = std::clamp(rho0[k] + speed * (desired - rho0[k]), 0.0, max_rho);
+      auto researchers = [&](double intensity, double relabelled_share) {
+        return intensity * (1.0 - relabelled_share) * d[k] * theta / zp.wage_r;
+      };
+      const bool keeper =
+          until >= t - 1 && zp.tax_saving > 0 && taxable > 0 && adjusted >= thr(d[k] / scale);
+      const double kept = std::min(adjusted, thr(d[k] / scale) * 1.02);
+      const double ref[8] = {desired, taxable, adjusted, weighs ? 1.0 : 0.0, keeper ? 1.0 : 0.0,
+                             researchers(kept, 0.0), keeper ? researchers(adjusted - kept, 0.0) : researchers(adjusted, 0.0),
+                             zp.tech_share * (d[k] / (opw[k] * p07[k]))};
+      for (std::size_t j = 0; j < 8; ++j) differ += std::memcmp(&ref[j], &r[j * n + k], 8) != 0;
+      weighing += weighs;
+      keepers += keeper;
+    }
+    CHECK(differ == 0);
+    CHECK(weighing > 0);  // both branches exercised
+    CHECK(weighing < m);
+    if (zp.tax_saving > 0) CHECK(keepers > 0);
+    CHECK(r[first - 1] == 0.0);  // nothing written outside the run
+    CHECK(r[first + m] == 0.0);
+  }
+}

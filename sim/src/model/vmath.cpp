@@ -349,6 +349,43 @@ template <int W> struct Kernels {
           r[0] = granted - used, r[1] = capacity, r[2] = invest, r[3] = capital + invest, r[4] = land + used;
         });
   }
+  // passes/demand_rd.cpp's R&D choice before plan_certification (the firm lambda's arithmetic).
+  static ZS_INLINE void rd_choice(std::size_t first, std::size_t n, const RdChoiceLanes& b) {
+    constexpr double ones[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1};
+    const std::size_t f = first;
+    over_lanes<W, 9, 8>(
+        n, {b.demand + f, b.mu + f, b.sector_rd + f, b.cert_until + f, b.output + f, b.profit + f,
+            b.rd_intensity + f, b.opw + f, b.p07 + f},
+        ones,
+        {b.desired + f, b.taxable + f, b.adjusted + f, b.weighs + f, b.keeper + f, b.keep_researchers + f,
+         b.researchers + f, b.technical + f},
+        [&](const D* a, D* r) __attribute__((always_inline)) {
+          const D d = a[0], mu = a[1], sector_rd = a[2], cert_until = a[3], output = a[4], profit = a[5];
+          const D rho0 = a[6], opw = a[7], p07 = a[8];
+          // desired: sector factor x mu x P^eps of the firm's certification status
+          const D desired = sector_rd * mu * (cert_until >= b.year ? splat<D>(b.user_cost_pow1) : splat<D>(b.user_cost_pow0));
+          // expected taxable profit: max(0, profit) / (1 - tax_std) x d / output, 0 without output
+          const D taxable = output > 0.0 ? max_v(0.0, profit) / (1.0 - b.tax_std) * d / output : splat<D>(0.0);
+          // plan_certification's first test (its band: d / count_scale; its threshold x 1.02, the margin)
+          const D thr0 = cert_threshold_v(d / b.count_scale);
+          const D thr = thr0 * 1.02;
+          const auto weighs = (desired >= 0.0) & (desired < thr) & (d > 0.0) &
+                              ((taxable > 0.0) | (splat<D>(b.award) > 0.0));
+          // partial adjustment, clamped to [0, max]
+          const D adjusted = clamp_v(rho0 + b.speed * (desired - rho0), 0.0, b.max_intensity);
+          // a non-pursuer keeping its R&D at or above its threshold: the keepers' queue
+          const auto keeper = (cert_until >= b.year - 1.0) & (splat<D>(b.tax_saving_rate) > 0.0) & (taxable > 0.0) &
+                              (adjusted >= thr0);
+          const D kept = min_v(adjusted, thr0 * 1.02);  // keeper_share
+          // researchers(intensity, 0): intensity (1 - 0) d theta / wage
+          r[0] = desired, r[1] = taxable, r[2] = adjusted;
+          r[3] = weighs ? splat<D>(1.0) : splat<D>(0.0);
+          r[4] = keeper ? splat<D>(1.0) : splat<D>(0.0);
+          r[5] = kept * d * b.theta / b.wage_researcher;
+          r[6] = (keeper ? adjusted - kept : adjusted) * d * b.theta / b.wage_researcher;
+          r[7] = b.tech_share * (d / (opw * p07));
+        });
+  }
   static ZS_INLINE void productivity_powers(std::size_t n, const double* ln_a, double* a, double* a03,
                                             double* a07) {
     over_lanes<W, 1, 3>(n, {ln_a}, {0.0}, {a, a03, a07}, [](const D* x, D* r) __attribute__((always_inline)) {
@@ -447,7 +484,8 @@ template <int W> struct Philox {
     (n, ln_a, a, a03, a07))                                                                              \
   X(output_and_rd, (std::size_t first, std::size_t n, const OutputRdLanes& b), (first, n, b))            \
   X(accounts, (std::size_t first, std::size_t n, const AccountsLanes& b), (first, n, b))                 \
-  X(grant, (std::size_t first, std::size_t n, const GrantLanes& b), (first, n, b))
+  X(grant, (std::size_t first, std::size_t n, const GrantLanes& b), (first, n, b))                     \
+  X(rd_choice, (std::size_t first, std::size_t n, const RdChoiceLanes& b), (first, n, b))
 
 ZS_KERNELS(ZS_WIDTHS)
 

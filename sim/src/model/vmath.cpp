@@ -147,6 +147,7 @@ template <class D> ZS_INLINE D clamp_v(const D& v, double lo, double hi) {  // s
 }
 template <class D> ZS_INLINE D max_v(const D& a, double b) { return a < b ? splat<D>(b) : a; }  // std::max(a, b)
 template <class D> ZS_INLINE D max_v(double a, const D& b) { return a < b ? b : splat<D>(a); }  // std::max(a, b)
+template <class D> ZS_INLINE D max_v(const D& a, const D& b) { return a < b ? b : a; }  // std::max(a, b)
 template <class D> ZS_INLINE D min_v(const D& a, const D& b) { return b < a ? b : a; }  // std::min(a, b)
 // certification_rd_threshold (context.hpp) of each lane's revenue.
 template <class D> ZS_INLINE D cert_threshold_v(const D& revenue) {
@@ -349,38 +350,59 @@ template <int W> struct Kernels {
           r[0] = granted - used, r[1] = capacity, r[2] = invest, r[3] = capital + invest, r[4] = land + used;
         });
   }
-  // passes/demand_rd.cpp's R&D choice before plan_certification (the firm lambda's arithmetic).
+  // passes/demand_rd.cpp's R&D choice: the firm body's arithmetic and plan_certification (step.hpp).
   static ZS_INLINE void rd_choice(std::size_t first, std::size_t n, const RdChoiceLanes& b) {
-    constexpr double ones[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1};
+    constexpr double ones[12] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
     const std::size_t f = first;
-    over_lanes<W, 9, 8>(
+    over_lanes<W, 12, 8>(
         n, {b.demand + f, b.mu + f, b.sector_rd + f, b.cert_until + f, b.output + f, b.profit + f,
-            b.rd_intensity + f, b.opw + f, b.p07 + f},
+            b.rd_intensity + f, b.opw + f, b.p07 + f, b.sales_before + f, b.rd_last + f, b.rd_before + f},
         ones,
-        {b.desired + f, b.taxable + f, b.adjusted + f, b.weighs + f, b.keeper + f, b.keep_researchers + f,
+        {b.rho + f, b.queue + f, b.relabelled + f, b.surplus + f, b.adjusted + f, b.keep_researchers + f,
          b.researchers + f, b.technical + f},
         [&](const D* a, D* r) __attribute__((always_inline)) {
           const D d = a[0], mu = a[1], sector_rd = a[2], cert_until = a[3], output = a[4], profit = a[5];
-          const D rho0 = a[6], opw = a[7], p07 = a[8];
+          const D rho0 = a[6], opw = a[7], p07 = a[8], sales_before = a[9], rd_last = a[10], rd_before = a[11];
           // desired: sector factor x mu x P^eps of the firm's certification status
           const D desired = sector_rd * mu * (cert_until >= b.year ? splat<D>(b.user_cost_pow1) : splat<D>(b.user_cost_pow0));
           // expected taxable profit: max(0, profit) / (1 - tax_std) x d / output, 0 without output
           const D taxable = output > 0.0 ? max_v(0.0, profit) / (1.0 - b.tax_std) * d / output : splat<D>(0.0);
-          // plan_certification's first test (its band: d / count_scale; its threshold x 1.02, the margin)
-          const D thr0 = cert_threshold_v(d / b.count_scale);
-          const D thr = thr0 * 1.02;
+          // plan_certification: the band d / count_scale, the threshold aimed at (x 1.02, the
+          // margin) and the test's; its first test
+          const D test = cert_threshold_v(d / b.count_scale);
+          const D thr = test * 1.02;
           const auto weighs = (desired >= 0.0) & (desired < thr) & (d > 0.0) &
                               ((taxable > 0.0) | (splat<D>(b.award) > 0.0));
-          // partial adjustment, clamped to [0, max]
+          // the years it waits (0, 1 or 2) until the 3-year window passes at thr a year
+          const auto wait0 = thr * d + rd_last + rd_before >= test * (d + output + sales_before);
+          const auto wait1 = 2.0 * thr * d + rd_last >= test * (2.0 * d + output);
+          const D wait = wait0 ? splat<D>(0.0) : (wait1 ? splat<D>(1.0) : splat<D>(2.0));
+          const D real = max_v(desired, (1.0 - b.relabel_share) * thr);
+          const auto award = (splat<D>(b.award) > 0.0) & ((b.year - cert_until) + wait >= 2.0);
+          const D yearly_cost = (real - desired) * b.after_tax_cost - (thr - real) * b.relabel_gain;
+          D value = splat<D>(0.0), cost = splat<D>(0.0);
+          for (int k = 0; k < 5; ++k) {  // years k < wait + 3
+            const double w = b.discount[k];
+            const auto year_in = static_cast<double>(k) < wait + 3.0;
+            const auto certified_in = (static_cast<double>(k) >= wait) & year_in;
+            value = certified_in ? value + w * b.tax_saving_rate * taxable : value;
+            value = award & (static_cast<double>(k) == wait) ? value + w * b.award : value;
+            cost = year_in ? cost + w * yearly_cost * d : cost;
+          }
+          const auto pursue = weighs & (value > 0.0) & (value > cost);
+          // partial adjustment, clamped to [0, max]; a pursuer reports thr
           const D adjusted = clamp_v(rho0 + b.speed * (desired - rho0), 0.0, b.max_intensity);
+          const D rho = pursue ? clamp_v(thr, 0.0, b.max_intensity) : adjusted;
           // a non-pursuer keeping its R&D at or above its threshold: the keepers' queue
-          const auto keeper = (cert_until >= b.year - 1.0) & (splat<D>(b.tax_saving_rate) > 0.0) & (taxable > 0.0) &
-                              (adjusted >= thr0);
-          const D kept = min_v(adjusted, thr0 * 1.02);  // keeper_share
+          const auto keeper = ~pursue & (cert_until >= b.year - 1.0) & (splat<D>(b.tax_saving_rate) > 0.0) &
+                              (taxable > 0.0) & (adjusted >= test);
+          const D kept = min_v(adjusted, test * 1.02);  // keeper_share
           // researchers(intensity, 0): intensity (1 - 0) d theta / wage
-          r[0] = desired, r[1] = taxable, r[2] = adjusted;
-          r[3] = weighs ? splat<D>(1.0) : splat<D>(0.0);
-          r[4] = keeper ? splat<D>(1.0) : splat<D>(0.0);
+          r[0] = rho;
+          r[1] = pursue ? splat<D>(1.0) : (keeper ? splat<D>(2.0) : splat<D>(0.0));
+          r[2] = pursue ? 1.0 - real / thr : splat<D>(0.0);
+          r[3] = pursue ? value - cost : splat<D>(0.0);
+          r[4] = adjusted;
           r[5] = kept * d * b.theta / b.wage_researcher;
           r[6] = (keeper ? adjusted - kept : adjusted) * d * b.theta / b.wage_researcher;
           r[7] = b.tech_share * (d / (opw * p07));

@@ -175,12 +175,20 @@ void demand_and_rd(YearStep& y) {
   if (applicants_chunk.size() < (f.size() + kChunk - 1) / kChunk) applicants_chunk.resize((f.size() + kChunk - 1) / kChunk);
   for (auto& v : applicants_chunk) v.clear();
   std::vector<Applicant>* const listed = applicants_chunk.data();
+  // plan_certification's discount factors, as its loop forms them (w = 1, then w *= beta).
+  double discount[5];
+  {
+    const double beta = 1.0 / (1.0 + discount_rate);
+    double w = 1;
+    for (double& v : discount) v = w, w *= beta;
+  }
   // A block's firms: the live ones (listed in pos when more than a quarter of the block is
   // dead, as in production.cpp; index k is then a live firm's place in the list), each as the
-  // steps below. The demand shock, the arithmetic of the R&D choice and of the researchers and
-  // technical workers asked for run in SIMD lanes over the block's firms of one zone at a time
-  // (vmath::demand_shock, vmath::rd_choice: the same IEEE operations a firm at a time would do);
-  // the certification plan, the queues and the zone sums run a firm at a time, in firm order.
+  // steps below. The demand shock and the R&D choice (desired R&D, the certification plan, the
+  // queue, the researchers and technical workers asked for) run in SIMD lanes over the block's
+  // firms of one zone at a time (vmath::demand_shock, vmath::rd_choice: the same IEEE operations
+  // a firm at a time would do, plan_certification's included); the stores, the applicants' list
+  // and the zone sums run a firm at a time, in firm order.
   auto block = [&]<bool kCompact>(std::size_t begin, std::size_t m, const std::uint8_t* pos, double* acc) {
     const auto at = [pos](std::size_t k) -> std::size_t { return kCompact ? pos[k] : k; };
     const std::size_t n = kCompact ? static_cast<std::size_t>(pos[m - 1]) + 1 : m;  // the streams' firms
@@ -196,6 +204,7 @@ void demand_and_rd(YearStep& y) {
                           static_cast<std::uint32_t>(Purpose::demand), u, nullptr);
     std::uint16_t zone_of[kBlock];  // the live firms' zones (kCompact)
     double sector_rd_of[kBlock], cert_until_of[kBlock], opw_of[kBlock];
+    double sales_before_of[kBlock], rd_last_of[kBlock], rd_before_of[kBlock];
     for (std::size_t k = 0; k < m; ++k) {
       const std::size_t i = begin + at(k);
       const std::size_t z = zone[i], s = sector[i];
@@ -203,6 +212,9 @@ void demand_and_rd(YearStep& y) {
       sector_rd_of[k] = sector_rd[s];
       cert_until_of[k] = cert_until[i];
       opw_of[k] = opw_scale[z * S + s];
+      sales_before_of[k] = sales_before[i];
+      rd_last_of[k] = rd_last[i];
+      rd_before_of[k] = rd_before[i];
       if (!kCompact && !(flags[i] & kAlive)) {  // values that keep the lanes finite; not used
         d[k] = 1e8, u[k] = 0.25, ratio[k] = 1.0, growth[k] = 0.0;
         continue;
@@ -213,82 +225,68 @@ void demand_and_rd(YearStep& y) {
       growth[k] = sector_growth[s];
     }
     vmath::demand_shock(m, d, u, ratio, growth, shock_scale, chi, count_scale);
-    // The firm arrays the lanes read: in place when the block is mostly alive, else the live
-    // firms' gathered.
+    // The firm arrays of doubles the lanes read: in place when the block is mostly alive, else
+    // the live firms' gathered.
     double gathered[5][kBlock];
     auto column = [&](const double* v, int c) -> const double* {
       if (!kCompact) return v + begin;
       for (std::size_t k = 0; k < m; ++k) gathered[c][k] = v[begin + pos[k]];
       return gathered[c];
     };
-    const double* const zones_mu = column(mu, 0);
-    const double* const zones_output = column(output, 1);
-    const double* const zones_profit = column(profit, 2);
-    const double* const zones_rho = column(rd_intensity, 3);
-    const double* const zones_a07 = column(a07, 4);
-    double desired[kBlock], taxable[kBlock], adjusted[kBlock], weighs[kBlock], keeper[kBlock];
+    const double* const mu_k = column(mu, 0);
+    const double* const output_k = column(output, 1);
+    const double* const profit_k = column(profit, 2);
+    const double* const rho0_k = column(rd_intensity, 3);
+    const double* const a07_k = column(a07, 4);
+    double rho[kBlock], queue[kBlock], relabelled_share[kBlock], surplus[kBlock], adjusted[kBlock];
     double keep_researchers[kBlock], other_researchers[kBlock], technical[kBlock];
     const std::uint16_t* const zones_k = kCompact ? zone_of : zone + begin;
-    // R&D: desired intensity from the sector propensity and the user cost of R&D; expected
-    // taxable profit (last year's profit before tax, scaled to this year's sales); the partial
-    // adjustment toward the desired intensity; whether the firm weighs the certificate; a
-    // non-pursuer's queue (a certified firm keeping its R&D at or above its threshold: the
-    // keepers') and the researchers and technical workers it asks for.
+    // R&D: the desired intensity from the sector propensity and the user cost of R&D; the
+    // expected taxable profit (last year's profit before tax, scaled to this year's sales); the
+    // certification plan (plan_certification). A firm going for the certificate sets its R&D to
+    // what it needs (a discrete choice); the others close part of the gap to their desired
+    // intensity, and so does an applicant the talent market does not serve (talent.cpp). When
+    // researchers are short, a certified firm keeping its R&D at or above its threshold is
+    // served first for its R&D up to the threshold (its certificate rests on it, at R&D it
+    // wants anyway), then the firms raising their R&D to the threshold for the certificate, then
+    // the rest (talent.cpp, docs/model.md 3.3).
     for_zone_runs(zones_k, m, [&](std::size_t first, std::size_t count, std::size_t z) {
       const RdCost& zp = rd_cost[z];
-      vmath::rd_choice(first, count,
-                       vmath::RdChoiceLanes{d, zones_mu, sector_rd_of, cert_until_of, zones_output, zones_profit,
-                                            zones_rho, opw_of, zones_a07, desired, taxable, adjusted, weighs,
-                                            keeper, keep_researchers, other_researchers, technical, zp.user_cost_pow[0],
-                                            zp.user_cost_pow[1], zp.tax_std, zp.tax_saving_rate, zp.award_after_tax,
-                                            zones[z].wage_researcher, tech_share[z], speed, theta, count_scale,
-                                            static_cast<double>(t), kMaxRdIntensity});
+      vmath::RdChoiceLanes lanes{d, mu_k, sector_rd_of, cert_until_of, output_k, profit_k, rho0_k, opw_of, a07_k,
+                                 sales_before_of, rd_last_of, rd_before_of, rho, queue, relabelled_share, surplus,
+                                 adjusted, keep_researchers, other_researchers, technical, zp.user_cost_pow[0],
+                                 zp.user_cost_pow[1], zp.tax_std, zp.tax_saving_rate, zp.certified_after_tax_cost,
+                                 zp.relabel_gain, zp.award_after_tax, zones[z].wage_researcher, tech_share[z],
+                                 speed, theta, count_scale, static_cast<double>(t), kMaxRdIntensity,
+                                 relabel_share, {}};
+      std::copy(std::begin(discount), std::end(discount), lanes.discount);
+      vmath::rd_choice(first, count, lanes);
     });
     for (std::size_t k = 0; k < m; ++k) {
       const std::size_t i = begin + at(k);
       if (!kCompact && !(flags[i] & kAlive)) continue;
       const std::size_t z = zones_k[k];
-      const RdCost& zp = rd_cost[z];
-      demand[i] = d[k];
       double* a = acc + L.acc(z, 0);
-      // A firm going for the certificate sets its R&D to what it needs (a discrete choice); the
-      // others close part of the gap to their desired intensity, and so does an applicant the
-      // talent market does not serve (talent.cpp). When researchers are short, a certified firm
-      // keeping its R&D at or above its threshold is served first for its R&D up to the
-      // threshold (its certificate rests on it, at R&D it wants anyway), then the firms raising
-      // their R&D to the threshold for the certificate, then the rest (talent.cpp, docs/model.md
-      // 3.3). A firm that does not weigh the certificate (plan_certification's first test in
-      // the lanes) gets plan_certification's empty plan.
-      CertPlan plan{};
-      if (weighs[k] != 0)
-        plan = plan_certification({desired[k], d[k], taxable[k], zones_output[k], sales_before[i], rd_last[i],
-                                   rd_before[i], zp.tax_saving_rate, zp.certified_after_tax_cost, relabel_share,
-                                   discount_rate, zp.relabel_gain, count_scale, zp.award_after_tax,
-                                   t - cert_until[i]});
-      relabelled[i] = static_cast<float>(plan.relabelled);  // 0 unless the firm pursues the certificate
-      if (plan.pursue) {
-        const double rho = std::clamp(plan.reported, 0.0, kMaxRdIntensity);
-        rd_intensity[i] = rho;
-        // (the lanes' researchers(intensity, 0) for the others)
-        auto researchers = [&](double intensity, double relabelled_share) {
-          return intensity * (1.0 - relabelled_share) * d[k] * theta / zones[z].wage_researcher;
+      demand[i] = d[k];
+      rd_intensity[i] = rho[k];
+      relabelled[i] = static_cast<float>(relabelled_share[k]);  // 0 unless the firm pursues the certificate
+      const auto q = static_cast<std::uint8_t>(queue[k]);
+      cert_plan[i] = q;
+      if (q == kQueueKeeper) {
+        a[kResearcherDemandKeep] += keep_researchers[k];
+        a[kResearcherDemand] += other_researchers[k];
+      } else if (q == kQueueApplicant) {
+        auto researchers = [&](double intensity, double share_relabelled) {
+          return intensity * (1.0 - share_relabelled) * d[k] * theta / zones[z].wage_researcher;
         };
         // Its place among the applicants: the certificate's net value per researcher it needs
         // at the notch, what it could bid over the wage for them (talent.cpp).
-        const double need = researchers(rho, plan.relabelled);
-        const double value = need > 0 ? plan.surplus / need : std::numeric_limits<double>::infinity();
+        const double need = researchers(rho[k], relabelled_share[k]);
+        const double value = need > 0 ? surplus[k] / need : std::numeric_limits<double>::infinity();
         a[kResearcherDemandCert] += need;
         listed[i / kChunk].push_back({value, need, researchers(adjusted[k], 0.0), adjusted[k],
                                       static_cast<std::uint32_t>(i), static_cast<std::uint16_t>(z), false});
-        cert_plan[i] = kQueueApplicant;
       } else {
-        rd_intensity[i] = adjusted[k];
-        if (keeper[k] != 0) {
-          a[kResearcherDemandKeep] += keep_researchers[k];
-          cert_plan[i] = kQueueKeeper;
-        } else {
-          cert_plan[i] = kQueueOther;
-        }
         a[kResearcherDemand] += other_researchers[k];
       }
       a[kTechnicalDemand] += technical[k];

@@ -371,37 +371,56 @@ template <int W> struct Kernels {
           // margin) and the test's; its first test
           const D test = cert_threshold_v(d / b.count_scale);
           const D thr = test * 1.02;
-          const auto weighs = (desired >= 0.0) & (desired < thr) & (d > 0.0) &
-                              ((taxable > 0.0) | (splat<D>(b.award) > 0.0));
+          // (conditions as 1.0 / 0.0, combined by products: GCC 12 computes the `&` of
+          // comparison masks, or nested selects it folds into them, an element at a time at
+          // AVX-512)
+          const D one = splat<D>(1.0), zero = splat<D>(0.0);
+          // (desired >= 0 and desired < thr as one test, (desired >= 0) x (thr - desired > 0):
+          // their two selects on `desired` were also computed an element at a time)
+          D weighs = (desired >= 0.0 ? thr - desired : zero) > 0.0 ? one : zero;
+          weighs = weighs * (d > 0.0 ? one : zero);
+          if (!(b.award > 0)) weighs = weighs * (taxable > 0.0 ? one : zero);
           // the years it waits (0, 1 or 2) until the 3-year window passes at thr a year
           const auto wait0 = thr * d + rd_last + rd_before >= test * (d + output + sales_before);
           const auto wait1 = 2.0 * thr * d + rd_last >= test * (2.0 * d + output);
-          const D wait = wait0 ? splat<D>(0.0) : (wait1 ? splat<D>(1.0) : splat<D>(2.0));
           const D real = max_v(desired, (1.0 - b.relabel_share) * thr);
-          const auto award = (splat<D>(b.award) > 0.0) & ((b.year - cert_until) + wait >= 2.0);
+          // The loop over years k < wait + 3, for wait = 0, 1 and 2, selected by wait: the cost
+          // of years 0 .. wait + 2 (running sums, in the loop's order), the value of the
+          // certificate's years wait .. wait + 2, the award (when it counts) added in year wait.
           const D yearly_cost = (real - desired) * b.after_tax_cost - (thr - real) * b.relabel_gain;
-          D value = splat<D>(0.0), cost = splat<D>(0.0);
-          for (int k = 0; k < 5; ++k) {  // years k < wait + 3
-            const double w = b.discount[k];
-            const auto year_in = static_cast<double>(k) < wait + 3.0;
-            const auto certified_in = (static_cast<double>(k) >= wait) & year_in;
-            value = certified_in ? value + w * b.tax_saving_rate * taxable : value;
-            value = award & (static_cast<double>(k) == wait) ? value + w * b.award : value;
-            cost = year_in ? cost + w * yearly_cost * d : cost;
+          D cost[3], value[3];
+          {
+            D c = splat<D>(0.0);
+            for (int k = 0; k < 5; ++k) {
+              c = c + b.discount[k] * yearly_cost * d;
+              if (k >= 2) cost[k - 2] = c;
+            }
           }
-          const auto pursue = weighs & (value > 0.0) & (value > cost);
+          const D years_since = b.year - cert_until;
+          for (int w = 0; w < 3; ++w) {
+            D v = splat<D>(0.0) + b.discount[w] * b.tax_saving_rate * taxable;
+            if (b.award > 0) v = years_since + static_cast<double>(w) >= 2.0 ? v + b.discount[w] * b.award : v;
+            v = v + b.discount[w + 1] * b.tax_saving_rate * taxable;
+            value[w] = v + b.discount[w + 2] * b.tax_saving_rate * taxable;
+          }
+          const D value_w = wait0 ? value[0] : (wait1 ? value[1] : value[2]);
+          const D cost_w = wait0 ? cost[0] : (wait1 ? cost[1] : cost[2]);
+          const D pursues = weighs * (value_w > 0.0 ? one : zero) * (value_w > cost_w ? one : zero);
+          const auto pursue = pursues != 0.0;
           // partial adjustment, clamped to [0, max]; a pursuer reports thr
           const D adjusted = clamp_v(rho0 + b.speed * (desired - rho0), 0.0, b.max_intensity);
           const D rho = pursue ? clamp_v(thr, 0.0, b.max_intensity) : adjusted;
           // a non-pursuer keeping its R&D at or above its threshold: the keepers' queue
-          const auto keeper = ~pursue & (cert_until >= b.year - 1.0) & (splat<D>(b.tax_saving_rate) > 0.0) &
-                              (taxable > 0.0) & (adjusted >= test);
+          D keeps = (one - pursues) * (cert_until >= b.year - 1.0 ? one : zero) * (taxable > 0.0 ? one : zero) *
+                    (adjusted >= test ? one : zero);
+          if (!(b.tax_saving_rate > 0)) keeps = zero;
+          const auto keeper = keeps != 0.0;
           const D kept = min_v(adjusted, test * 1.02);  // keeper_share
           // researchers(intensity, 0): intensity (1 - 0) d theta / wage
           r[0] = rho;
-          r[1] = pursue ? splat<D>(1.0) : (keeper ? splat<D>(2.0) : splat<D>(0.0));
+          r[1] = pursues + 2.0 * keeps;
           r[2] = pursue ? 1.0 - real / thr : splat<D>(0.0);
-          r[3] = pursue ? value - cost : splat<D>(0.0);
+          r[3] = pursue ? value_w - cost_w : splat<D>(0.0);
           r[4] = adjusted;
           r[5] = kept * d * b.theta / b.wage_researcher;
           r[6] = (keeper ? adjusted - kept : adjusted) * d * b.theta / b.wage_researcher;

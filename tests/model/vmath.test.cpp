@@ -13,6 +13,7 @@
 #include <cstring>
 #include <vector>
 
+#include "../../sim/src/model/passes/step.hpp"
 #include "../../sim/src/model/vmath.hpp"
 
 using namespace zonesim;
@@ -325,4 +326,91 @@ TEST_CASE("vmath's production and grant kernels are the scalar rules to the last
     for (std::size_t j = 0; j < 5; ++j) differ += std::memcmp(&ref[j], &g[j * n + k], 8) != 0;
   }
   CHECK(differ == 0);
+}
+
+// passes/demand_rd.cpp's R&D choice in lanes (vmath::rd_choice) against the scalar form of the
+// firm body it replaced (the pass before the lanes: desired intensity, expected taxable profit,
+// plan_certification itself, the partial adjustment, the queue, the researchers and technical
+// workers asked for), bit for bit, at every width, for a run [first, first + n) of a block.
+TEST_CASE("vmath's demand-pass R&D choice is the scalar rule to the last bit", "[vmath]") {
+  const std::size_t n = 1003;
+  auto draw = [](std::uint32_t sub, double lo, double hi) {
+    std::vector<double> v = uniforms(n, sub);
+    for (double& x : v) x = lo + (hi - lo) * x;
+    return v;
+  };
+  auto thr = [](double revenue) { return revenue <= 5e7 ? 0.05 : revenue <= 2e8 ? 0.04 : 0.03; };
+  const double scale = 3, year = 2025, speed = 0.4, theta = 0.6, max_rho = 0.3, relabel_share = 0.4;
+  const double discount_rate = 0.1;
+  const std::vector<double> d = draw(50, -1e6, 1.5e9), mu = draw(51, -0.2, 2), sector_rd = draw(52, 0.001, 0.03),
+                            profit = draw(54, -1e8, 2e8), rho0 = draw(55, 0, 0.35), opw = draw(56, 1e5, 1e6),
+                            p07 = draw(57, 0.5, 1.5), u = draw(58, 0, 1);
+  // the window's float fields, as the firm arrays hold them
+  std::vector<double> output = draw(53, -2e8, 2e9), cert_until(n), sales_before(n), rd_last(n), rd_before(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    cert_until[k] = k % 4 ? 2020 + static_cast<double>(k % 9) : -32768;
+    if (k % 11 == 0) output[k] = 0;
+    sales_before[k] = static_cast<float>(output[k] * (0.5 + u[k]));
+    rd_last[k] = static_cast<float>(std::max(0.0, output[k]) * 0.06 * u[(k * 7) % n]);
+    rd_before[k] = static_cast<float>(sales_before[k] * 0.06 * u[(k * 13) % n]);
+  }
+  double discount[5];
+  {
+    const double beta = 1.0 / (1.0 + discount_rate);
+    double w = 1;
+    for (double& v : discount) v = w, w *= beta;
+  }
+  struct Zone {
+    double ucp0, ucp1, tax_std, tax_saving, after_tax_cost, relabel_gain, award, wage_r, tech_share;
+  };
+  for (const Zone& zp : {Zone{1.1, 0.8, 0.25, 0.1, 0.6, 0.15, 0.0, 2e5, 0.2},
+                         Zone{1.0, 1.0, 0.25, 0.0, 0.7, 0.05, 0.0, 2.5e5, 0.1},
+                         Zone{1.1, 0.8, 0.25, 0.1, 0.6, 0.15, 3e5, 2e5, 0.2},
+                         Zone{1.1, 0.8, 0.25, 0.0, 0.6, 0.15, 2e6, 2e5, 0.2}}) {
+    const std::size_t first = 5, m = n - 9;  // a run inside the arrays
+    const auto r = at_every_width(8 * n, [&](double* out) {
+      std::fill(out, out + 8 * n, 0.0);
+      vmath::RdChoiceLanes b{d.data(), mu.data(), sector_rd.data(), cert_until.data(), output.data(), profit.data(),
+                             rho0.data(), opw.data(), p07.data(), sales_before.data(), rd_last.data(),
+                             rd_before.data(), out, out + n, out + 2 * n, out + 3 * n, out + 4 * n, out + 5 * n,
+                             out + 6 * n, out + 7 * n, zp.ucp0, zp.ucp1, zp.tax_std, zp.tax_saving,
+                             zp.after_tax_cost, zp.relabel_gain, zp.award, zp.wage_r, zp.tech_share, speed, theta,
+                             scale, year, max_rho, relabel_share, {}};
+      std::copy(std::begin(discount), std::end(discount), b.discount);
+      vmath::rd_choice(first, m, b);
+    });
+    std::size_t differ = 0, pursuers = 0, keepers = 0, others = 0;
+    for (std::size_t k = first; k < first + m; ++k) {
+      const int t = 2025, until = static_cast<int>(cert_until[k]);
+      const int certified = until >= t;
+      const double desired = sector_rd[k] * mu[k] * (certified ? zp.ucp1 : zp.ucp0);
+      const double taxable = output[k] > 0 ? std::max(0.0, profit[k]) / (1.0 - zp.tax_std) * d[k] / output[k] : 0.0;
+      const detail::CertPlan plan = detail::plan_certification(
+          {desired, d[k], taxable, output[k], sales_before[k], rd_last[k], rd_before[k], zp.tax_saving,
+           zp.after_tax_cost, relabel_share, discount_rate, zp.relabel_gain, scale, zp.award, t - until});
+      const double adjusted = std::clamp(rho0[k] + speed * (desired - rho0[k]), 0.0, max_rho);
+      const double rho = plan.pursue ? std::clamp(plan.reported, 0.0, max_rho) : adjusted;
+      auto researchers = [&](double intensity, double relabelled_share) {
+        return intensity * (1.0 - relabelled_share) * d[k] * theta / zp.wage_r;
+      };
+      double queue = plan.pursue ? 1 : 0;
+      if (!plan.pursue && until >= t - 1 && zp.tax_saving > 0 && taxable > 0 && rho >= thr(d[k] / scale)) queue = 2;
+      const double kept = std::min(rho, thr(d[k] / scale) * 1.02);  // keeper_share
+      const double ref[8] = {rho, queue, plan.relabelled, plan.surplus, adjusted, researchers(kept, 0.0),
+                             queue == 2 ? researchers(rho - kept, 0.0) : researchers(rho, 0.0),
+                             zp.tech_share * (d[k] / (opw[k] * p07[k]))};
+      for (std::size_t j = 0; j < 8; ++j) {
+        if (queue == 1 && (j == 5 || j == 6)) continue;  // not used for an applicant
+        if (queue != 2 && j == 5) continue;             // used for a keeper only
+        differ += std::memcmp(&ref[j], &r[j * n + k], 8) != 0;
+      }
+      pursuers += queue == 1, keepers += queue == 2, others += queue == 0;
+    }
+    CHECK(differ == 0);
+    if (zp.tax_saving > 0 || zp.award > 0) CHECK(pursuers > 0);  // every queue exercised
+    CHECK(others > 0);
+    if (zp.tax_saving > 0) CHECK(keepers > 0);
+    CHECK(r[first - 1] == 0.0);  // nothing written outside the run
+    CHECK(r[first + m] == 0.0);
+  }
 }

@@ -147,6 +147,7 @@ template <class D> ZS_INLINE D clamp_v(const D& v, double lo, double hi) {  // s
 }
 template <class D> ZS_INLINE D max_v(const D& a, double b) { return a < b ? splat<D>(b) : a; }  // std::max(a, b)
 template <class D> ZS_INLINE D max_v(double a, const D& b) { return a < b ? b : splat<D>(a); }  // std::max(a, b)
+template <class D> ZS_INLINE D max_v(const D& a, const D& b) { return a < b ? b : a; }  // std::max(a, b)
 template <class D> ZS_INLINE D min_v(const D& a, const D& b) { return b < a ? b : a; }  // std::min(a, b)
 // certification_rd_threshold (context.hpp) of each lane's revenue.
 template <class D> ZS_INLINE D cert_threshold_v(const D& revenue) {
@@ -349,6 +350,83 @@ template <int W> struct Kernels {
           r[0] = granted - used, r[1] = capacity, r[2] = invest, r[3] = capital + invest, r[4] = land + used;
         });
   }
+  // passes/demand_rd.cpp's R&D choice: the firm body's arithmetic and plan_certification (step.hpp).
+  static ZS_INLINE void rd_choice(std::size_t first, std::size_t n, const RdChoiceLanes& b) {
+    constexpr double ones[12] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    const std::size_t f = first;
+    over_lanes<W, 12, 8>(
+        n, {b.demand + f, b.mu + f, b.sector_rd + f, b.cert_until + f, b.output + f, b.profit + f,
+            b.rd_intensity + f, b.opw + f, b.p07 + f, b.sales_before + f, b.rd_last + f, b.rd_before + f},
+        ones,
+        {b.rho + f, b.queue + f, b.relabelled + f, b.surplus + f, b.adjusted + f, b.keep_researchers + f,
+         b.researchers + f, b.technical + f},
+        [&](const D* a, D* r) __attribute__((always_inline)) {
+          const D d = a[0], mu = a[1], sector_rd = a[2], cert_until = a[3], output = a[4], profit = a[5];
+          const D rho0 = a[6], opw = a[7], p07 = a[8], sales_before = a[9], rd_last = a[10], rd_before = a[11];
+          // desired: sector factor x mu x P^eps of the firm's certification status
+          const D desired = sector_rd * mu * (cert_until >= b.year ? splat<D>(b.user_cost_pow1) : splat<D>(b.user_cost_pow0));
+          // expected taxable profit: max(0, profit) / (1 - tax_std) x d / output, 0 without output
+          const D taxable = output > 0.0 ? max_v(0.0, profit) / (1.0 - b.tax_std) * d / output : splat<D>(0.0);
+          // plan_certification: the band d / count_scale, the threshold aimed at (x 1.02, the
+          // margin) and the test's; its first test
+          const D test = cert_threshold_v(d / b.count_scale);
+          const D thr = test * 1.02;
+          // (conditions as 1.0 / 0.0, combined by products: GCC 12 computes the `&` of
+          // comparison masks, or nested selects it folds into them, an element at a time at
+          // AVX-512)
+          const D one = splat<D>(1.0), zero = splat<D>(0.0);
+          // (desired >= 0 and desired < thr as one test, (desired >= 0) x (thr - desired > 0):
+          // their two selects on `desired` were also computed an element at a time)
+          D weighs = (desired >= 0.0 ? thr - desired : zero) > 0.0 ? one : zero;
+          weighs = weighs * (d > 0.0 ? one : zero);
+          if (!(b.award > 0)) weighs = weighs * (taxable > 0.0 ? one : zero);
+          // the years it waits (0, 1 or 2) until the 3-year window passes at thr a year
+          const auto wait0 = thr * d + rd_last + rd_before >= test * (d + output + sales_before);
+          const auto wait1 = 2.0 * thr * d + rd_last >= test * (2.0 * d + output);
+          const D real = max_v(desired, (1.0 - b.relabel_share) * thr);
+          // The loop over years k < wait + 3, for wait = 0, 1 and 2, selected by wait: the cost
+          // of years 0 .. wait + 2 (running sums, in the loop's order), the value of the
+          // certificate's years wait .. wait + 2, the award (when it counts) added in year wait.
+          const D yearly_cost = (real - desired) * b.after_tax_cost - (thr - real) * b.relabel_gain;
+          D cost[3], value[3];
+          {
+            D c = splat<D>(0.0);
+            for (int k = 0; k < 5; ++k) {
+              c = c + b.discount[k] * yearly_cost * d;
+              if (k >= 2) cost[k - 2] = c;
+            }
+          }
+          const D years_since = b.year - cert_until;
+          for (int w = 0; w < 3; ++w) {
+            D v = splat<D>(0.0) + b.discount[w] * b.tax_saving_rate * taxable;
+            if (b.award > 0) v = years_since + static_cast<double>(w) >= 2.0 ? v + b.discount[w] * b.award : v;
+            v = v + b.discount[w + 1] * b.tax_saving_rate * taxable;
+            value[w] = v + b.discount[w + 2] * b.tax_saving_rate * taxable;
+          }
+          const D value_w = wait0 ? value[0] : (wait1 ? value[1] : value[2]);
+          const D cost_w = wait0 ? cost[0] : (wait1 ? cost[1] : cost[2]);
+          const D pursues = weighs * (value_w > 0.0 ? one : zero) * (value_w > cost_w ? one : zero);
+          const auto pursue = pursues != 0.0;
+          // partial adjustment, clamped to [0, max]; a pursuer reports thr
+          const D adjusted = clamp_v(rho0 + b.speed * (desired - rho0), 0.0, b.max_intensity);
+          const D rho = pursue ? clamp_v(thr, 0.0, b.max_intensity) : adjusted;
+          // a non-pursuer keeping its R&D at or above its threshold: the keepers' queue
+          D keeps = (one - pursues) * (cert_until >= b.year - 1.0 ? one : zero) * (taxable > 0.0 ? one : zero) *
+                    (adjusted >= test ? one : zero);
+          if (!(b.tax_saving_rate > 0)) keeps = zero;
+          const auto keeper = keeps != 0.0;
+          const D kept = min_v(adjusted, test * 1.02);  // keeper_share
+          // researchers(intensity, 0): intensity (1 - 0) d theta / wage
+          r[0] = rho;
+          r[1] = pursues + 2.0 * keeps;
+          r[2] = pursue ? 1.0 - real / thr : splat<D>(0.0);
+          r[3] = pursue ? value_w - cost_w : splat<D>(0.0);
+          r[4] = adjusted;
+          r[5] = kept * d * b.theta / b.wage_researcher;
+          r[6] = (keeper ? adjusted - kept : adjusted) * d * b.theta / b.wage_researcher;
+          r[7] = b.tech_share * (d / (opw * p07));
+        });
+  }
   static ZS_INLINE void productivity_powers(std::size_t n, const double* ln_a, double* a, double* a03,
                                             double* a07) {
     over_lanes<W, 1, 3>(n, {ln_a}, {0.0}, {a, a03, a07}, [](const D* x, D* r) __attribute__((always_inline)) {
@@ -447,7 +525,8 @@ template <int W> struct Philox {
     (n, ln_a, a, a03, a07))                                                                              \
   X(output_and_rd, (std::size_t first, std::size_t n, const OutputRdLanes& b), (first, n, b))            \
   X(accounts, (std::size_t first, std::size_t n, const AccountsLanes& b), (first, n, b))                 \
-  X(grant, (std::size_t first, std::size_t n, const GrantLanes& b), (first, n, b))
+  X(grant, (std::size_t first, std::size_t n, const GrantLanes& b), (first, n, b))                     \
+  X(rd_choice, (std::size_t first, std::size_t n, const RdChoiceLanes& b), (first, n, b))
 
 ZS_KERNELS(ZS_WIDTHS)
 

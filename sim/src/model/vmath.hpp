@@ -116,4 +116,34 @@ struct GrantLanes {
 };
 void grant(std::size_t first, std::size_t n, const GrantLanes& b);
 
+// The demand pass's R&D choice (passes/demand_rd.cpp, which states the rules) for firms
+// [first, first + n) of a block, all of one zone, as output_and_rd above: the desired intensity,
+// the expected taxable profit, the certification plan (plan_certification, step.hpp: its waiting
+// years, value and cost over the same years in the same order, its loop's 3-5 years as selects),
+// the partial adjustment, the R&D intensity chosen, the researcher queue, and the researchers and
+// technical workers asked for.
+struct RdChoiceLanes {
+  // in: this year's demand (sales), the firm's R&D propensity mu, the sector's R&D factor,
+  // cert_until, last year's output (sales) and profit, last year's R&D intensity, the
+  // zone-sector's output per worker, A^0.7, the 3-year window's sales_before, rd_last, rd_before
+  const double *demand, *mu, *sector_rd, *cert_until, *output, *profit, *rd_intensity, *opw, *p07;
+  const double *sales_before, *rd_last, *rd_before;
+  // out: the R&D intensity chosen, the researcher queue (CertQueue: 0 other, 1 applicant, 2
+  // keeper), the relabelled share, the certificate's surplus (an applicant's), the adjusted
+  // intensity (an applicant's fallback), researchers asked for in the keepers' queue (a
+  // keeper's) and in the others' (a keeper's or another's; not an applicant's), technical workers
+  double *rho, *queue, *relabelled, *surplus, *adjusted, *keep_researchers, *researchers, *technical;
+  // the zone's: P^eps uncertified and certified, the standard tax rate, the tax saving rate, a
+  // certified firm's after-tax cost of R&D, the relabelling gain, the award after tax, the
+  // researcher wage, the technical share
+  double user_cost_pow0, user_cost_pow1, tax_std, tax_saving_rate, after_tax_cost, relabel_gain, award;
+  double wage_researcher, tech_share;
+  // the run's and the year's: the adjustment speed, the R&D personnel share, count_scale, the
+  // year, kMaxRdIntensity, rd_relabel_share, the discount factors beta^k (k < 5, as
+  // plan_certification's loop forms them: w = 1, then w *= beta)
+  double speed, theta, count_scale, year, max_intensity, relabel_share;
+  double discount[5];
+};
+void rd_choice(std::size_t first, std::size_t n, const RdChoiceLanes& b);
+
 }  // namespace zonesim::detail::vmath

@@ -175,86 +175,138 @@ void demand_and_rd(YearStep& y) {
   if (applicants_chunk.size() < (f.size() + kChunk - 1) / kChunk) applicants_chunk.resize((f.size() + kChunk - 1) / kChunk);
   for (auto& v : applicants_chunk) v.clear();
   std::vector<Applicant>* const listed = applicants_chunk.data();
-  // A firm's year after its demand: desired R&D, the certification plan, researchers asked for.
-  auto firm = [&](std::size_t i, double d, double* acc) {
-              const std::size_t z = zone[i], s = sector[i];
-              const RdCost& zp = rd_cost[z];
-              demand[i] = d;
-
-              // R&D: desired intensity from the sector propensity and the user cost of R&D.
-              const int certified = cert_until[i] >= t;
-              double desired = sector_rd[s] * mu[i] * zp.user_cost_pow[certified];
-              // Expected taxable profit: last year's profit before tax, scaled to this year's sales.
-              const double taxable = output[i] > 0 ? std::max(0.0, profit[i]) / (1.0 - zp.tax_std) * d / output[i] : 0.0;
-              const CertPlan plan = plan_certification(
-                  {desired, d, taxable, output[i], sales_before[i], rd_last[i], rd_before[i],
-                   zp.tax_saving_rate, zp.certified_after_tax_cost, relabel_share, discount_rate,
-                   zp.relabel_gain, count_scale, zp.award_after_tax, t - cert_until[i]});
-              // A firm going for the certificate sets its R&D to what it needs (a discrete
-              // choice); the others close part of the gap to their desired intensity, and so
-              // does an applicant the talent market does not serve (talent.cpp).
-              const double adjusted =
-                  std::clamp(rd_intensity[i] + speed * (desired - rd_intensity[i]), 0.0, kMaxRdIntensity);
-              const double rho = plan.pursue ? std::clamp(plan.reported, 0.0, kMaxRdIntensity) : adjusted;
-              rd_intensity[i] = rho;
-              relabelled[i] = static_cast<float>(plan.relabelled);  // 0 unless the firm pursues the certificate
-              double* a = acc + L.acc(z, 0);
-              // When researchers are short, a certified firm keeping its R&D at or above its
-              // threshold is served first for its R&D up to the threshold (its certificate rests
-              // on it, at R&D it wants anyway), then the firms raising their R&D to the
-              // threshold for the certificate, then the rest (talent.cpp, docs/model.md 3.3).
-              auto researchers = [&](double intensity, double relabelled_share) {
-                return intensity * (1.0 - relabelled_share) * d * theta / zones[z].wage_researcher;
-              };
-              std::uint8_t queue = plan.pursue ? kQueueApplicant : kQueueOther;
-              if (!plan.pursue && cert_until[i] >= t - 1 && zp.tax_saving_rate > 0 && taxable > 0 &&
-                  rho >= certification_rd_threshold(d / count_scale))
-                queue = kQueueKeeper;
-              if (queue == kQueueKeeper) {
-                const double kept = keeper_share(rho, d / count_scale);
-                a[kResearcherDemandKeep] += researchers(kept, 0.0);
-                a[kResearcherDemand] += researchers(rho - kept, 0.0);
-              } else if (queue == kQueueApplicant) {
-                // Its place among the applicants: the certificate's net value per researcher it
-                // needs at the notch, what it could bid over the wage for them (talent.cpp).
-                const double need = researchers(rho, plan.relabelled);
-                const double value = need > 0 ? plan.surplus / need : std::numeric_limits<double>::infinity();
-                a[kResearcherDemandCert] += need;
-                listed[i / kChunk].push_back({value, need, researchers(adjusted, 0.0), adjusted,
-                                              static_cast<std::uint32_t>(i), static_cast<std::uint16_t>(z), false});
-              } else {
-                a[kResearcherDemand] += researchers(rho, 0.0);
-              }
-              cert_plan[i] = queue;
-              a[kTechnicalDemand] += tech_share[z] * (d / (opw_scale[z * S + s] * a07[i]));
-            };
-  firm_block_pass(f.size(), L, y.ys.partial_sum, y.ys.partial_max, y.ys.sums, y.ys.maxima,
-                  [&](std::size_t begin, std::size_t end, double* acc, double*) {
+  // plan_certification's discount factors, as its loop forms them (w = 1, then w *= beta).
+  double discount[5];
+  {
+    const double beta = 1.0 / (1.0 + discount_rate);
+    double w = 1;
+    for (double& v : discount) v = w, w *= beta;
+  }
+  // A block's firms: the live ones (listed in pos when more than a quarter of the block is
+  // dead, as in production.cpp; index k is then a live firm's place in the list), each as the
+  // steps below. The demand shock and the R&D choice (desired R&D, the certification plan, the
+  // queue, the researchers and technical workers asked for) run in SIMD lanes over the block's
+  // firms of one zone at a time (vmath::demand_shock, vmath::rd_choice: the same IEEE operations
+  // a firm at a time would do, plan_certification's included); the stores, the applicants' list
+  // and the zone sums run a firm at a time, in firm order.
+  auto block = [&]<bool kCompact>(std::size_t begin, std::size_t m, const std::uint8_t* pos, double* acc) {
+    const auto at = [pos](std::size_t k) -> std::size_t { return kCompact ? pos[k] : k; };
+    const std::size_t n = kCompact ? static_cast<std::size_t>(pos[m - 1]) + 1 : m;  // the streams' firms
     // Demand = market share x market size. The market grows by trend + macro; the share follows
     // the replicator s' = s (1 + chi (A / A_mean - 1)), which keeps the shares of all sellers
     // summing to one, times a mean-one Laplace shock whose spread falls with size
     // (sigma ~ S^-0.15); the rest of the country takes the rest (vmath::demand_shock: the
-    // block's firms in SIMD lanes; the Laplace variate from the first uniform of the firm's
-    // demand stream, as Stream::laplace; the block's streams' first Philox blocks in lanes).
-    const std::size_t n = end - begin;
-    double d[kBlock] = {}, u[kBlock] = {}, ratio[kBlock] = {}, growth[kBlock] = {};  // (= {}: -Wmaybe-uninitialized)
+    // Laplace variate from the first uniform of the firm's demand stream, as Stream::laplace;
+    // the block's streams' first Philox blocks in lanes, by position, then the live firms').
+    // (= {}: -Wmaybe-uninitialized)
+    double d[kBlock] = {}, u[kBlock] = {}, ratio[kBlock] = {}, growth[kBlock] = {};
     vmath::first_uniforms(n, seed, rep, static_cast<std::uint32_t>(begin), t,
                           static_cast<std::uint32_t>(Purpose::demand), u, nullptr);
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::size_t i = begin + k;
-      if (!(flags[i] & kAlive)) {  // values that keep the lanes finite; not used
+    std::uint16_t zone_of[kBlock];  // the live firms' zones (kCompact)
+    double sector_rd_of[kBlock], cert_until_of[kBlock], opw_of[kBlock];
+    double sales_before_of[kBlock], rd_last_of[kBlock], rd_before_of[kBlock];
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::size_t i = begin + at(k);
+      const std::size_t z = zone[i], s = sector[i];
+      if (kCompact) zone_of[k] = static_cast<std::uint16_t>(z);
+      sector_rd_of[k] = sector_rd[s];
+      cert_until_of[k] = cert_until[i];
+      opw_of[k] = opw_scale[z * S + s];
+      sales_before_of[k] = sales_before[i];
+      rd_last_of[k] = rd_last[i];
+      rd_before_of[k] = rd_before[i];
+      if (!kCompact && !(flags[i] & kAlive)) {  // values that keep the lanes finite; not used
         d[k] = 1e8, u[k] = 0.25, ratio[k] = 1.0, growth[k] = 0.0;
         continue;
       }
-      const std::size_t s = sector[i];
       d[k] = demand[i];
-      u[k] -= 0.5;
+      u[k] = u[at(k)] - 0.5;
       ratio[k] = a_level[i] / mean_a[s];
       growth[k] = sector_growth[s];
     }
-    vmath::demand_shock(n, d, u, ratio, growth, shock_scale, chi, count_scale);
-    for (std::size_t k = 0; k < n; ++k)
-      if (flags[begin + k] & kAlive) firm(begin + k, d[k], acc);
+    vmath::demand_shock(m, d, u, ratio, growth, shock_scale, chi, count_scale);
+    // The firm arrays of doubles the lanes read: in place when the block is mostly alive, else
+    // the live firms' gathered.
+    double gathered[5][kBlock];
+    auto column = [&](const double* v, int c) -> const double* {
+      if (!kCompact) return v + begin;
+      for (std::size_t k = 0; k < m; ++k) gathered[c][k] = v[begin + pos[k]];
+      return gathered[c];
+    };
+    const double* const mu_k = column(mu, 0);
+    const double* const output_k = column(output, 1);
+    const double* const profit_k = column(profit, 2);
+    const double* const rho0_k = column(rd_intensity, 3);
+    const double* const a07_k = column(a07, 4);
+    double rho[kBlock], queue[kBlock], relabelled_share[kBlock], surplus[kBlock], adjusted[kBlock];
+    double keep_researchers[kBlock], other_researchers[kBlock], technical[kBlock];
+    const std::uint16_t* const zones_k = kCompact ? zone_of : zone + begin;
+    // R&D: the desired intensity from the sector propensity and the user cost of R&D; the
+    // expected taxable profit (last year's profit before tax, scaled to this year's sales); the
+    // certification plan (plan_certification). A firm going for the certificate sets its R&D to
+    // what it needs (a discrete choice); the others close part of the gap to their desired
+    // intensity, and so does an applicant the talent market does not serve (talent.cpp). When
+    // researchers are short, a certified firm keeping its R&D at or above its threshold is
+    // served first for its R&D up to the threshold (its certificate rests on it, at R&D it
+    // wants anyway), then the firms raising their R&D to the threshold for the certificate, then
+    // the rest (talent.cpp, docs/model.md 3.3).
+    for_zone_runs(zones_k, m, [&](std::size_t first, std::size_t count, std::size_t z) {
+      const RdCost& zp = rd_cost[z];
+      vmath::RdChoiceLanes lanes{d, mu_k, sector_rd_of, cert_until_of, output_k, profit_k, rho0_k, opw_of, a07_k,
+                                 sales_before_of, rd_last_of, rd_before_of, rho, queue, relabelled_share, surplus,
+                                 adjusted, keep_researchers, other_researchers, technical, zp.user_cost_pow[0],
+                                 zp.user_cost_pow[1], zp.tax_std, zp.tax_saving_rate, zp.certified_after_tax_cost,
+                                 zp.relabel_gain, zp.award_after_tax, zones[z].wage_researcher, tech_share[z],
+                                 speed, theta, count_scale, static_cast<double>(t), kMaxRdIntensity,
+                                 relabel_share, {}};
+      std::copy(std::begin(discount), std::end(discount), lanes.discount);
+      vmath::rd_choice(first, count, lanes);
+    });
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::size_t i = begin + at(k);
+      if (!kCompact && !(flags[i] & kAlive)) continue;
+      const std::size_t z = zones_k[k];
+      double* a = acc + L.acc(z, 0);
+      demand[i] = d[k];
+      rd_intensity[i] = rho[k];
+      relabelled[i] = static_cast<float>(relabelled_share[k]);  // 0 unless the firm pursues the certificate
+      const auto q = static_cast<std::uint8_t>(queue[k]);
+      cert_plan[i] = q;
+      if (q == kQueueKeeper) {
+        a[kResearcherDemandKeep] += keep_researchers[k];
+        a[kResearcherDemand] += other_researchers[k];
+      } else if (q == kQueueApplicant) {
+        auto researchers = [&](double intensity, double share_relabelled) {
+          return intensity * (1.0 - share_relabelled) * d[k] * theta / zones[z].wage_researcher;
+        };
+        // Its place among the applicants: the certificate's net value per researcher it needs
+        // at the notch, what it could bid over the wage for them (talent.cpp).
+        const double need = researchers(rho[k], relabelled_share[k]);
+        const double value = need > 0 ? surplus[k] / need : std::numeric_limits<double>::infinity();
+        a[kResearcherDemandCert] += need;
+        listed[i / kChunk].push_back({value, need, researchers(adjusted[k], 0.0), adjusted[k],
+                                      static_cast<std::uint32_t>(i), static_cast<std::uint16_t>(z), false});
+      } else {
+        a[kResearcherDemand] += other_researchers[k];
+      }
+      a[kTechnicalDemand] += technical[k];
+    }
+  };
+  firm_block_pass(f.size(), L, y.ys.partial_sum, y.ys.partial_max, y.ys.sums, y.ys.maxima,
+                  [&](std::size_t begin, std::size_t end, double* acc, double*) {
+    const std::size_t n = end - begin;
+    std::uint8_t pos[kBlock];  // the k-th live firm is firm begin + pos[k]
+    static_assert(kBlock <= 256);
+    std::size_t m = 0;
+    for (std::size_t p = 0; p < n; ++p) {
+      pos[m] = static_cast<std::uint8_t>(p);
+      m += (flags[begin + p] & kAlive) ? 1 : 0;
+    }
+    if (m == 0) return;
+    // A block mostly alive keeps every firm in its place (dead firms' lanes are computed, not
+    // used; the arrays are read in place).
+    if (4 * m >= 3 * n) block.template operator()<false>(begin, n, pos, acc);
+    else block.template operator()<true>(begin, m, pos, acc);
   });
 }
 

@@ -161,17 +161,24 @@ TEST_CASE("vmath's first Philox blocks are zonesim::Stream's numbers", "[vmath]"
   }
 }
 
+// Arrays of the kernels' tests: n uniforms of substream `sub` on [lo, hi); the certification
+// threshold by revenue band (docs/model.md 3.5).
+namespace {
+constexpr std::size_t kRunArrays = 1003;
+std::vector<double> uniforms_in(std::size_t n, std::uint32_t sub, double lo, double hi) {
+  std::vector<double> v = uniforms(n, sub);
+  for (double& x : v) x = lo + (hi - lo) * x;
+  return v;
+}
+double thr(double revenue) { return revenue <= 5e7 ? 0.05 : revenue <= 2e8 ? 0.04 : 0.03; }
+}  // namespace
+
 // passes/production.cpp's and grants_exits.cpp's arithmetic in lanes (vmath::output_and_rd,
 // vmath::accounts, vmath::grant) against the scalar form of the rules they replaced (the passes
 // before the lanes), bit for bit, at every width, for any run [first, first + n) of a block.
 TEST_CASE("vmath's production and grant kernels are the scalar rules to the last bit", "[vmath]") {
-  const std::size_t n = 1003;
-  auto draw = [](std::uint32_t sub, double lo, double hi) {
-    std::vector<double> v = uniforms(n, sub);
-    for (double& x : v) x = lo + (hi - lo) * x;
-    return v;
-  };
-  auto thr = [](double revenue) { return revenue <= 5e7 ? 0.05 : revenue <= 2e8 ? 0.04 : 0.03; };
+  const std::size_t n = kRunArrays;
+  const auto draw = [](std::uint32_t sub, double lo, double hi) { return uniforms_in(kRunArrays, sub, lo, hi); };
   const double scale = 3;
 
   // output_and_rd
@@ -333,13 +340,8 @@ TEST_CASE("vmath's production and grant kernels are the scalar rules to the last
 // plan_certification itself, the partial adjustment, the queue, the researchers and technical
 // workers asked for), bit for bit, at every width, for a run [first, first + n) of a block.
 TEST_CASE("vmath's demand-pass R&D choice is the scalar rule to the last bit", "[vmath]") {
-  const std::size_t n = 1003;
-  auto draw = [](std::uint32_t sub, double lo, double hi) {
-    std::vector<double> v = uniforms(n, sub);
-    for (double& x : v) x = lo + (hi - lo) * x;
-    return v;
-  };
-  auto thr = [](double revenue) { return revenue <= 5e7 ? 0.05 : revenue <= 2e8 ? 0.04 : 0.03; };
+  const std::size_t n = kRunArrays;
+  const auto draw = [](std::uint32_t sub, double lo, double hi) { return uniforms_in(kRunArrays, sub, lo, hi); };
   const double scale = 3, year = 2025, speed = 0.4, theta = 0.6, max_rho = 0.3, relabel_share = 0.4;
   const double discount_rate = 0.1;
   const std::vector<double> d = draw(50, -1e6, 1.5e9), mu = draw(51, -0.2, 2), sector_rd = draw(52, 0.001, 0.03),

@@ -296,12 +296,7 @@ void demand_and_rd(YearStep& y) {
                   [&](std::size_t begin, std::size_t end, double* acc, double*) {
     const std::size_t n = end - begin;
     std::uint8_t pos[kBlock];  // the k-th live firm is firm begin + pos[k]
-    static_assert(kBlock <= 256);
-    std::size_t m = 0;
-    for (std::size_t p = 0; p < n; ++p) {
-      pos[m] = static_cast<std::uint8_t>(p);
-      m += (flags[begin + p] & kAlive) ? 1 : 0;
-    }
+    const std::size_t m = live_positions(flags, begin, n, pos);
     if (m == 0) return;
     // A block mostly alive keeps every firm in its place (dead firms' lanes are computed, not
     // used; the arrays are read in place).

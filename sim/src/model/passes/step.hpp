@@ -48,6 +48,19 @@ struct Layout {
 inline constexpr std::size_t kBlock = 128;
 static_assert(kChunk % kBlock == 0);
 
+// The live firms of the block [begin, begin + n): pos[k] = the k-th live firm's place in the
+// block; returns how many there are.
+inline std::size_t live_positions(const std::uint8_t* flags, std::size_t begin, std::size_t n,
+                                  std::uint8_t* pos) {
+  static_assert(kBlock <= 256);
+  std::size_t m = 0;
+  for (std::size_t p = 0; p < n; ++p) {
+    pos[m] = static_cast<std::uint8_t>(p);
+    m += (flags[begin + p] & kAlive) ? 1 : 0;
+  }
+  return m;
+}
+
 // Runs block(begin, end, sums, maxima) over firms [0, n) in fixed chunks of kChunk firms, each
 // cut into blocks of kBlock, in firm order within a chunk; returns chunk-ordered totals.
 template <class Block>

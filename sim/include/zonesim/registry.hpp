@@ -377,6 +377,11 @@ ZONESIM_CHOICES(ZONESIM_CHOICE_ENUM)
     "Discount rate of a firm weighing the 3-year high-tech certificate against the R&D it needs "  \
     "(assumption)",                                                                                \
     "企业评估高新技术企业资格价值的贴现率")                                                       \
+  X(certification_takeup_rate, share, 1.0, 0.0, 1.0,                                            \
+    "Share of the firms that would newly go for the high-tech certificate (not yet reporting R&D " \
+    "at their threshold) that act on it in a given year; the others weigh it again the next year " \
+    "(incomplete take-up; 100 %: all at once; docs/model.md 3.3)",                                  \
+    "新申报高新技术企业意愿的当年实施比例")                                                       \
   X(tfp_shock_sd, number, 0.1, 0.0, 1.0,                                                          \
     "Standard deviation of a firm's yearly idiosyncratic shock to log productivity, mean one in "  \
     "levels: ln A += sd * e - sd^2/2, e standard normal (assumption, docs/model.md 3.4)",          \

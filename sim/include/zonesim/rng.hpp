@@ -32,6 +32,7 @@ enum class Purpose : std::uint32_t {
   imitation,         // a firm's imitation
   exit_enforcement,  // whether a firm flagged by the low-efficiency rule is closed
   tfp_shock,         // a firm's idiosyncratic productivity shock
+  certification_takeup,  // whether a firm newly weighing the high-tech certificate acts on it this year
 };
 
 // Entity ids for streams that belong to a zone or to the whole region, not a firm.

@@ -146,6 +146,7 @@ void demand_and_rd(YearStep& y) {
   const double relabel_share = run.param(Param::rd_relabel_share);
   const double discount_rate = run.param(Param::certificate_discount_rate);
   const double count_scale = y.count_scale;  // a real firm's size is a model firm's / k
+  const double takeup = run.param(Param::certification_takeup_rate);
   const double* const profit = f.profit.data();
   const double* const output = f.output.data();
   const float* const rd_last = f.rd_last.data();
@@ -279,6 +280,20 @@ void demand_and_rd(YearStep& y) {
         auto researchers = [&](double intensity, double share_relabelled) {
           return intensity * (1.0 - share_relabelled) * d[k] * theta / zones[z].wage_researcher;
         };
+        // Incomplete take-up (certification_takeup_rate < 1, docs/model.md 3.3): a firm not yet
+        // on its way (last year's reported R&D below its threshold) acts on the plan this year
+        // with that probability; otherwise it does as an applicant the talent market does not
+        // serve (talent.cpp) and weighs the certificate again next year. A firm on its way (the
+        // base year's pipeline, an applicant of last year, a renewal) always goes on.
+        if (takeup < 1.0 && !(rd_last[i] >= certification_rd_threshold(output[i] / count_scale) * output[i]) &&
+            !(Stream(seed, rep, static_cast<std::uint32_t>(i), t, Purpose::certification_takeup).uniform() < takeup)) {
+          rd_intensity[i] = adjusted[k];
+          relabelled[i] = 0.0f;
+          cert_plan[i] = kQueueOther;
+          a[kResearcherDemand] += researchers(adjusted[k], 0.0);
+          a[kTechnicalDemand] += technical[k];
+          continue;
+        }
         // Its place among the applicants: the certificate's net value per researcher it needs
         // at the notch, what it could bid over the wage for them (talent.cpp).
         const double need = researchers(rho[k], relabelled_share[k]);

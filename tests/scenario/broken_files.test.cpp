@@ -258,6 +258,15 @@ TEST_CASE("broken: demand_shock key that is not a year") {
   CHECK(d.hint == "a schedule maps years to values, e.g. {2021: 10 %, 2023: 20 %}");
 }
 
+TEST_CASE("broken: a sector's demand_shock out of range, located at the value") {
+  // sectors.<id>.demand_shock is a schedule too; the sector keeps its base file's other values.
+  auto d = only_error("sector_demand_shock_out_of_range.yaml");
+  CHECK(where(d) == "sector_demand_shock_out_of_range.yaml:4:37");
+  CHECK(d.key_path == "sectors.machinery.demand_shock.2021");
+  CHECK(d.message == "\"-80 %\" is out of range");
+  CHECK(d.hint == "valid: -50 % to 50 %");
+}
+
 TEST_CASE("broken: end_year before base_year is one error, not one per year in the base") {
   // The base file's schedule (2022) and target (2025) lie outside the broken horizon; they
   // must not be reported as well.

@@ -502,7 +502,11 @@ ZONESIM_CHOICES(ZONESIM_CHOICE_ENUM)
     "高技术/战略性新兴产业")                                                                      \
   X(attraction_weight, number, 1.0, 0.0, 1000.0,                                                  \
     "Relative weight of the sector among attracted projects (investment attraction by sector)",   \
-    "招商引资产业权重")
+    "招商引资产业权重")                                                                           \
+  X(demand_shock, share, 0.0, -0.5, 0.5,                                                          \
+    "The sector's own shock to its demand growth, added to its trend and to region.demand_shock: " \
+    "a year schedule like a lever's, e.g. {2020: -5 %, 2021: 4 %} (docs/model.md 3.2)",           \
+    "产业需求冲击(按年,叠加于该产业需求增长趋势)")
 
 #define ZONESIM_ENUM_ENTRY(key, ...) key,
 enum class Lever : unsigned { ZONESIM_LEVERS(ZONESIM_ENUM_ENTRY) count };
@@ -561,7 +565,7 @@ const LeverChannel& lever_channel(Lever l);
 std::string_view retired_setting(std::string_view key);
 
 // Whether a setting takes a year schedule ({year: value, ...}) as well as a single value: every
-// lever, and the region's demand_shock.
+// lever, and the region's and each sector's demand_shock.
 bool takes_schedule(const Setting& s);
 
 }  // namespace zonesim

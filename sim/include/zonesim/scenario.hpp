@@ -41,7 +41,9 @@ struct ParamSpec {
 struct SectorSpec {
   std::string id;
   std::string name_en, name_zh;
-  std::array<double, kSectorFieldCount> fields{};
+  std::array<double, kSectorFieldCount> fields{};  // demand_shock's entry unused: see below
+  // sectors.<id>.demand_shock, a schedule: added to this sector's demand growth in each year.
+  Schedule demand_shock = Schedule::constant(0.0);
 };
 
 struct ZoneSpec {

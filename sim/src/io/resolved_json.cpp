@@ -59,7 +59,9 @@ std::string resolved_scenario_json(const Scenario& s) {
   for (std::size_t i = 0; i < s.sectors.size(); ++i) {
     out += (i ? "," : "") + quoted(s.sectors[i].id) + ":{";
     for (std::size_t k = 0; k < kSectorFieldCount; ++k)
-      out += (k ? "," : "") + quoted(sector_settings()[k].key) + ":" + num(s.sectors[i].fields[k]);
+      out += (k ? "," : "") + quoted(sector_settings()[k].key) + ":" +
+             (k == static_cast<std::size_t>(SectorField::demand_shock) ? schedule_json(s.sectors[i].demand_shock)
+                                                                       : num(s.sectors[i].fields[k]));
     out += "}";
   }
   out += "},\"zones\":{";

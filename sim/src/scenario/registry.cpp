@@ -103,7 +103,8 @@ const Setting& setting(ZoneField f) { return kZone[static_cast<std::size_t>(f)];
 const LeverChannel& lever_channel(Lever l) { return kLeverChannels[static_cast<std::size_t>(l)]; }
 
 bool takes_schedule(const Setting& s) {
-  return s.group == SettingGroup::lever || (s.group == SettingGroup::region && s.key == "demand_shock");
+  return s.group == SettingGroup::lever ||
+         ((s.group == SettingGroup::region || s.group == SettingGroup::sector) && s.key == "demand_shock");
 }
 
 std::string_view retired_setting(std::string_view key) {

@@ -160,8 +160,12 @@ void Validator::read_sectors(const Node& root) {
           if (k == "name_en") sp.name_en = text_value(c, path + ".name_en");
           else if (k == "name_zh") sp.name_zh = text_value(c, path + ".name_zh");
           else if (const Setting* s = find_setting(sector_settings(), k)) {
-            if (auto v = scalar_value(c, path + "." + k, *s))
-              sp.fields[static_cast<std::size_t>(s - sector_settings().data())] = *v;
+            const auto idx = static_cast<std::size_t>(s - sector_settings().data());
+            if (idx == static_cast<std::size_t>(SectorField::demand_shock)) {  // a schedule (takes_schedule)
+              if (auto sch = schedule_value(c, path + "." + k, *s)) sp.demand_shock = std::move(*sch);
+            } else if (auto v = scalar_value(c, path + "." + k, *s)) {
+              sp.fields[idx] = *v;
+            }
           } else {
             unknown_key(c, path + "." + k, k, allowed, "sector key");
           }

@@ -7,7 +7,7 @@ namespace zonesim::detail {
 namespace {
 
 // Each sector's national market: its demand grows by the sector trend plus a common macro shock
-// (random, plus the scenario's region.demand_shock of the year);
+// (random, plus the scenario's region.demand_shock of the year) and the sector's own given shock;
 // the zones' firms hold shares of it (demand / market size) and the rest of the country holds the
 // remainder at the market's productivity, which grows by market_productivity_growth. The
 // share-weighted mean productivity of all sellers of the sector (zones and rest of the country)
@@ -35,7 +35,8 @@ void market_demand(YearStep& y) {
   m.productivity *= 1.0 + run.param(Param::market_productivity_growth);
   m.mean_productivity.assign(y.S, m.productivity);
   for (std::size_t s = 0; s < y.S; ++s) {
-    run.market.demand_growth[s] = run.sector(s, SectorField::demand_growth) + shock;
+    // Then the sector's own given shock (sectors.<id>.demand_shock; 0 unless given).
+    run.market.demand_growth[s] = run.sector(s, SectorField::demand_growth) + shock + y.sc.sectors[s].demand_shock.at(y.t);
     if (m.size[s] > 0) {
       // The zones' firms can hold at most the whole market; the rest of the country the rest.
       const double zones_share = std::min(1.0, d_sum[s] / m.size[s]);

@@ -127,6 +127,8 @@ Kept kept_2019(const std::vector<std::string>& overrides) {
   Scenario s = load_valid(source_path("scenarios/backtest/etdz-2018-2022.yaml"), overrides);
   FirmPanel p;
   simulate_replication(s, 0, &p);
+  // The revenue band is a real firm's: a model firm's output / firm_count_scale (docs/model.md 3.13).
+  const double k_scale = s.region[static_cast<std::size_t>(RegionField::firm_count_scale)];
   std::vector<std::uint8_t> base_cert;
   Kept k;
   for (std::size_t i = 0; i < p.year.size(); ++i) {
@@ -139,7 +141,7 @@ Kept kept_2019(const std::vector<std::string>& overrides) {
     if (p.year[i] != s.base_year + 1 || !p.hightech[i]) continue;
     if (static_cast<std::size_t>(p.firm[i]) >= base_cert.size() || !base_cert[p.firm[i]]) continue;
     ++k.kept;
-    k.at_threshold += p.rd_intensity[i] >= detail::certification_rd_threshold(p.output[i]);
+    k.at_threshold += p.rd_intensity[i] >= detail::certification_rd_threshold(p.output[i] / k_scale);
   }
   return k;
 }

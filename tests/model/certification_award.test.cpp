@@ -141,10 +141,12 @@ TEST_CASE("the zone pays the award times its newly certified real firms (count s
 }
 
 TEST_CASE("hightech_firms_new counts the firms certified this year that were not certified the year before") {
-  // Cross-check against the firm panel of one replication of the ETDZ back-test with an award
-  // (its zone approved_2021 opens in 2021 with certified firms of its own, which are not counted).
+  // Cross-check against the firm panel of one replication of the ETDZ back-test with an award of
+  // 20 万元 a real firm, 50 a model firm (region.firm_count_scale 50): 1,000 万元 a model firm, the
+  // award this test had when the back-test stated it per model firm by hand. Its zone
+  // approved_2021 opens in 2021 with certified firms of its own, which are not counted.
   Scenario s = load_valid(source_path("scenarios/backtest/etdz-2018-2022.yaml"),
-                          {"replications=1", "levers.hightech_certification_award=1000万元"});
+                          {"replications=1", "levers.hightech_certification_award=20万元"});
   FirmPanel panel;
   const ReplicationResult r = simulate_replication(s, 0, &panel);
   std::map<std::pair<std::int32_t, std::int32_t>, bool> certified;  // (firm, year) -> certified

@@ -29,10 +29,12 @@ PipelineCount count_pipeline(const char* growth, std::uint32_t replication) {
                           {std::string("zones.national_etdz.base_hightech_growth=") + growth, "replications=2"});
   FirmPanel panel;
   simulate_replication(s, replication, &panel);
+  // The revenue band is a real firm's: a model firm's output / firm_count_scale (docs/model.md 3.13).
+  const double k_scale = s.region[static_cast<std::size_t>(RegionField::firm_count_scale)];
   std::vector<std::int32_t> pipeline;
   for (std::size_t k = 0; k < panel.year.size(); ++k)
     if (panel.year[k] == s.base_year && panel.zone[k] == 0 && !panel.hightech[k] &&
-        std::abs(panel.rd_intensity[k] - 1.05 * threshold(panel.output[k])) < 1e-9)
+        std::abs(panel.rd_intensity[k] - 1.05 * threshold(panel.output[k] / k_scale)) < 1e-9)
       pipeline.push_back(panel.firm[k]);
   PipelineCount c;
   c.in_pipeline = static_cast<int>(pipeline.size());

@@ -57,7 +57,7 @@ TEST_CASE("a take-up rate below 100 % spreads the first certifications an award 
 TEST_CASE("at take-up 0 the base year's certification pipeline still passes and no firm newly starts") {
   // The ETDZ back-test's base year holds firms one and two years into their R&D build-up
   // (base_hightech_growth): they are on their way, so they pass in the first simulated year as
-  // at 100 %. The firms the award (1000 万元 a model firm) tips and that have no R&D history
+  // at 100 %. The firms the award (20 万元 a real firm, 50 a model firm) tips and that have no R&D history
   // pass the 3-year test in the third year at 100 %, and do not start at 0.
   const std::vector<std::string> reps{"replications=4"};
   const auto all_at_once = first_certifications("scenarios/backtest/etdz-2018-2022.yaml", "100%", reps);

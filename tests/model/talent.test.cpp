@@ -36,6 +36,8 @@ Certified certified_etdz(const std::vector<std::string>& overrides) {
   Scenario s = load_valid(source_path("scenarios/backtest/etdz-2018-2022.yaml"), overrides);
   FirmPanel p;
   simulate_replication(s, 0, &p);
+  // The revenue band is a real firm's: a model firm's output / firm_count_scale (docs/model.md 3.13).
+  const double k_scale = s.region[static_cast<std::size_t>(RegionField::firm_count_scale)];
   Certified c;
   c.by_year.assign(static_cast<std::size_t>(s.years() + 1), 0);
   std::vector<std::uint8_t> base;
@@ -49,7 +51,7 @@ Certified certified_etdz(const std::vector<std::string>& overrides) {
   for (std::size_t i = 0; i < p.year.size(); ++i) {
     if (p.year[i] != s.base_year + 1) continue;
     if (static_cast<std::size_t>(p.firm[i]) < base.size() && base[p.firm[i]]) continue;
-    c.at_notch_2019 += p.rd_intensity[i] >= detail::certification_rd_threshold(p.output[i]);
+    c.at_notch_2019 += p.rd_intensity[i] >= detail::certification_rd_threshold(p.output[i] / k_scale);
   }
   return c;
 }
@@ -132,7 +134,7 @@ TEST_CASE("the applicants' rationing gives the same results whatever the number 
   // exceed the pool: the applicants are listed per chunk and served in a fixed order, so one
   // thread and two agree.
   Scenario s = load_valid(source_path("scenarios/backtest/etdz-2018-2022.yaml"),
-                          {"replications=2", "zones.national_etdz.base_firms=10000",
+                          {"replications=2", "region.firm_count_scale=10", "zones.national_etdz.base_firms=10000",
                            "zones.national_etdz.base_above_size_firms=4000",
                            "zones.national_etdz.base_hightech_firms=2230"});
   EnsembleOptions one, two;

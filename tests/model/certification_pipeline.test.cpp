@@ -65,7 +65,8 @@ TEST_CASE("a growing base year has its pipeline of uncertified firms at the notc
     CHECK(c.in_pipeline == 98 + 120);
     // The year-2 firms cannot pass in year 1 (no R&D the year before the base year); each firm
     // still weighs the certificate (demand_rd.cpp) and may drop out: replication 0 has 98 in
-    // year 1 and 186 in year 2, replication 1 only 67 and 68 (measured, session 9).
+    // year 1 and 186 in year 2, replication 1 only 67 and 68 (measured, session 9); with the
+    // back-test's firm_count_scale 50 (bands read at real size) 89 and 149, 95 and 187 (session 11).
     CHECK(c.certified_year1 <= 98);
     CHECK(c.certified_year1 >= 50);
     CHECK(c.certified_year2 >= c.certified_year1);

@@ -118,7 +118,9 @@ TEST_CASE("in the ETDZ back-test the applicants the pool can hold reach the notc
   // anyway), and certified firms fell from 446 to 436 by 2022. Served whole, the applicants the
   // pool can hold report R&D at the notch from 2019 (523 firms at their threshold, 447 applicants
   // served); a firm without R&D history passes the 3-year test after holding it three years, so
-  // certified firms grow from 2020: 446, 445, 494, 806, 935 (replication 0).
+  // certified firms grow from 2020: 446, 445, 494, 806, 935 (replication 0). With the back-test's
+  // firm_count_scale 50 (revenue bands read at a real firm's size, docs/model.md 3.13) and its
+  // base-year pipeline: 429 firms at the notch in 2019; 446, 534, 665, 907, 1,025 (session 11).
   const Certified c = certified_etdz({"replications=1"});
   INFO("certified 2018-2022: " << c.by_year[0] << " " << c.by_year[1] << " " << c.by_year[2] << " " << c.by_year[3]
                                << " " << c.by_year[4] << "; firms not certified in 2018 at R&D >= threshold in 2019: "

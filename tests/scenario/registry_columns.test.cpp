@@ -217,3 +217,35 @@ TEST_CASE("the peak firm count bounds the firm slots of a run, entrants included
     if (o.size() > 1) CHECK(most > base * std::pow(1.15, sc.years()));
   }
 }
+
+TEST_CASE("at a count scale the peak firm count counts the entrants at counts / k") {
+  // Guangzhou ETDZ (k = 5) with fast-growing flows: they are real counts and bring a fifth of
+  // the model firms they would at k = 1, so the bound's entrants are a fifth, and it still
+  // bounds the slots.
+  const std::vector<std::string> fast{"replications=3", "levers.new_incubators=20", "levers.venture_fund=5 亿元",
+                                      "levers.attraction_budget=5 亿元", "levers.land_quota_mu=20000 mu"};
+  std::vector<std::string> unscaled = fast;
+  unscaled.push_back("region.firm_count_scale=1");
+  const std::string path = source_path("scenarios/guangzhou-etdz-2020.yaml");
+  const Scenario five = load_valid(path, fast), one = load_valid(path, unscaled);
+  REQUIRE(five.region[static_cast<std::size_t>(RegionField::firm_count_scale)] == 5.0);
+  double base = 0;
+  for (const auto& z : five.zones) base += z.fields[static_cast<std::size_t>(ZoneField::base_firms)];
+  // firms + entrants + 4 sqrt(entrants): the entrants of each bound.
+  auto entrants = [base](double bound) {
+    const double r = -2.0 + std::sqrt(4.0 + (bound - base));  // sqrt(entrants)
+    return r * r;
+  };
+  INFO("bound at k = 1: " << one.expected_peak_firms() << ", at k = 5: " << five.expected_peak_firms());
+  CHECK(entrants(five.expected_peak_firms()) == Approx(entrants(one.expected_peak_firms()) / 5));
+  double most = 0;
+  for (std::uint32_t r = 0; r < 3; ++r) {
+    ReplicationStepper run(five, r);
+    while (run.step()) {
+    }
+    most = std::max(most, static_cast<double>(run.firms()));
+  }
+  INFO("most slots at k = 5: " << most);
+  CHECK(most <= five.expected_peak_firms());
+  CHECK(most > base);
+}

@@ -35,7 +35,8 @@ double parameter_bound(const Scenario& s, Param p, bool high) {
 // the guidance fund; external projects (the zones' pull on projects averages 1, so all zones
 // together draw at most `zones` times the largest zone's projects) and relocations from the
 // metropolis. Firms that move between zones keep their slot. Entrant counts are Poisson draws
-// of at most this mean; four standard deviations are added on top.
+// of at most this mean; four standard deviations are added on top. The flows are real counts
+// and arrive at counts / firm_count_scale (model.md 3.13), so the entrants are divided by it.
 double Scenario::expected_peak_firms() const {
   const double births_per_carrier = parameter_bound(*this, Param::births_per_carrier, true);
   const double cost_per_project = parameter_bound(*this, Param::attraction_cost_per_project, false);
@@ -59,6 +60,7 @@ double Scenario::expected_peak_firms() const {
     }
     entrants += static_cast<double>(zones.size()) * projects;
   }
+  entrants /= std::max(1.0, region[static_cast<std::size_t>(RegionField::firm_count_scale)]);
   return firms + entrants + 4.0 * std::sqrt(entrants);
 }
 

@@ -68,10 +68,14 @@ class Stream {
   double beta33() {
     double v[5];
     for (double& x : v) x = uniform();
-    // partial selection of the 3rd smallest
+    // partial selection of the 3rd smallest: each pair ordered as `if (v[j] < v[i]) swap`
+    // would, as selects (no branch on the random values to mispredict)
     for (int i = 0; i < 3; ++i)
-      for (int j = i + 1; j < 5; ++j)
-        if (v[j] < v[i]) std::swap(v[i], v[j]);
+      for (int j = i + 1; j < 5; ++j) {
+        const double a = v[i], b = v[j];
+        v[i] = b < a ? b : a;
+        v[j] = b < a ? a : b;
+      }
     return v[2];
   }
   // Poisson(mean): inversion for small means, a rounded normal approximation for large ones.

@@ -154,6 +154,13 @@ template <class D> ZS_INLINE D cert_threshold_v(const D& revenue) {
   return revenue <= 5e7 ? splat<D>(0.05) : (revenue <= 2e8 ? splat<D>(0.04) : splat<D>(0.03));
 }
 
+// x, as a value GCC cannot see into (an empty asm statement that may change it, in a vector
+// register): it keeps the select that made x from being folded with the operations after it.
+template <class D> ZS_INLINE D opaque(D x) {
+  __asm__("" : "+v"(x));
+  return x;
+}
+
 // Runs fn over n values in blocks of W lanes; the last block is padded with `fill`.
 template <int W, std::size_t NIn, std::size_t NOut, class Fn>
 ZS_INLINE void over_lanes(std::size_t n, const double* const (&in)[NIn], const double (&fill)[NIn],
@@ -272,11 +279,19 @@ template <int W> struct Kernels {
           const D rd_3y = rd_before + rd_last + rd;
           const D sales_3y = sales_before + y_last + y;
           const D real_y = y / b.count_scale;
-          const auto meets = (rd_3y >= cert_threshold_v(real_y) * sales_3y) &
-                             (researchers + b.tech_science * labour >= b.cert_researcher_share * (labour + researchers)) &
-                             (last_innovation > b.year - b.lookback);
-          const auto newly = (cert_until < b.year) & (y > 0.0) & meets;
-          const auto first_cert = newly & (cert_until < b.year - 1.0);
+          // The conditions as 1.0 / 0.0 combined by products (exact: 1 x 1 = 1, 1 x 0 = 0 x 0 =
+          // +0; the same comparisons, so the same answers for every input, NaN and infinities
+          // included). The `&` of comparison masks, and products of selects (GCC folds them back
+          // into that `&`), were computed an element at a time at AVX-512 (100 scalar vcomisd);
+          // each select is passed through `opaque`, which GCC cannot see into.
+          const D one = splat<D>(1.0), zero = splat<D>(0.0);
+          const D meets = opaque(rd_3y >= cert_threshold_v(real_y) * sales_3y ? one : zero) *
+                          opaque(researchers + b.tech_science * labour >= b.cert_researcher_share * (labour + researchers) ? one : zero) *
+                          opaque(last_innovation > b.year - b.lookback ? one : zero);
+          const D newly_v = opaque(cert_until < b.year ? one : zero) * opaque(y > 0.0 ? one : zero) * meets;
+          const D first_cert_v = newly_v * opaque(cert_until < b.year - 1.0 ? one : zero);
+          const auto newly = newly_v != 0.0;
+          const auto first_cert = first_cert_v != 0.0;
           const D until = newly ? splat<D>(b.year + b.certificate_years - 1.0) : cert_until;
           const auto certified = until >= b.year;
           // retrofit
@@ -315,8 +330,7 @@ template <int W> struct Kernels {
           const D request = max_v(0.0, k_after - held_after) / b.density_new;
           r[0] = labour, r[1] = researchers;
           r[2] = certified ? splat<D>(1.0) : splat<D>(0.0);
-          r[3] = newly ? splat<D>(1.0) : splat<D>(0.0);
-          r[4] = first_cert ? splat<D>(1.0) : splat<D>(0.0);
+          r[3] = newly_v, r[4] = first_cert_v;
           r[5] = retrofits ? splat<D>(1.0) : splat<D>(0.0);
           r[6] = retro_subsidy, r[7] = retro_cost_firm, r[8] = va, r[9] = tax, r[10] = profit;
           r[11] = invest > 0.0 ? request : splat<D>(0.0);
@@ -478,29 +492,52 @@ template <int W> struct Philox {
     const U m0 = U{} + M0, m1 = U{} + M1;
     U lane;  // 0, 1, ..., W - 1
     for (int j = 0; j < W; ++j) lane[j] = static_cast<std::uint64_t>(j);
-    for (std::size_t k = 0; k < n; k += W) {
+    // Two vectors of counters at a time (2 W firms): their rounds are independent chains, so the
+    // core overlaps one's multiply latency with the other's (a round is a multiply, a shift and
+    // xors, each waiting for the one before).
+    for (std::size_t k = 0; k < n; k += 2 * W) {
       // The counters' first words, (first + k + j) mod 2^32, computed in the 64-bit lanes (built
       // element by element, GCC stored them in halves and loaded them whole: a stalled forward).
-      U c0 = ((U{} + static_cast<std::uint64_t>(first + k)) + lane) & low;
-      U c1 = U{} + std::uint64_t{replication}, c2 = U{} + word2, c3 = U{};
+      U a0 = ((U{} + static_cast<std::uint64_t>(first + k)) + lane) & low;
+      U b0 = (a0 + static_cast<std::uint64_t>(W)) & low;
+      U a1 = U{} + std::uint64_t{replication}, a2 = U{} + word2, a3 = U{};
+      U b1 = a1, b2 = a2, b3 = a3;
       std::uint64_t k0 = seed & low, k1 = seed >> 32;
       for (int r = 0; r < 10; ++r) {
-        const U p0 = Mul32<W>::even(c0, m0), p1 = Mul32<W>::even(c2, m1);
-        const U n0 = (p1 >> 32) ^ c1 ^ k0, n2 = (p0 >> 32) ^ c3 ^ k1;
-        c1 = p1 & low;
-        c3 = p0 & low;
-        c0 = n0;
-        c2 = n2;
+        round(a0, a1, a2, a3, m0, m1, k0, k1);
+        round(b0, b1, b2, b3, m0, m1, k0, k1);
         k0 = (k0 + W0) & low;
         k1 = (k1 + W1) & low;
       }
-      // (word + 0.5) 2^-32 as Stream::uniform; the word (< 2^32) converted exactly through 2^52.
-      const D w0 = (D)(c0 | 0x4330000000000000u) - 0x1p52;
-      const D w1 = (D)(c1 | 0x4330000000000000u) - 0x1p52;
-      const D v0 = (w0 + 0.5) * 0x1p-32, v1 = (w1 + 0.5) * 0x1p-32;
-      const std::size_t m = n - k < static_cast<std::size_t>(W) ? n - k : static_cast<std::size_t>(W);
-      std::memcpy(u0 + k, &v0, m * sizeof(double));
-      if (u1) std::memcpy(u1 + k, &v1, m * sizeof(double));
+      store(n, k, a0, a1, u0, u1);
+      if (k + W < n) store(n, k + W, b0, b1, u0, u1);
+    }
+  }
+  static ZS_INLINE void round(U& c0, U& c1, U& c2, U& c3, const U& m0, const U& m1, std::uint64_t k0,
+                              std::uint64_t k1) {
+    constexpr std::uint64_t low = 0xffffffffu;
+    const U p0 = Mul32<W>::even(c0, m0), p1 = Mul32<W>::even(c2, m1);
+    const U n0 = (p1 >> 32) ^ c1 ^ k0, n2 = (p0 >> 32) ^ c3 ^ k1;
+    c1 = p1 & low;
+    c3 = p0 & low;
+    c0 = n0;
+    c2 = n2;
+  }
+  // The uniforms of words c0 and c1 of the firms k ... k + W - 1 (those below n).
+  static ZS_INLINE void store(std::size_t n, std::size_t k, const U& c0, const U& c1, double* u0, double* u1) {
+    // (word + 0.5) 2^-32 as Stream::uniform; the word (< 2^32) converted exactly through 2^52.
+    const D w0 = (D)(c0 | 0x4330000000000000u) - 0x1p52;
+    const D w1 = (D)(c1 | 0x4330000000000000u) - 0x1p52;
+    const D v0 = (w0 + 0.5) * 0x1p-32, v1 = (w1 + 0.5) * 0x1p-32;
+    // Whole vectors stored as such (a copy of variable length had become `rep movsq`, slower
+    // than the rounds); the last, partial one element by element.
+    if (n - k >= static_cast<std::size_t>(W)) {
+      std::memcpy(u0 + k, &v0, sizeof(D));
+      if (u1) std::memcpy(u1 + k, &v1, sizeof(D));
+    } else {
+      for (std::size_t j = 0; j < n - k; ++j) u0[k + j] = v0[j];
+      if (u1)
+        for (std::size_t j = 0; j < n - k; ++j) u1[k + j] = v1[j];
     }
   }
 };

@@ -385,15 +385,13 @@ template <int W> struct Kernels {
           // margin) and the test's; its first test
           const D test = cert_threshold_v(d / b.count_scale);
           const D thr = test * 1.02;
-          // (conditions as 1.0 / 0.0, combined by products: GCC 12 computes the `&` of
-          // comparison masks, or nested selects it folds into them, an element at a time at
-          // AVX-512)
+          // (conditions as 1.0 / 0.0, combined by products, each select through `opaque`: GCC 12
+          // computes the `&` of comparison masks, or products or nested selects it folds into
+          // them, an element at a time at AVX-512; see accounts)
           const D one = splat<D>(1.0), zero = splat<D>(0.0);
-          // (desired >= 0 and desired < thr as one test, (desired >= 0) x (thr - desired > 0):
-          // their two selects on `desired` were also computed an element at a time)
-          D weighs = (desired >= 0.0 ? thr - desired : zero) > 0.0 ? one : zero;
-          weighs = weighs * (d > 0.0 ? one : zero);
-          if (!(b.award > 0)) weighs = weighs * (taxable > 0.0 ? one : zero);
+          D weighs = opaque(desired >= 0.0 ? one : zero) * opaque(desired < thr ? one : zero) *
+                     opaque(d > 0.0 ? one : zero);
+          if (!(b.award > 0)) weighs = weighs * opaque(taxable > 0.0 ? one : zero);
           // the years it waits (0, 1 or 2) until the 3-year window passes at thr a year
           const auto wait0 = thr * d + rd_last + rd_before >= test * (d + output + sales_before);
           const auto wait1 = 2.0 * thr * d + rd_last >= test * (2.0 * d + output);
@@ -419,14 +417,14 @@ template <int W> struct Kernels {
           }
           const D value_w = wait0 ? value[0] : (wait1 ? value[1] : value[2]);
           const D cost_w = wait0 ? cost[0] : (wait1 ? cost[1] : cost[2]);
-          const D pursues = weighs * (value_w > 0.0 ? one : zero) * (value_w > cost_w ? one : zero);
+          const D pursues = weighs * opaque(value_w > 0.0 ? one : zero) * opaque(value_w > cost_w ? one : zero);
           const auto pursue = pursues != 0.0;
           // partial adjustment, clamped to [0, max]; a pursuer reports thr
           const D adjusted = clamp_v(rho0 + b.speed * (desired - rho0), 0.0, b.max_intensity);
           const D rho = pursue ? clamp_v(thr, 0.0, b.max_intensity) : adjusted;
           // a non-pursuer keeping its R&D at or above its threshold: the keepers' queue
-          D keeps = (one - pursues) * (cert_until >= b.year - 1.0 ? one : zero) * (taxable > 0.0 ? one : zero) *
-                    (adjusted >= test ? one : zero);
+          D keeps = (one - pursues) * opaque(cert_until >= b.year - 1.0 ? one : zero) *
+                    opaque(taxable > 0.0 ? one : zero) * opaque(adjusted >= test ? one : zero);
           if (!(b.tax_saving_rate > 0)) keeps = zero;
           const auto keeper = keeps != 0.0;
           const D kept = min_v(adjusted, test * 1.02);  // keeper_share

@@ -258,20 +258,61 @@ class Production {
     for_zone_runs(zones, m, [&](std::size_t first, std::size_t count, std::size_t z) {
       vmath::accounts(first, count, accounts_lanes(b, u_retro, zone_[z]));
     });
-    for (std::size_t k = 0; k < m; ++k) {
-      const std::size_t i = begin + at(k);
-      if (!(f_.flags[i] & kAlive)) continue;
-      const std::size_t z = zones[k], s = f_.sector[i];
+    // The rest a firm at a time, the zone sums held in local variables over each run of one
+    // zone (the same additions in firm order, from the sums' values before the run).
+    for_zone_runs(zones, m, [&](std::size_t first, std::size_t count, std::size_t z) {
       const ZoneRates& zp = zone_[z];
-      store_accounts(i, k, b);
-      const float energy = retrofit_energy(i, k, b);
-      classify_land(i, k, zp, sector_[s], b);
-      decide_exit(i, k, zp, energy, b);
-      f_.land_request[i] = b.land_request[k];
-      f_.flags[i] = b.flags[k];
-      add_to_sums(i, k, z, s, zp, energy, b, acc, mx);
-    }
+      double* const ac = acc + L_.acc(z, 0);
+      ZoneSums sums(ac);
+      for (std::size_t k = first; k < first + count; ++k) {
+        const std::size_t i = begin + at(k);
+        if (!(f_.flags[i] & kAlive)) continue;
+        const std::size_t s = f_.sector[i];
+        store_accounts(i, k, b);
+        const float energy = retrofit_energy(i, k, b);
+        classify_land(i, k, zp, sector_[s], b);
+        decide_exit(i, k, zp, energy, b);
+        f_.land_request[i] = b.land_request[k];
+        f_.flags[i] = b.flags[k];
+        add_to_sums(i, k, z, s, zp, energy, b, sums, acc, mx);
+      }
+      sums.store(ac);
+    });
   }
+
+  // A zone's sums of this pass over a run of its firms: each starts from the zone's sum before
+  // the run and adds the run's firms in order, as the firms added to the zone's sum would. The
+  // counts (of firms, of patents) are integers: added once at the end, they give the same sum
+  // (every partial sum is an integer below 2^53, exact).
+  struct ZoneSums {
+    explicit ZoneSums(const double* ac)
+        : output(ac[kOutput]), trend(ac[kChangeTrend]), realloc(ac[kChangeRealloc]), entry(ac[kChangeEntry]),
+          value_added(ac[kValueAdded]), rd(ac[kRd]), rd_relabelled(ac[kRdRelabelled]),
+          cert_award_asked(ac[kCertAwardAsked]), hightech_output(ac[kHightechOutput]), employment(ac[kEmployment]),
+          researchers(ac[kResearchers]), technical(ac[kTechnical]), tax(ac[kTax]), energy(ac[kEnergy]),
+          exports(ac[kExports]), rd_subsidy_asked(ac[kRdSubsidyAsked]), fund_asked(ac[kFundAsked]),
+          retrofit_asked(ac[kRetrofitAsked]), request_priority(ac[kRequestPriority]),
+          request_normal(ac[kRequestNormal]) {}
+    void store(double* ac) const {
+      ac[kOutput] = output, ac[kChangeTrend] = trend, ac[kChangeRealloc] = realloc, ac[kChangeEntry] = entry;
+      ac[kValueAdded] = value_added, ac[kRd] = rd, ac[kRdRelabelled] = rd_relabelled;
+      ac[kCertAwardAsked] = cert_award_asked, ac[kHightechOutput] = hightech_output, ac[kEmployment] = employment;
+      ac[kResearchers] = researchers, ac[kTechnical] = technical, ac[kTax] = tax, ac[kEnergy] = energy;
+      ac[kExports] = exports, ac[kRdSubsidyAsked] = rd_subsidy_asked, ac[kFundAsked] = fund_asked;
+      ac[kRetrofitAsked] = retrofit_asked, ac[kRequestPriority] = request_priority;
+      ac[kRequestNormal] = request_normal;
+      ac[kFirmsProducing] += static_cast<double>(producing);
+      ac[kAboveSize] += static_cast<double>(above);
+      ac[kHightech] += static_cast<double>(hightech);
+      ac[kHightechAbove] += static_cast<double>(hightech_above);
+      ac[kHightechNew] += static_cast<double>(hightech_new);
+      ac[kPatents] += static_cast<double>(patents);
+    }
+    double output, trend, realloc, entry, value_added, rd, rd_relabelled, cert_award_asked, hightech_output;
+    double employment, researchers, technical, tax, energy, exports, rd_subsidy_asked, fund_asked;
+    double retrofit_asked, request_priority, request_normal;
+    std::uint64_t producing = 0, above = 0, hightech = 0, hightech_above = 0, hightech_new = 0, patents = 0;
+  };
 
   static std::vector<double> spill_shares(const YearStep& y) {
     std::vector<double> v(y.Z * y.S);
@@ -452,44 +493,44 @@ class Production {
   }
 
   [[gnu::always_inline]] void add_to_sums(std::size_t i, std::size_t k, std::size_t z, std::size_t s, const ZoneRates& zp, float energy,
-                   const BlockYear& b, double* acc, double* mx) const {
+                   const BlockYear& b, ZoneSums& ac, double* acc, double* mx) const {
     const double y = b.y[k], y_last = b.y_last[k];
     const bool certified = b.certified[k] != 0;
     const std::uint8_t flags = b.flags[k];
-    double* ac = acc + L_.acc(z, 0);
-    ac[kOutput] += y;
+    ac.output += y;
     // Channels of the change of output: a firm that produced last year contributes the market's
     // growth of its last output (trend) and the rest of its change (its market share: the
     // replicator, its demand shock, its capacity); a firm producing for the first time, entry.
     if (y_last > 0) {
       const double trend = y_last * (sector_[s].market_factor - 1.0);
-      ac[kChangeTrend] += trend;
-      ac[kChangeRealloc] += y - y_last - trend;
+      ac.trend += trend;
+      ac.realloc += y - y_last - trend;
     } else {
-      ac[kChangeEntry] += y;
+      ac.entry += y;
     }
-    ac[kValueAdded] += b.va[k];
-    ac[kRd] += b.rd[k];
-    ac[kRdRelabelled] += b.rd_relabelled[k];
-    ac[kFirmsProducing] += 1;
+    ac.value_added += b.va[k];
+    ac.rd += b.rd[k];
+    ac.rd_relabelled += b.rd_relabelled[k];
+    ac.producing += 1;
     const bool above = b.real_y[k] >= kAboveSizeRevenue;
-    ac[kAboveSize] += above;
-    ac[kHightech] += certified;
-    ac[kHightechAbove] += certified && above;
-    ac[kHightechNew] += b.first_certified[k];
-    ac[kCertAwardAsked] += b.first_certified[k] != 0 ? zp.cert_award : 0.0;
-    ac[kHightechOutput] += certified ? y : 0.0;
-    ac[kPatents] += b.patents[k];
-    ac[kEmployment] += b.labour[k] + b.researchers[k];
-    ac[kResearchers] += b.researchers[k];
-    ac[kTechnical] += zp.tech_share * b.labour[k];
-    ac[kTax] += b.tax[k];
-    ac[kEnergy] += energy * y / 1e4;
-    ac[kExports] += f_.export_share[i] * y;
-    ac[kRdSubsidyAsked] += zp.subsidy_rate * b.rd_intensity[k] * y;
-    ac[kFundAsked] += b.award[k];
-    ac[kRetrofitAsked] += b.retro_subsidy[k];
-    ac[(flags & kPriorityLand) ? kRequestPriority : kRequestNormal] += b.land_request[k];
+    ac.above += above;
+    ac.hightech += certified;
+    ac.hightech_above += certified && above;
+    ac.hightech_new += b.first_certified[k] != 0;  // (1 or 0)
+    ac.cert_award_asked += b.first_certified[k] != 0 ? zp.cert_award : 0.0;
+    ac.hightech_output += certified ? y : 0.0;
+    ac.patents += b.patents[k];
+    ac.employment += b.labour[k] + b.researchers[k];
+    ac.researchers += b.researchers[k];
+    ac.technical += zp.tech_share * b.labour[k];
+    ac.tax += b.tax[k];
+    ac.energy += energy * y / 1e4;
+    ac.exports += f_.export_share[i] * y;
+    ac.rd_subsidy_asked += zp.subsidy_rate * b.rd_intensity[k] * y;
+    ac.fund_asked += b.award[k];
+    ac.retrofit_asked += b.retro_subsidy[k];
+    if (flags & kPriorityLand) ac.request_priority += b.land_request[k];
+    else ac.request_normal += b.land_request[k];
     acc[L_.sec(z, s, kSecOutput)] += y;
     acc[L_.sec(z, s, kSecInnovators)] += (flags & kInnovatedNow) ? 1.0 : 0.0;
     acc[L_.sec(z, s, kSecFirms)] += 1;

@@ -497,6 +497,10 @@ template <int W> struct Philox {
     const U m0 = U{} + M0, m1 = U{} + M1;
     U lane;  // 0, 1, ..., W - 1
     for (int j = 0; j < W; ++j) lane[j] = static_cast<std::uint64_t>(j);
+    // The rounds' keys (the key schedule, the same for every counter).
+    std::uint64_t key0[10], key1[10];
+    key0[0] = seed & low, key1[0] = seed >> 32;
+    for (int r = 1; r < 10; ++r) key0[r] = (key0[r - 1] + W0) & low, key1[r] = (key1[r - 1] + W1) & low;
     // Two vectors of counters at a time (2 W firms): their rounds are independent chains, so the
     // core overlaps one's multiply latency with the other's (a round is a multiply, a shift and
     // xors, each waiting for the one before).
@@ -507,24 +511,24 @@ template <int W> struct Philox {
       U b0 = (a0 + static_cast<std::uint64_t>(W)) & low;
       U a1 = U{} + std::uint64_t{replication}, a2 = U{} + word2, a3 = U{};
       U b1 = a1, b2 = a2, b3 = a3;
-      std::uint64_t k0 = seed & low, k1 = seed >> 32;
+#pragma GCC unroll 10
       for (int r = 0; r < 10; ++r) {
-        round(a0, a1, a2, a3, m0, m1, k0, k1);
-        round(b0, b1, b2, b3, m0, m1, k0, k1);
-        k0 = (k0 + W0) & low;
-        k1 = (k1 + W1) & low;
+        round(a0, a1, a2, a3, m0, m1, key0[r], key1[r]);
+        round(b0, b1, b2, b3, m0, m1, key0[r], key1[r]);
       }
-      store(n, k, a0, a1, u0, u1);
-      if (k + W < n) store(n, k + W, b0, b1, u0, u1);
+      store(n, k, a0 & low, a1 & low, u0, u1);
+      if (k + W < n) store(n, k + W, b0 & low, b1 & low, u0, u1);
     }
   }
+  // One round. Only the words' low 32 bits are kept clean: the multiplies read only those
+  // (pmuludq), and the xors never carry the high bits down, so c1 and c3 keep the whole product
+  // (its low half is the word) and the caller masks the words it converts.
   static ZS_INLINE void round(U& c0, U& c1, U& c2, U& c3, const U& m0, const U& m1, std::uint64_t k0,
                               std::uint64_t k1) {
-    constexpr std::uint64_t low = 0xffffffffu;
     const U p0 = Mul32<W>::even(c0, m0), p1 = Mul32<W>::even(c2, m1);
     const U n0 = (p1 >> 32) ^ c1 ^ k0, n2 = (p0 >> 32) ^ c3 ^ k1;
-    c1 = p1 & low;
-    c3 = p0 & low;
+    c1 = p1;
+    c3 = p0;
     c0 = n0;
     c2 = n2;
   }

@@ -204,41 +204,7 @@ class Production {
       b.queue[k] = f_.cert_plan[i];
       b.relabelled[k] = f_.rd_relabelled[i];
       b.spill[k] = spill_share_[z * S_ + s];
-    }
-    b.capital = column(f_.capital, begin, pos, m, b, 0);
-    b.p03 = column(f_.productivity_03, begin, pos, m, b, 1);
-    b.demand = column(f_.demand, begin, pos, m, b, 2);
-    b.rd_chosen = column(f_.rd_intensity, begin, pos, m, b, 3);
-    for_zone_runs(zones, m, [&](std::size_t first, std::size_t count, std::size_t z) {
-      vmath::output_and_rd(first, count, output_rd_lanes(b, zone_[z]));
-    });
-    for (std::size_t k = 0; k < m; ++k) {
-      const std::size_t i = begin + at(k);
-      b.a_changed[k] = false;
-      if (f_.flags[i] & kAlive) f_.rd_intensity[i] = b.rd_intensity[k];
-    }
-    vmath::exp(m, b.x_in, no_in);
-    vmath::exp(m, b.x_im, no_im);
-    if (shock_sd_ > 0) vmath::normal(m, u1, u2, e);
-    for (std::size_t k = 0; k < m; ++k) {
-      const std::size_t i = begin + at(k);
-      b.ln_a[k] = 0.0;
-      if (!(f_.flags[i] & kAlive)) continue;
-      innovate(i, k, u_in[k], no_in[k], b);
-      imitate(i, k, zones[k] * S_ + f_.sector[i], u_im[k], no_im[k], b);
-      shock(k, shock_sd_ > 0 ? e[k] : 0.0, b);
-    }
-    vmath::productivity_powers(m, b.ln_a, a, a03, a07);
-    // Staff, certification, retrofit, accounts and the investment plan.
-    for (std::size_t k = 0; k < m; ++k) {
-      const std::size_t i = begin + at(k);
-      const std::size_t z = zones[k], s = f_.sector[i];
-      if (b.a_changed[k]) {  // Firms::set_log_productivity, its exps from the lanes
-        f_.productivity[i] = a[k];
-        f_.log_productivity[i] = b.ln_a[k];
-        f_.productivity_03[i] = a03[k];
-        f_.productivity_07[i] = a07[k];
-      }
+      // for accounts (values this pass changes only after it; last_innovation in innovate)
       const SectorRates& sp = sector_[s];
       b.opw[k] = opw_scale_[z * S_ + s];
       b.va_ratio[k] = sp.value_added_ratio;
@@ -247,7 +213,38 @@ class Production {
       b.rd_before[k] = f_.rd_before[i];
       b.rd_last[k] = f_.rd_last[i];
       b.cert_until[k] = f_.cert_until[i];
+    }
+    b.capital = column(f_.capital, begin, pos, m, b, 0);
+    b.p03 = column(f_.productivity_03, begin, pos, m, b, 1);
+    b.demand = column(f_.demand, begin, pos, m, b, 2);
+    b.rd_chosen = column(f_.rd_intensity, begin, pos, m, b, 3);
+    for_zone_runs(zones, m, [&](std::size_t first, std::size_t count, std::size_t z) {
+      vmath::output_and_rd(first, count, output_rd_lanes(b, zone_[z]));
+    });
+    vmath::exp(m, b.x_in, no_in);
+    vmath::exp(m, b.x_im, no_im);
+    if (shock_sd_ > 0) vmath::normal(m, u1, u2, e);
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::size_t i = begin + at(k);
+      b.a_changed[k] = false;
+      b.ln_a[k] = 0.0;
       b.last_innovation[k] = f_.last_innovation[i];
+      if (!(f_.flags[i] & kAlive)) continue;
+      f_.rd_intensity[i] = b.rd_intensity[k];
+      innovate(i, k, u_in[k], no_in[k], b);
+      imitate(i, k, zones[k] * S_ + f_.sector[i], u_im[k], no_im[k], b);
+      shock(k, shock_sd_ > 0 ? e[k] : 0.0, b);
+    }
+    vmath::productivity_powers(m, b.ln_a, a, a03, a07);
+    // Staff, certification, retrofit, accounts and the investment plan.
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::size_t i = begin + at(k);
+      if (b.a_changed[k]) {  // Firms::set_log_productivity, its exps from the lanes
+        f_.productivity[i] = a[k];
+        f_.log_productivity[i] = b.ln_a[k];
+        f_.productivity_03[i] = a03[k];
+        f_.productivity_07[i] = a07[k];
+      }
     }
     // (capital and demand as read above: they have not changed)
     b.p07 = column(f_.productivity_07, begin, pos, m, b, 4);
@@ -395,6 +392,7 @@ class Production {
         b.a_changed[k] = true;
       }
       f_.last_innovation[i] = static_cast<std::int16_t>(t_);
+      b.last_innovation[k] = f_.last_innovation[i];
       b.flags[k] |= kInnovatedNow;
       b.patents[k] = static_cast<std::uint16_t>(
           patent_base_ + std::min<std::uint32_t>(rng.poisson(b.rd_real[k] / patent_cost_), 60000u));

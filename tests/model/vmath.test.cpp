@@ -112,23 +112,25 @@ TEST_CASE("vmath's demand shock and normal are the scalar formulas to the last b
     ratio[k] = 0.2 + 3 * w[k];
     growth[k] = 0.1 * (u[k] - 0.3);
   }
-  const double shock_scale = 0.25, chi = 0.3, count_scale = 5;
-  const auto d = at_every_width(n, [&](double* out) {
-    std::copy(d0.begin(), d0.end(), out);
-    vmath::demand_shock(n, out, uu.data(), ratio.data(), growth.data(), shock_scale, chi, count_scale);
-  });
-  double worst = 0;
-  for (std::size_t k = 0; k < n; ++k) {  // demand_rd.cpp's scalar form before issue 17's lanes
-    const double b = std::clamp(shock_scale * std::pow(std::max(d0[k] / count_scale, 1e4) / 1e8, -0.15), 0.02, 0.6);
-    const double e = -b * (uu[k] < 0 ? -1.0 : 1.0) * std::log(1.0 - 2.0 * std::fabs(uu[k])) + std::log(1.0 - b * b);
-    const double g = growth[k] + std::log(std::max(1e-6, 1.0 + chi * (ratio[k] - 1.0))) + e;
-    const double ref = d0[k] * std::exp(std::clamp(g, -3.0, 3.0));
-    worst = std::max(worst, std::fabs(d[k] / ref - 1));
+  const double shock_scale = 0.25, chi = 0.3;
+  for (const double count_scale : {5.0, 1.0}) {  // (a scale of 1: no division)
+    const auto d = at_every_width(n, [&](double* out) {
+      std::copy(d0.begin(), d0.end(), out);
+      vmath::demand_shock(n, out, uu.data(), ratio.data(), growth.data(), shock_scale, chi, count_scale);
+    });
+    double worst = 0;
+    for (std::size_t k = 0; k < n; ++k) {  // demand_rd.cpp's scalar form before issue 17's lanes
+      const double b = std::clamp(shock_scale * std::pow(std::max(d0[k] / count_scale, 1e4) / 1e8, -0.15), 0.02, 0.6);
+      const double e = -b * (uu[k] < 0 ? -1.0 : 1.0) * std::log(1.0 - 2.0 * std::fabs(uu[k])) + std::log(1.0 - b * b);
+      const double g = growth[k] + std::log(std::max(1e-6, 1.0 + chi * (ratio[k] - 1.0))) + e;
+      const double ref = d0[k] * std::exp(std::clamp(g, -3.0, 3.0));
+      worst = std::max(worst, std::fabs(d[k] / ref - 1));
+    }
+    CHECK(worst < 1e-14);
   }
-  CHECK(worst < 1e-14);
 
   const auto z = at_every_width(n, [&](double* out) { vmath::normal(n, u.data(), v.data(), out); });
-  worst = 0;
+  double worst = 0;
   for (std::size_t k = 0; k < n; ++k) {
     const double ref = std::sqrt(-2.0 * std::log(u[k])) * std::cos(6.283185307179586 * v[k]);
     worst = std::max(worst, std::fabs(z[k] - ref));
@@ -176,10 +178,10 @@ double thr(double revenue) { return revenue <= 5e7 ? 0.05 : revenue <= 2e8 ? 0.0
 // passes/production.cpp's and grants_exits.cpp's arithmetic in lanes (vmath::output_and_rd,
 // vmath::accounts, vmath::grant) against the scalar form of the rules they replaced (the passes
 // before the lanes), bit for bit, at every width, for any run [first, first + n) of a block.
-TEST_CASE("vmath's production and grant kernels are the scalar rules to the last bit", "[vmath]") {
+namespace {
+void production_kernels(const double scale) {
   const std::size_t n = kRunArrays;
   const auto draw = [](std::uint32_t sub, double lo, double hi) { return uniforms_in(kRunArrays, sub, lo, hi); };
-  const double scale = 3;
 
   // output_and_rd
   const std::vector<double> capital = draw(10, 1e5, 1e10), p03 = draw(11, 0.5, 1.5), k_ratio = draw(12, 0.5, 3),
@@ -334,15 +336,22 @@ TEST_CASE("vmath's production and grant kernels are the scalar rules to the last
   }
   CHECK(differ == 0);
 }
+}  // namespace
+
+TEST_CASE("vmath's production and grant kernels are the scalar rules to the last bit", "[vmath]") {
+  production_kernels(3);
+  production_kernels(1);  // a scale of 1: no division
+}
 
 // passes/demand_rd.cpp's R&D choice in lanes (vmath::rd_choice) against the scalar form of the
 // firm body it replaced (the pass before the lanes: desired intensity, expected taxable profit,
 // plan_certification itself, the partial adjustment, the queue, the researchers and technical
 // workers asked for), bit for bit, at every width, for a run [first, first + n) of a block.
-TEST_CASE("vmath's demand-pass R&D choice is the scalar rule to the last bit", "[vmath]") {
+namespace {
+void rd_choice_kernel(const double scale) {
   const std::size_t n = kRunArrays;
   const auto draw = [](std::uint32_t sub, double lo, double hi) { return uniforms_in(kRunArrays, sub, lo, hi); };
-  const double scale = 3, year = 2025, speed = 0.4, theta = 0.6, max_rho = 0.3, relabel_share = 0.4;
+  const double year = 2025, speed = 0.4, theta = 0.6, max_rho = 0.3, relabel_share = 0.4;
   const double discount_rate = 0.1;
   const std::vector<double> d = draw(50, -1e6, 1.5e9), mu = draw(51, -0.2, 2), sector_rd = draw(52, 0.001, 0.03),
                             profit = draw(54, -1e8, 2e8), rho0 = draw(55, 0, 0.35), opw = draw(56, 1e5, 1e6),
@@ -415,4 +424,10 @@ TEST_CASE("vmath's demand-pass R&D choice is the scalar rule to the last bit", "
     CHECK(r[first - 1] == 0.0);  // nothing written outside the run
     CHECK(r[first + m] == 0.0);
   }
+}
+}  // namespace
+
+TEST_CASE("vmath's demand-pass R&D choice is the scalar rule to the last bit", "[vmath]") {
+  rd_choice_kernel(3);
+  rd_choice_kernel(1);  // a scale of 1: no division
 }

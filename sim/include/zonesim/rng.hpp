@@ -5,6 +5,7 @@
 
 #include <Random123/philox.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
@@ -69,11 +70,14 @@ class Stream {
   double beta33() {
     double v[5];
     for (double& x : v) x = uniform();
-    // partial selection of the 3rd smallest
-    for (int i = 0; i < 3; ++i)
-      for (int j = i + 1; j < 5; ++j)
-        if (v[j] < v[i]) std::swap(v[i], v[j]);
-    return v[2];
+    // The 3rd smallest (the median), by minima and maxima (no branch on the random values to
+    // mispredict): the 2nd and 3rd smallest of the first four are the larger of their pairs'
+    // minima and the smaller of their maxima; the median of five is the median of those two and
+    // the fifth (dropping the least and the greatest of the four drops one value at or below
+    // the median and one at or above it). The same value as a selection sort's v[2].
+    const double lo = std::max(std::min(v[0], v[1]), std::min(v[2], v[3]));
+    const double hi = std::min(std::max(v[0], v[1]), std::max(v[2], v[3]));
+    return std::max(std::min(lo, hi), std::min(std::max(lo, hi), v[4]));
   }
   // Poisson(mean): inversion for small means, a rounded normal approximation for large ones.
   std::uint32_t poisson(double mean) {

@@ -149,9 +149,23 @@ template <class D> ZS_INLINE D max_v(const D& a, double b) { return a < b ? spla
 template <class D> ZS_INLINE D max_v(double a, const D& b) { return a < b ? b : splat<D>(a); }  // std::max(a, b)
 template <class D> ZS_INLINE D max_v(const D& a, const D& b) { return a < b ? b : a; }  // std::max(a, b)
 template <class D> ZS_INLINE D min_v(const D& a, const D& b) { return b < a ? b : a; }  // std::min(a, b)
+// A real firm's value of a model firm's x, x / count_scale, without the division when the
+// scale is 1 (x / 1 = x for every x): most scenarios, whose divisions by their scale would cost
+// as much as any other (the divider takes ≈ 2 cycles a double at every width).
+template <class D> ZS_INLINE D per_real_firm(const D& x, double count_scale) {
+  if (count_scale == 1.0) return x;
+  return x / count_scale;
+}
 // certification_rd_threshold (context.hpp) of each lane's revenue.
 template <class D> ZS_INLINE D cert_threshold_v(const D& revenue) {
   return revenue <= 5e7 ? splat<D>(0.05) : (revenue <= 2e8 ? splat<D>(0.04) : splat<D>(0.03));
+}
+
+// x, as a value GCC cannot see into (an empty asm statement that may change it, in a vector
+// register): it keeps the select that made x from being folded with the operations after it.
+template <class D> ZS_INLINE D opaque(D x) {
+  __asm__("" : "+v"(x));
+  return x;
 }
 
 // Runs fn over n values in blocks of W lanes; the last block is padded with `fill`.
@@ -200,7 +214,7 @@ template <int W> struct Kernels {
     over_lanes<W, 4, 1>(n, {d, u, ratio, growth}, {1e8, 0.25, 1.0, 0.0}, {d},
                         [&](const D* a, D* r) __attribute__((always_inline)) {
       const D dd = a[0], uu = a[1];
-      const D x = max_v(dd / count_scale, 1e4) / 1e8;
+      const D x = max_v(per_real_firm(dd, count_scale), 1e4) / 1e8;
       const D b = clamp_v(shock_scale * exp_v<D, I>(-0.15 * log_v<D, I>(x)), 0.02, 0.6);
       const D au = uu < 0.0 ? -uu : uu;
       const D sign = uu < 0.0 ? splat<D>(-1.0) : splat<D>(1.0);
@@ -233,7 +247,7 @@ template <int W> struct Kernels {
           const D award = b.patents_last > 0 ? b.fund * patents / b.patents_last : splat<D>(0.0);
           const D award_paid = award * b.claims_paid_share;
           // capped_rd_intensity (step.hpp) with keeper_share's threshold
-          const D real_demand = demand / b.count_scale;
+          const D real_demand = per_real_firm(demand, b.count_scale);
           const D kept = min_v(rho0, cert_threshold_v(real_demand) * 1.02);
           const D keeper = kept * b.cap_keep + (rho0 - kept) * b.cap;
           const D rdi = q == 1.0 ? rho0 : (q == 2.0 ? keeper : rho0 * b.cap);
@@ -271,12 +285,20 @@ template <int W> struct Kernels {
           // certify
           const D rd_3y = rd_before + rd_last + rd;
           const D sales_3y = sales_before + y_last + y;
-          const D real_y = y / b.count_scale;
-          const auto meets = (rd_3y >= cert_threshold_v(real_y) * sales_3y) &
-                             (researchers + b.tech_science * labour >= b.cert_researcher_share * (labour + researchers)) &
-                             (last_innovation > b.year - b.lookback);
-          const auto newly = (cert_until < b.year) & (y > 0.0) & meets;
-          const auto first_cert = newly & (cert_until < b.year - 1.0);
+          const D real_y = per_real_firm(y, b.count_scale);
+          // The conditions as 1.0 / 0.0 combined by products (exact: 1 x 1 = 1, 1 x 0 = 0 x 0 =
+          // +0; the same comparisons, so the same answers for every input, NaN and infinities
+          // included). The `&` of comparison masks, and products of selects (GCC folds them back
+          // into that `&`), were computed an element at a time at AVX-512 (100 scalar vcomisd);
+          // each select is passed through `opaque`, which GCC cannot see into.
+          const D one = splat<D>(1.0), zero = splat<D>(0.0);
+          const D meets = opaque(rd_3y >= cert_threshold_v(real_y) * sales_3y ? one : zero) *
+                          opaque(researchers + b.tech_science * labour >= b.cert_researcher_share * (labour + researchers) ? one : zero) *
+                          opaque(last_innovation > b.year - b.lookback ? one : zero);
+          const D newly_v = opaque(cert_until < b.year ? one : zero) * opaque(y > 0.0 ? one : zero) * meets;
+          const D first_cert_v = newly_v * opaque(cert_until < b.year - 1.0 ? one : zero);
+          const auto newly = newly_v != 0.0;
+          const auto first_cert = first_cert_v != 0.0;
           const D until = newly ? splat<D>(b.year + b.certificate_years - 1.0) : cert_until;
           const auto certified = until >= b.year;
           // retrofit
@@ -315,8 +337,7 @@ template <int W> struct Kernels {
           const D request = max_v(0.0, k_after - held_after) / b.density_new;
           r[0] = labour, r[1] = researchers;
           r[2] = certified ? splat<D>(1.0) : splat<D>(0.0);
-          r[3] = newly ? splat<D>(1.0) : splat<D>(0.0);
-          r[4] = first_cert ? splat<D>(1.0) : splat<D>(0.0);
+          r[3] = newly_v, r[4] = first_cert_v;
           r[5] = retrofits ? splat<D>(1.0) : splat<D>(0.0);
           r[6] = retro_subsidy, r[7] = retro_cost_firm, r[8] = va, r[9] = tax, r[10] = profit;
           r[11] = invest > 0.0 ? request : splat<D>(0.0);
@@ -369,17 +390,15 @@ template <int W> struct Kernels {
           const D taxable = output > 0.0 ? max_v(0.0, profit) / (1.0 - b.tax_std) * d / output : splat<D>(0.0);
           // plan_certification: the band d / count_scale, the threshold aimed at (x 1.02, the
           // margin) and the test's; its first test
-          const D test = cert_threshold_v(d / b.count_scale);
+          const D test = cert_threshold_v(per_real_firm(d, b.count_scale));
           const D thr = test * 1.02;
-          // (conditions as 1.0 / 0.0, combined by products: GCC 12 computes the `&` of
-          // comparison masks, or nested selects it folds into them, an element at a time at
-          // AVX-512)
+          // (conditions as 1.0 / 0.0, combined by products, each select through `opaque`: GCC 12
+          // computes the `&` of comparison masks, or products or nested selects it folds into
+          // them, an element at a time at AVX-512; see accounts)
           const D one = splat<D>(1.0), zero = splat<D>(0.0);
-          // (desired >= 0 and desired < thr as one test, (desired >= 0) x (thr - desired > 0):
-          // their two selects on `desired` were also computed an element at a time)
-          D weighs = (desired >= 0.0 ? thr - desired : zero) > 0.0 ? one : zero;
-          weighs = weighs * (d > 0.0 ? one : zero);
-          if (!(b.award > 0)) weighs = weighs * (taxable > 0.0 ? one : zero);
+          D weighs = opaque(desired >= 0.0 ? one : zero) * opaque(desired < thr ? one : zero) *
+                     opaque(d > 0.0 ? one : zero);
+          if (!(b.award > 0)) weighs = weighs * opaque(taxable > 0.0 ? one : zero);
           // the years it waits (0, 1 or 2) until the 3-year window passes at thr a year
           const auto wait0 = thr * d + rd_last + rd_before >= test * (d + output + sales_before);
           const auto wait1 = 2.0 * thr * d + rd_last >= test * (2.0 * d + output);
@@ -405,14 +424,14 @@ template <int W> struct Kernels {
           }
           const D value_w = wait0 ? value[0] : (wait1 ? value[1] : value[2]);
           const D cost_w = wait0 ? cost[0] : (wait1 ? cost[1] : cost[2]);
-          const D pursues = weighs * (value_w > 0.0 ? one : zero) * (value_w > cost_w ? one : zero);
+          const D pursues = weighs * opaque(value_w > 0.0 ? one : zero) * opaque(value_w > cost_w ? one : zero);
           const auto pursue = pursues != 0.0;
           // partial adjustment, clamped to [0, max]; a pursuer reports thr
           const D adjusted = clamp_v(rho0 + b.speed * (desired - rho0), 0.0, b.max_intensity);
           const D rho = pursue ? clamp_v(thr, 0.0, b.max_intensity) : adjusted;
           // a non-pursuer keeping its R&D at or above its threshold: the keepers' queue
-          D keeps = (one - pursues) * (cert_until >= b.year - 1.0 ? one : zero) * (taxable > 0.0 ? one : zero) *
-                    (adjusted >= test ? one : zero);
+          D keeps = (one - pursues) * opaque(cert_until >= b.year - 1.0 ? one : zero) *
+                    opaque(taxable > 0.0 ? one : zero) * opaque(adjusted >= test ? one : zero);
           if (!(b.tax_saving_rate > 0)) keeps = zero;
           const auto keeper = keeps != 0.0;
           const D kept = min_v(adjusted, test * 1.02);  // keeper_share
@@ -478,29 +497,56 @@ template <int W> struct Philox {
     const U m0 = U{} + M0, m1 = U{} + M1;
     U lane;  // 0, 1, ..., W - 1
     for (int j = 0; j < W; ++j) lane[j] = static_cast<std::uint64_t>(j);
-    for (std::size_t k = 0; k < n; k += W) {
+    // The rounds' keys (the key schedule, the same for every counter).
+    std::uint64_t key0[10], key1[10];
+    key0[0] = seed & low, key1[0] = seed >> 32;
+    for (int r = 1; r < 10; ++r) key0[r] = (key0[r - 1] + W0) & low, key1[r] = (key1[r - 1] + W1) & low;
+    // Two vectors of counters at a time (2 W firms): their rounds are independent chains, so the
+    // core overlaps one's multiply latency with the other's (a round is a multiply, a shift and
+    // xors, each waiting for the one before).
+    for (std::size_t k = 0; k < n; k += 2 * W) {
       // The counters' first words, (first + k + j) mod 2^32, computed in the 64-bit lanes (built
       // element by element, GCC stored them in halves and loaded them whole: a stalled forward).
-      U c0 = ((U{} + static_cast<std::uint64_t>(first + k)) + lane) & low;
-      U c1 = U{} + std::uint64_t{replication}, c2 = U{} + word2, c3 = U{};
-      std::uint64_t k0 = seed & low, k1 = seed >> 32;
+      U a0 = ((U{} + static_cast<std::uint64_t>(first + k)) + lane) & low;
+      U b0 = (a0 + static_cast<std::uint64_t>(W)) & low;
+      U a1 = U{} + std::uint64_t{replication}, a2 = U{} + word2, a3 = U{};
+      U b1 = a1, b2 = a2, b3 = a3;
+#pragma GCC unroll 10
       for (int r = 0; r < 10; ++r) {
-        const U p0 = Mul32<W>::even(c0, m0), p1 = Mul32<W>::even(c2, m1);
-        const U n0 = (p1 >> 32) ^ c1 ^ k0, n2 = (p0 >> 32) ^ c3 ^ k1;
-        c1 = p1 & low;
-        c3 = p0 & low;
-        c0 = n0;
-        c2 = n2;
-        k0 = (k0 + W0) & low;
-        k1 = (k1 + W1) & low;
+        round(a0, a1, a2, a3, m0, m1, key0[r], key1[r]);
+        round(b0, b1, b2, b3, m0, m1, key0[r], key1[r]);
       }
-      // (word + 0.5) 2^-32 as Stream::uniform; the word (< 2^32) converted exactly through 2^52.
-      const D w0 = (D)(c0 | 0x4330000000000000u) - 0x1p52;
-      const D w1 = (D)(c1 | 0x4330000000000000u) - 0x1p52;
-      const D v0 = (w0 + 0.5) * 0x1p-32, v1 = (w1 + 0.5) * 0x1p-32;
-      const std::size_t m = n - k < static_cast<std::size_t>(W) ? n - k : static_cast<std::size_t>(W);
-      std::memcpy(u0 + k, &v0, m * sizeof(double));
-      if (u1) std::memcpy(u1 + k, &v1, m * sizeof(double));
+      store(n, k, a0 & low, a1 & low, u0, u1);
+      if (k + W < n) store(n, k + W, b0 & low, b1 & low, u0, u1);
+    }
+  }
+  // One round. Only the words' low 32 bits are kept clean: the multiplies read only those
+  // (pmuludq), and the xors never carry the high bits down, so c1 and c3 keep the whole product
+  // (its low half is the word) and the caller masks the words it converts.
+  static ZS_INLINE void round(U& c0, U& c1, U& c2, U& c3, const U& m0, const U& m1, std::uint64_t k0,
+                              std::uint64_t k1) {
+    const U p0 = Mul32<W>::even(c0, m0), p1 = Mul32<W>::even(c2, m1);
+    const U n0 = (p1 >> 32) ^ c1 ^ k0, n2 = (p0 >> 32) ^ c3 ^ k1;
+    c1 = p1;
+    c3 = p0;
+    c0 = n0;
+    c2 = n2;
+  }
+  // The uniforms of words c0 and c1 of the firms k ... k + W - 1 (those below n).
+  static ZS_INLINE void store(std::size_t n, std::size_t k, const U& c0, const U& c1, double* u0, double* u1) {
+    // (word + 0.5) 2^-32 as Stream::uniform; the word (< 2^32) converted exactly through 2^52.
+    const D w0 = (D)(c0 | 0x4330000000000000u) - 0x1p52;
+    const D w1 = (D)(c1 | 0x4330000000000000u) - 0x1p52;
+    const D v0 = (w0 + 0.5) * 0x1p-32, v1 = (w1 + 0.5) * 0x1p-32;
+    // Whole vectors stored as such (a copy of variable length had become `rep movsq`, slower
+    // than the rounds); the last, partial one element by element.
+    if (n - k >= static_cast<std::size_t>(W)) {
+      std::memcpy(u0 + k, &v0, sizeof(D));
+      if (u1) std::memcpy(u1 + k, &v1, sizeof(D));
+    } else {
+      for (std::size_t j = 0; j < n - k; ++j) u0[k + j] = v0[j];
+      if (u1)
+        for (std::size_t j = 0; j < n - k; ++j) u1[k + j] = v1[j];
     }
   }
 };

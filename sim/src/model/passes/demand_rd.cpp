@@ -264,49 +264,57 @@ void demand_and_rd(YearStep& y) {
       std::copy(std::begin(discount), std::end(discount), lanes.discount);
       vmath::rd_choice(first, count, lanes);
     });
-    for (std::size_t k = 0; k < m; ++k) {
-      const std::size_t i = begin + at(k);
-      if (!kCompact && !(flags[i] & kAlive)) continue;
-      const std::size_t z = zones_k[k];
-      double* a = acc + L.acc(z, 0);
-      demand[i] = d[k];
-      rd_intensity[i] = rho[k];
-      relabelled[i] = static_cast<float>(relabelled_share[k]);  // 0 unless the firm pursues the certificate
-      const auto q = static_cast<std::uint8_t>(queue[k]);
-      cert_plan[i] = q;
-      if (q == kQueueKeeper) {
-        a[kResearcherDemandKeep] += keep_researchers[k];
-        a[kResearcherDemand] += other_researchers[k];
-      } else if (q == kQueueApplicant) {
-        auto researchers = [&](double intensity, double share_relabelled) {
-          return intensity * (1.0 - share_relabelled) * d[k] * theta / zones[z].wage_researcher;
-        };
-        // Incomplete take-up (certification_takeup_rate < 1, docs/model.md 3.3): a firm not yet
-        // on its way (last year's reported R&D below its threshold) acts on the plan this year
-        // with that probability; otherwise it does as an applicant the talent market does not
-        // serve (talent.cpp) and weighs the certificate again next year. A firm on its way (the
-        // base year's pipeline, an applicant of last year, a renewal) always goes on.
-        if (takeup < 1.0 && !(rd_last[i] >= certification_rd_threshold(output[i] / count_scale) * output[i]) &&
-            !(Stream(seed, rep, static_cast<std::uint32_t>(i), t, Purpose::certification_takeup).uniform() < takeup)) {
-          rd_intensity[i] = adjusted[k];
-          relabelled[i] = 0.0f;
-          cert_plan[i] = kQueueOther;
-          a[kResearcherDemand] += researchers(adjusted[k], 0.0);
-          a[kTechnicalDemand] += technical[k];
-          continue;
+    // The zone sums held in local variables over each run of one zone: the same additions in
+    // firm order, from the sums' values before the run.
+    for_zone_runs(zones_k, m, [&](std::size_t first, std::size_t count, std::size_t z) {
+      double* const ac = acc + L.acc(z, 0);
+      double a[kAccCount];  // (the four sums below; the others untouched)
+      a[kResearcherDemandKeep] = ac[kResearcherDemandKeep], a[kResearcherDemand] = ac[kResearcherDemand];
+      a[kResearcherDemandCert] = ac[kResearcherDemandCert], a[kTechnicalDemand] = ac[kTechnicalDemand];
+      for (std::size_t k = first; k < first + count; ++k) {
+        const std::size_t i = begin + at(k);
+        if (!kCompact && !(flags[i] & kAlive)) continue;
+        demand[i] = d[k];
+        rd_intensity[i] = rho[k];
+        relabelled[i] = static_cast<float>(relabelled_share[k]);  // 0 unless the firm pursues the certificate
+        const auto q = static_cast<std::uint8_t>(queue[k]);
+        cert_plan[i] = q;
+        if (q == kQueueKeeper) {
+          a[kResearcherDemandKeep] += keep_researchers[k];
+          a[kResearcherDemand] += other_researchers[k];
+        } else if (q == kQueueApplicant) {
+          auto researchers = [&](double intensity, double share_relabelled) {
+            return intensity * (1.0 - share_relabelled) * d[k] * theta / zones[z].wage_researcher;
+          };
+          // Incomplete take-up (certification_takeup_rate < 1, docs/model.md 3.3): a firm not yet
+          // on its way (last year's reported R&D below its threshold) acts on the plan this year
+          // with that probability; otherwise it does as an applicant the talent market does not
+          // serve (talent.cpp) and weighs the certificate again next year. A firm on its way (the
+          // base year's pipeline, an applicant of last year, a renewal) always goes on.
+          if (takeup < 1.0 && !(rd_last[i] >= certification_rd_threshold(output[i] / count_scale) * output[i]) &&
+              !(Stream(seed, rep, static_cast<std::uint32_t>(i), t, Purpose::certification_takeup).uniform() < takeup)) {
+            rd_intensity[i] = adjusted[k];
+            relabelled[i] = 0.0f;
+            cert_plan[i] = kQueueOther;
+            a[kResearcherDemand] += researchers(adjusted[k], 0.0);
+            a[kTechnicalDemand] += technical[k];
+            continue;
+          }
+          // Its place among the applicants: the certificate's net value per researcher it needs
+          // at the notch, what it could bid over the wage for them (talent.cpp).
+          const double need = researchers(rho[k], relabelled_share[k]);
+          const double value = need > 0 ? surplus[k] / need : std::numeric_limits<double>::infinity();
+          a[kResearcherDemandCert] += need;
+          listed[i / kChunk].push_back({value, need, researchers(adjusted[k], 0.0), adjusted[k],
+                                        static_cast<std::uint32_t>(i), static_cast<std::uint16_t>(z), false});
+        } else {
+          a[kResearcherDemand] += other_researchers[k];
         }
-        // Its place among the applicants: the certificate's net value per researcher it needs
-        // at the notch, what it could bid over the wage for them (talent.cpp).
-        const double need = researchers(rho[k], relabelled_share[k]);
-        const double value = need > 0 ? surplus[k] / need : std::numeric_limits<double>::infinity();
-        a[kResearcherDemandCert] += need;
-        listed[i / kChunk].push_back({value, need, researchers(adjusted[k], 0.0), adjusted[k],
-                                      static_cast<std::uint32_t>(i), static_cast<std::uint16_t>(z), false});
-      } else {
-        a[kResearcherDemand] += other_researchers[k];
+        a[kTechnicalDemand] += technical[k];
       }
-      a[kTechnicalDemand] += technical[k];
-    }
+      ac[kResearcherDemandKeep] = a[kResearcherDemandKeep], ac[kResearcherDemand] = a[kResearcherDemand];
+      ac[kResearcherDemandCert] = a[kResearcherDemandCert], ac[kTechnicalDemand] = a[kTechnicalDemand];
+    });
   };
   firm_block_pass(f.size(), L, y.ys.partial_sum, y.ys.partial_max, y.ys.sums, y.ys.maxima,
                   [&](std::size_t begin, std::size_t end, double* acc, double*) {

@@ -204,41 +204,7 @@ class Production {
       b.queue[k] = f_.cert_plan[i];
       b.relabelled[k] = f_.rd_relabelled[i];
       b.spill[k] = spill_share_[z * S_ + s];
-    }
-    b.capital = column(f_.capital, begin, pos, m, b, 0);
-    b.p03 = column(f_.productivity_03, begin, pos, m, b, 1);
-    b.demand = column(f_.demand, begin, pos, m, b, 2);
-    b.rd_chosen = column(f_.rd_intensity, begin, pos, m, b, 3);
-    for_zone_runs(zones, m, [&](std::size_t first, std::size_t count, std::size_t z) {
-      vmath::output_and_rd(first, count, output_rd_lanes(b, zone_[z]));
-    });
-    for (std::size_t k = 0; k < m; ++k) {
-      const std::size_t i = begin + at(k);
-      b.a_changed[k] = false;
-      if (f_.flags[i] & kAlive) f_.rd_intensity[i] = b.rd_intensity[k];
-    }
-    vmath::exp(m, b.x_in, no_in);
-    vmath::exp(m, b.x_im, no_im);
-    if (shock_sd_ > 0) vmath::normal(m, u1, u2, e);
-    for (std::size_t k = 0; k < m; ++k) {
-      const std::size_t i = begin + at(k);
-      b.ln_a[k] = 0.0;
-      if (!(f_.flags[i] & kAlive)) continue;
-      innovate(i, k, u_in[k], no_in[k], b);
-      imitate(i, k, zones[k] * S_ + f_.sector[i], u_im[k], no_im[k], b);
-      shock(k, shock_sd_ > 0 ? e[k] : 0.0, b);
-    }
-    vmath::productivity_powers(m, b.ln_a, a, a03, a07);
-    // Staff, certification, retrofit, accounts and the investment plan.
-    for (std::size_t k = 0; k < m; ++k) {
-      const std::size_t i = begin + at(k);
-      const std::size_t z = zones[k], s = f_.sector[i];
-      if (b.a_changed[k]) {  // Firms::set_log_productivity, its exps from the lanes
-        f_.productivity[i] = a[k];
-        f_.log_productivity[i] = b.ln_a[k];
-        f_.productivity_03[i] = a03[k];
-        f_.productivity_07[i] = a07[k];
-      }
+      // for accounts (values this pass changes only after it; last_innovation in innovate)
       const SectorRates& sp = sector_[s];
       b.opw[k] = opw_scale_[z * S_ + s];
       b.va_ratio[k] = sp.value_added_ratio;
@@ -247,7 +213,38 @@ class Production {
       b.rd_before[k] = f_.rd_before[i];
       b.rd_last[k] = f_.rd_last[i];
       b.cert_until[k] = f_.cert_until[i];
+    }
+    b.capital = column(f_.capital, begin, pos, m, b, 0);
+    b.p03 = column(f_.productivity_03, begin, pos, m, b, 1);
+    b.demand = column(f_.demand, begin, pos, m, b, 2);
+    b.rd_chosen = column(f_.rd_intensity, begin, pos, m, b, 3);
+    for_zone_runs(zones, m, [&](std::size_t first, std::size_t count, std::size_t z) {
+      vmath::output_and_rd(first, count, output_rd_lanes(b, zone_[z]));
+    });
+    vmath::exp(m, b.x_in, no_in);
+    vmath::exp(m, b.x_im, no_im);
+    if (shock_sd_ > 0) vmath::normal(m, u1, u2, e);
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::size_t i = begin + at(k);
+      b.a_changed[k] = false;
+      b.ln_a[k] = 0.0;
       b.last_innovation[k] = f_.last_innovation[i];
+      if (!(f_.flags[i] & kAlive)) continue;
+      f_.rd_intensity[i] = b.rd_intensity[k];
+      innovate(i, k, u_in[k], no_in[k], b);
+      imitate(i, k, zones[k] * S_ + f_.sector[i], u_im[k], no_im[k], b);
+      shock(k, shock_sd_ > 0 ? e[k] : 0.0, b);
+    }
+    vmath::productivity_powers(m, b.ln_a, a, a03, a07);
+    // Staff, certification, retrofit, accounts and the investment plan.
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::size_t i = begin + at(k);
+      if (b.a_changed[k]) {  // Firms::set_log_productivity, its exps from the lanes
+        f_.productivity[i] = a[k];
+        f_.log_productivity[i] = b.ln_a[k];
+        f_.productivity_03[i] = a03[k];
+        f_.productivity_07[i] = a07[k];
+      }
     }
     // (capital and demand as read above: they have not changed)
     b.p07 = column(f_.productivity_07, begin, pos, m, b, 4);
@@ -258,20 +255,61 @@ class Production {
     for_zone_runs(zones, m, [&](std::size_t first, std::size_t count, std::size_t z) {
       vmath::accounts(first, count, accounts_lanes(b, u_retro, zone_[z]));
     });
-    for (std::size_t k = 0; k < m; ++k) {
-      const std::size_t i = begin + at(k);
-      if (!(f_.flags[i] & kAlive)) continue;
-      const std::size_t z = zones[k], s = f_.sector[i];
+    // The rest a firm at a time, the zone sums held in local variables over each run of one
+    // zone (the same additions in firm order, from the sums' values before the run).
+    for_zone_runs(zones, m, [&](std::size_t first, std::size_t count, std::size_t z) {
       const ZoneRates& zp = zone_[z];
-      store_accounts(i, k, b);
-      const float energy = retrofit_energy(i, k, b);
-      classify_land(i, k, zp, sector_[s], b);
-      decide_exit(i, k, zp, energy, b);
-      f_.land_request[i] = b.land_request[k];
-      f_.flags[i] = b.flags[k];
-      add_to_sums(i, k, z, s, zp, energy, b, acc, mx);
-    }
+      double* const ac = acc + L_.acc(z, 0);
+      ZoneSums sums(ac);
+      for (std::size_t k = first; k < first + count; ++k) {
+        const std::size_t i = begin + at(k);
+        if (!(f_.flags[i] & kAlive)) continue;
+        const std::size_t s = f_.sector[i];
+        store_accounts(i, k, b);
+        const float energy = retrofit_energy(i, k, b);
+        classify_land(i, k, zp, sector_[s], b);
+        decide_exit(i, k, zp, energy, b);
+        f_.land_request[i] = b.land_request[k];
+        f_.flags[i] = b.flags[k];
+        add_to_sums(i, k, z, s, zp, energy, b, sums, acc, mx);
+      }
+      sums.store(ac);
+    });
   }
+
+  // A zone's sums of this pass over a run of its firms: each starts from the zone's sum before
+  // the run and adds the run's firms in order, as the firms added to the zone's sum would. The
+  // counts (of firms, of patents) are integers: added once at the end, they give the same sum
+  // (every partial sum is an integer below 2^53, exact).
+  struct ZoneSums {
+    explicit ZoneSums(const double* ac)
+        : output(ac[kOutput]), trend(ac[kChangeTrend]), realloc(ac[kChangeRealloc]), entry(ac[kChangeEntry]),
+          value_added(ac[kValueAdded]), rd(ac[kRd]), rd_relabelled(ac[kRdRelabelled]),
+          cert_award_asked(ac[kCertAwardAsked]), hightech_output(ac[kHightechOutput]), employment(ac[kEmployment]),
+          researchers(ac[kResearchers]), technical(ac[kTechnical]), tax(ac[kTax]), energy(ac[kEnergy]),
+          exports(ac[kExports]), rd_subsidy_asked(ac[kRdSubsidyAsked]), fund_asked(ac[kFundAsked]),
+          retrofit_asked(ac[kRetrofitAsked]), request_priority(ac[kRequestPriority]),
+          request_normal(ac[kRequestNormal]) {}
+    void store(double* ac) const {
+      ac[kOutput] = output, ac[kChangeTrend] = trend, ac[kChangeRealloc] = realloc, ac[kChangeEntry] = entry;
+      ac[kValueAdded] = value_added, ac[kRd] = rd, ac[kRdRelabelled] = rd_relabelled;
+      ac[kCertAwardAsked] = cert_award_asked, ac[kHightechOutput] = hightech_output, ac[kEmployment] = employment;
+      ac[kResearchers] = researchers, ac[kTechnical] = technical, ac[kTax] = tax, ac[kEnergy] = energy;
+      ac[kExports] = exports, ac[kRdSubsidyAsked] = rd_subsidy_asked, ac[kFundAsked] = fund_asked;
+      ac[kRetrofitAsked] = retrofit_asked, ac[kRequestPriority] = request_priority;
+      ac[kRequestNormal] = request_normal;
+      ac[kFirmsProducing] += static_cast<double>(producing);
+      ac[kAboveSize] += static_cast<double>(above);
+      ac[kHightech] += static_cast<double>(hightech);
+      ac[kHightechAbove] += static_cast<double>(hightech_above);
+      ac[kHightechNew] += static_cast<double>(hightech_new);
+      ac[kPatents] += static_cast<double>(patents);
+    }
+    double output, trend, realloc, entry, value_added, rd, rd_relabelled, cert_award_asked, hightech_output;
+    double employment, researchers, technical, tax, energy, exports, rd_subsidy_asked, fund_asked;
+    double retrofit_asked, request_priority, request_normal;
+    std::uint64_t producing = 0, above = 0, hightech = 0, hightech_above = 0, hightech_new = 0, patents = 0;
+  };
 
   static std::vector<double> spill_shares(const YearStep& y) {
     std::vector<double> v(y.Z * y.S);
@@ -354,6 +392,7 @@ class Production {
         b.a_changed[k] = true;
       }
       f_.last_innovation[i] = static_cast<std::int16_t>(t_);
+      b.last_innovation[k] = f_.last_innovation[i];
       b.flags[k] |= kInnovatedNow;
       b.patents[k] = static_cast<std::uint16_t>(
           patent_base_ + std::min<std::uint32_t>(rng.poisson(b.rd_real[k] / patent_cost_), 60000u));
@@ -452,44 +491,44 @@ class Production {
   }
 
   [[gnu::always_inline]] void add_to_sums(std::size_t i, std::size_t k, std::size_t z, std::size_t s, const ZoneRates& zp, float energy,
-                   const BlockYear& b, double* acc, double* mx) const {
+                   const BlockYear& b, ZoneSums& ac, double* acc, double* mx) const {
     const double y = b.y[k], y_last = b.y_last[k];
     const bool certified = b.certified[k] != 0;
     const std::uint8_t flags = b.flags[k];
-    double* ac = acc + L_.acc(z, 0);
-    ac[kOutput] += y;
+    ac.output += y;
     // Channels of the change of output: a firm that produced last year contributes the market's
     // growth of its last output (trend) and the rest of its change (its market share: the
     // replicator, its demand shock, its capacity); a firm producing for the first time, entry.
     if (y_last > 0) {
       const double trend = y_last * (sector_[s].market_factor - 1.0);
-      ac[kChangeTrend] += trend;
-      ac[kChangeRealloc] += y - y_last - trend;
+      ac.trend += trend;
+      ac.realloc += y - y_last - trend;
     } else {
-      ac[kChangeEntry] += y;
+      ac.entry += y;
     }
-    ac[kValueAdded] += b.va[k];
-    ac[kRd] += b.rd[k];
-    ac[kRdRelabelled] += b.rd_relabelled[k];
-    ac[kFirmsProducing] += 1;
+    ac.value_added += b.va[k];
+    ac.rd += b.rd[k];
+    ac.rd_relabelled += b.rd_relabelled[k];
+    ac.producing += 1;
     const bool above = b.real_y[k] >= kAboveSizeRevenue;
-    ac[kAboveSize] += above;
-    ac[kHightech] += certified;
-    ac[kHightechAbove] += certified && above;
-    ac[kHightechNew] += b.first_certified[k];
-    ac[kCertAwardAsked] += b.first_certified[k] != 0 ? zp.cert_award : 0.0;
-    ac[kHightechOutput] += certified ? y : 0.0;
-    ac[kPatents] += b.patents[k];
-    ac[kEmployment] += b.labour[k] + b.researchers[k];
-    ac[kResearchers] += b.researchers[k];
-    ac[kTechnical] += zp.tech_share * b.labour[k];
-    ac[kTax] += b.tax[k];
-    ac[kEnergy] += energy * y / 1e4;
-    ac[kExports] += f_.export_share[i] * y;
-    ac[kRdSubsidyAsked] += zp.subsidy_rate * b.rd_intensity[k] * y;
-    ac[kFundAsked] += b.award[k];
-    ac[kRetrofitAsked] += b.retro_subsidy[k];
-    ac[(flags & kPriorityLand) ? kRequestPriority : kRequestNormal] += b.land_request[k];
+    ac.above += above;
+    ac.hightech += certified;
+    ac.hightech_above += certified && above;
+    ac.hightech_new += b.first_certified[k] != 0;  // (1 or 0)
+    ac.cert_award_asked += b.first_certified[k] != 0 ? zp.cert_award : 0.0;
+    ac.hightech_output += certified ? y : 0.0;
+    ac.patents += b.patents[k];
+    ac.employment += b.labour[k] + b.researchers[k];
+    ac.researchers += b.researchers[k];
+    ac.technical += zp.tech_share * b.labour[k];
+    ac.tax += b.tax[k];
+    ac.energy += energy * y / 1e4;
+    ac.exports += f_.export_share[i] * y;
+    ac.rd_subsidy_asked += zp.subsidy_rate * b.rd_intensity[k] * y;
+    ac.fund_asked += b.award[k];
+    ac.retrofit_asked += b.retro_subsidy[k];
+    if (flags & kPriorityLand) ac.request_priority += b.land_request[k];
+    else ac.request_normal += b.land_request[k];
     acc[L_.sec(z, s, kSecOutput)] += y;
     acc[L_.sec(z, s, kSecInnovators)] += (flags & kInnovatedNow) ? 1.0 : 0.0;
     acc[L_.sec(z, s, kSecFirms)] += 1;

@@ -57,7 +57,8 @@ namespace zonesim {
   X(energy_use, energy, "Energy use", "能源消费量")                                              \
   X(energy_per_output, energy_per_money, "Energy per output", "单位产值能耗")                   \
   X(exports, money, "Exports", "出口额")                                                         \
-  X(fdi, money, "Foreign direct investment actually used", "实际使用外资")                       \
+  X(fdi, money, "Investment by foreign-invested firms (not the statistical FDI actually used)",   \
+    "外资企业投资额(非统计口径实际使用外资)")                                                     \
   X(tax_revenue, money, "Taxes paid by the zone's firms", "企业税收")                            \
   X(budget_revenue, money, "Zone budget revenue (retained taxes, land, transfers)",              \
     "园区财政收入")                                                                               \
@@ -82,8 +83,9 @@ namespace zonesim {
   X(skilled_net_migration, count, "Net skilled in-migration", "人才净流入")                      \
   X(trade_share_of_province, share, "Zones' share of the province's goods trade",              \
     "占全省进出口比重")                                                                           \
-  X(fdi_share_of_province, share, "Zones' share of the province's manufacturing FDI",           \
-    "占全省制造业实际使用外资比重")                                                               \
+  X(fdi_share_of_province, share,                                                               \
+    "Zones' share of the province's investment by foreign-invested manufacturing firms",          \
+    "占全省制造业外资企业投资额比重")                                                             \
   X(evaluation_index, number, "Composite evaluation index (5 dimensions)", "综合考核评价指数")   \
   X(rank, count, "Rank among the scenario's zones (1 = best)", "园区排名")                       \
   X(national_rank, count, "Estimated rank in the national evaluation", "全国考核排名(估计)")    \

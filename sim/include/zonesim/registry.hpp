@@ -457,8 +457,9 @@ ZONESIM_CHOICES(ZONESIM_CHOICE_ENUM)
   X(province_trade_growth, share, 0.05, -0.5, 1.0, "Growth of the province's trade per year",    \
     "全省进出口年增长率")                                                                         \
   X(province_manufacturing_fdi, money, 0.0, 0.0, 1e14,                                            \
-    "Manufacturing FDI actually used in the province in the base year (0 = not modelled)",       \
-    "全省制造业实际使用外资")                                                                     \
+    "Investment by foreign-invested manufacturing firms in the province in the base year, in the " \
+    "terms of the indicator fdi (not the statistical FDI actually used; 0 = not modelled)",       \
+    "全省制造业外资企业投资额(模型口径,基年)")                                                   \
   X(province_fdi_growth, share, 0.03, -0.5, 1.0, "Growth of the province's manufacturing FDI",   \
     "全省制造业外资年增长率")                                                                     \
   X(national_zone_count, count, 230.0, 1.0, 10000.0,                                              \

@@ -274,32 +274,29 @@ void demand_and_rd(YearStep& y) {
       for (std::size_t k = first; k < first + count; ++k) {
         const std::size_t i = begin + at(k);
         if (!kCompact && !(flags[i] & kAlive)) continue;
+        auto q = static_cast<std::uint8_t>(queue[k]);
+        // Incomplete take-up (certification_takeup_rate < 1, docs/model.md 3.3): an applicant not
+        // yet on its way (last year's reported R&D below its threshold) acts on the plan this year
+        // with that probability; otherwise it does as an applicant the talent market does not
+        // serve (talent.cpp) and weighs the certificate again next year. A firm on its way (the
+        // base year's pipeline, an applicant of last year, a renewal) always goes on.
+        const bool declines =
+            q == kQueueApplicant && takeup < 1.0 &&
+            !(rd_last[i] >= certification_rd_threshold(output[i] / count_scale) * output[i]) &&
+            !(Stream(seed, rep, static_cast<std::uint32_t>(i), t, Purpose::certification_takeup).uniform() < takeup);
+        if (declines) q = kQueueOther;
         demand[i] = d[k];
-        rd_intensity[i] = rho[k];
-        relabelled[i] = static_cast<float>(relabelled_share[k]);  // 0 unless the firm pursues the certificate
-        const auto q = static_cast<std::uint8_t>(queue[k]);
+        rd_intensity[i] = declines ? adjusted[k] : rho[k];
+        // 0 unless the firm pursues the certificate
+        relabelled[i] = declines ? 0.0f : static_cast<float>(relabelled_share[k]);
         cert_plan[i] = q;
+        auto researchers = [&](double intensity, double share_relabelled) {
+          return intensity * (1.0 - share_relabelled) * d[k] * theta / zones[z].wage_researcher;
+        };
         if (q == kQueueKeeper) {
           a[kResearcherDemandKeep] += keep_researchers[k];
           a[kResearcherDemand] += other_researchers[k];
         } else if (q == kQueueApplicant) {
-          auto researchers = [&](double intensity, double share_relabelled) {
-            return intensity * (1.0 - share_relabelled) * d[k] * theta / zones[z].wage_researcher;
-          };
-          // Incomplete take-up (certification_takeup_rate < 1, docs/model.md 3.3): a firm not yet
-          // on its way (last year's reported R&D below its threshold) acts on the plan this year
-          // with that probability; otherwise it does as an applicant the talent market does not
-          // serve (talent.cpp) and weighs the certificate again next year. A firm on its way (the
-          // base year's pipeline, an applicant of last year, a renewal) always goes on.
-          if (takeup < 1.0 && !(rd_last[i] >= certification_rd_threshold(output[i] / count_scale) * output[i]) &&
-              !(Stream(seed, rep, static_cast<std::uint32_t>(i), t, Purpose::certification_takeup).uniform() < takeup)) {
-            rd_intensity[i] = adjusted[k];
-            relabelled[i] = 0.0f;
-            cert_plan[i] = kQueueOther;
-            a[kResearcherDemand] += researchers(adjusted[k], 0.0);
-            a[kTechnicalDemand] += technical[k];
-            continue;
-          }
           // Its place among the applicants: the certificate's net value per researcher it needs
           // at the notch, what it could bid over the wage for them (talent.cpp).
           const double need = researchers(rho[k], relabelled_share[k]);
@@ -308,7 +305,7 @@ void demand_and_rd(YearStep& y) {
           listed[i / kChunk].push_back({value, need, researchers(adjusted[k], 0.0), adjusted[k],
                                         static_cast<std::uint32_t>(i), static_cast<std::uint16_t>(z), false});
         } else {
-          a[kResearcherDemand] += other_researchers[k];
+          a[kResearcherDemand] += declines ? researchers(adjusted[k], 0.0) : other_researchers[k];
         }
         a[kTechnicalDemand] += technical[k];
       }

@@ -15,7 +15,7 @@ namespace {
 
 double threshold(double revenue) { return revenue <= 5e7 ? 0.05 : revenue <= 2e8 ? 0.04 : 0.03; }
 
-// The national ETDZ back-test (2,000 firms, 446 certified in 2018) with the given growth of
+// The national ETDZ back-test (2,000 firms, 440 certified in 2018) with the given growth of
 // national_etdz: in the first two simulated years, the
 // certified firms among the base year's uncertified firms whose R&D was at 1.05 x their threshold
 // (the pipeline), and how many such firms the base year had.
@@ -60,14 +60,15 @@ TEST_CASE("a growing base year has its pipeline of uncertified firms at the notc
     const PipelineCount c = count_pipeline("22%", rep);
     INFO("replication " << rep << ": pipeline " << c.in_pipeline << ", certified in year 1 " << c.certified_year1
                         << ", in year 2 " << c.certified_year2 << " (without: " << none.in_pipeline << ")");
-    // 22 % of 446: 98 firms pass in year 1, 22 % x 1.22 x 446 = 120 in year 2; none otherwise.
+    // 22 % of 440: 97 firms pass in year 1, 22 % x 1.22 x 440 = 118 in year 2; none otherwise.
     CHECK(none.in_pipeline == 0);
-    CHECK(c.in_pipeline == 98 + 120);
+    CHECK(c.in_pipeline == 97 + 118);
     // The year-2 firms cannot pass in year 1 (no R&D the year before the base year); each firm
     // still weighs the certificate (demand_rd.cpp) and may drop out: replication 0 has 98 in
     // year 1 and 186 in year 2, replication 1 only 67 and 68 (measured, session 9); with the
-    // back-test's firm_count_scale 50 (bands read at real size) 89 and 149, 95 and 187 (session 11).
-    CHECK(c.certified_year1 <= 98);
+    // back-test's firm_count_scale 50 (bands read at real size) 89 and 149, 95 and 187 (session 11);
+    // with 440 certified firms stated for 2018 (published), 91 and 150, 93 and 188.
+    CHECK(c.certified_year1 <= 97);
     CHECK(c.certified_year1 >= 50);
     CHECK(c.certified_year2 >= c.certified_year1);
   }

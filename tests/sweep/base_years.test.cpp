@@ -31,7 +31,8 @@ std::string sweep_text(const std::string& base, const std::string& factors) {
   return "base: " + base + "\nfactors:\n" + factors +
          "design: {type: lhs, points: 5}\nreplications: 3\nseed: 11\noutputs:\n"
          "  - {indicator: gross_output, year: 2025}\n  - {indicator: rd_expenditure, year: 2021}\n"
-         "  - {indicator: budget_spent, year: 2021}\n";
+         "  - {indicator: budget_spent, year: 2021}\n  - {indicator: budget_revenue, year: 2020}\n"
+         "  - {indicator: value_added, year: 2020}\n";
 }
 
 const char* kLeverFactors =

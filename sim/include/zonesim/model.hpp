@@ -176,7 +176,8 @@ struct Run;
 // slot empty keeps a copy of its base year as generated, before the base year's levers are read;
 // a later run of r copies it instead of generating when its key is the slot's — the same
 // generator inputs (base_year_inputs in population.cpp) and the same drawn parameters, bit for
-// bit — and generates otherwise. Then every run reads its own levers. So a run's results are the
+// bit — and generates otherwise. Then every run reads its own levers and records its base year
+// (from the kept sums over the firms, which read no lever). So a run's results are the
 // same bits with or without a cache. Thread-safe: runs of one replication may run concurrently
 // (points in parallel); a slot is written once, and a kept base year is only read.
 class BaseYearCache {
@@ -191,13 +192,14 @@ class BaseYearCache {
   static double bytes_for_firms(double firms) { return firms * static_cast<double>(kBytesPerFirm); }
   std::size_t reused() const { return reused_.load(); }  // runs whose base year was copied
   std::size_t bytes_held() const { return held_.load(); }
-  // The base year of `run` (its parameters drawn, run.year the base year), by either path above.
+  // The base year of `run` (its parameters drawn, run.year the base year), by either path above,
+  // and its record (with the base year's sums over the firms, kept with it).
   void base_year(detail::Run& run);
 
  private:
   struct Kept;
   struct Slot;
-  void keep(Slot& slot, const detail::Run& run, std::vector<std::uint64_t> inputs);
+  void keep(Slot& slot, const detail::Run& run, std::vector<std::uint64_t> inputs, const std::vector<double>& sums);
   std::unique_ptr<Slot[]> slots_;
   std::size_t replications_ = 0, budget_ = 0;
   std::atomic<std::size_t> held_{0}, reused_{0};

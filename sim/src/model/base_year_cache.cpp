@@ -17,6 +17,7 @@ struct BaseYearCache::Kept {
   Firms firms;
   std::vector<ZoneState> zones;
   detail::Market market;
+  std::vector<double> sums;  // detail::base_year_sums
 };
 
 struct BaseYearCache::Slot {
@@ -47,8 +48,9 @@ std::size_t bytes_of(const Firms& firms, const std::vector<ZoneState>& zones) {
 
 }  // namespace
 
-void BaseYearCache::keep(Slot& slot, const detail::Run& run, std::vector<std::uint64_t> inputs) {
-  const std::size_t bytes = bytes_of(run.firms, run.zones);
+void BaseYearCache::keep(Slot& slot, const detail::Run& run, std::vector<std::uint64_t> inputs,
+                         const std::vector<double>& sums) {
+  const std::size_t bytes = bytes_of(run.firms, run.zones) + sizeof(double) * sums.size();
   // Claim the bytes first, so that concurrent runs never hold more than the budget together.
   std::size_t held = held_.load();
   do {
@@ -60,6 +62,7 @@ void BaseYearCache::keep(Slot& slot, const detail::Run& run, std::vector<std::ui
   kept->firms = run.firms;  // copies at their size, not the capacity reserved for entrants
   kept->zones = run.zones;
   kept->market = run.market;
+  kept->sums = sums;
   std::lock_guard<std::mutex> lock(slot.m);
   if (slot.kept) {  // another point's run of this replication kept one first
     held_ -= bytes;
@@ -71,6 +74,7 @@ void BaseYearCache::keep(Slot& slot, const detail::Run& run, std::vector<std::ui
 void BaseYearCache::base_year(detail::Run& run) {
   if (run.replication >= replications_) {
     detail::generate_population(run);
+    detail::record_base_year(run);
     return;
   }
   Slot& slot = slots_[run.replication];
@@ -87,11 +91,16 @@ void BaseYearCache::base_year(detail::Run& run) {
     run.zones = kept->zones;
     run.market = kept->market;
     reused_.fetch_add(1, std::memory_order_relaxed);
-  } else {
-    detail::generate_base_year(run);
-    if (!kept) keep(slot, run, std::move(inputs));
+    detail::open_base_year_policy(run);
+    detail::record_base_year(run, kept->sums);
+    return;
   }
+  detail::generate_base_year(run);
+  // The sums read no lever: the same before open_base_year_policy as after it.
+  const std::vector<double> sums = detail::base_year_sums(run);
+  if (!kept) keep(slot, run, std::move(inputs), sums);
   detail::open_base_year_policy(run);
+  detail::record_base_year(run, sums);
 }
 
 }  // namespace zonesim

@@ -151,5 +151,10 @@ std::vector<std::uint64_t> base_year_inputs(const Scenario& sc);
 std::pair<std::size_t, std::size_t> open_zone(Run& run, std::size_t z);
 void simulate_year(Run& run);
 void record_base_year(Run& run);
+// record_base_year in two parts: the per-zone sums over the generated firms (they read the firms,
+// each zone's calibration scales, the drawn parameters and values base_year_inputs lists, no
+// lever: BaseYearCache keeps them with the base year), then the base year's rows from them.
+std::vector<double> base_year_sums(const Run& run);
+void record_base_year(Run& run, const std::vector<double>& sums);
 
 }  // namespace zonesim::detail

@@ -174,11 +174,12 @@ void size_result(ReplicationResult& result, const Scenario& s) {
 // run's: BaseYearCache) and recorded.
 void start_replication(detail::Run& run, ReplicationResult& result, BaseYearCache* base_years = nullptr) {
   result.params = run.p;
-  if (base_years)
+  if (base_years) {
     base_years->base_year(run);
-  else
+  } else {
     detail::generate_population(run);
-  detail::record_base_year(run);
+    detail::record_base_year(run);
+  }
   require_finite(run.sc, result, 0, run.replication);
 }
 

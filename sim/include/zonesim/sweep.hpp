@@ -13,6 +13,7 @@
 
 #include "zonesim/diagnostics.hpp"
 #include "zonesim/indicators.hpp"
+#include "zonesim/model.hpp"
 #include "zonesim/run_plan.hpp"
 #include "zonesim/scenario.hpp"
 
@@ -142,8 +143,18 @@ RunPlan point_plan(const SweepSpec& s, const std::vector<double>& unit);
 std::string reproduce_command(const SweepSpec& s, const std::vector<double>& unit);
 // Runs the replications of one point (1: serially; 0: TBB in the caller's task arena; n > 1:
 // TBB with n threads); throws on a
-// scenario that does not load, with the diagnostics as message.
-std::vector<double> evaluate_point(const SweepSpec& s, const std::vector<double>& unit, int threads);
+// scenario that does not load, with the diagnostics as message. `base_years`, when not null, is
+// shared by the points a process runs (make_base_year_cache): the same rows, bit for bit.
+std::vector<double> evaluate_point(const SweepSpec& s, const std::vector<double>& unit, int threads,
+                                   BaseYearCache* base_years = nullptr);
+
+// What a process may keep of generated base years for a sweep (docs/performance.md): 100
+// replications of 35,000 base-year firms at 153 B per firm, 14 times the largest shipped scenario.
+inline constexpr std::size_t kBaseYearCacheBudget = std::size_t{512} << 20;
+// The base years a process's points share: when every factor is a lever (the generator reads none
+// of them) and the sweep's replications of the base scenario's base-year firms fit `budget_bytes`;
+// else null (every run generates its own, as a sweep whose points change the base year must).
+std::unique_ptr<BaseYearCache> make_base_year_cache(const SweepSpec& s, std::size_t budget_bytes = kBaseYearCacheBudget);
 
 struct PointSummary {
   std::vector<double> output_mean;         // per output

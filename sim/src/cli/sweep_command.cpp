@@ -66,7 +66,8 @@ class Dispatcher {
 // writes the file (and alone talks MPI).
 class LocalCompute {
  public:
-  LocalCompute(const SweepSpec& s, int threads, Dispatcher& d) : s_(s), threads_(threads), d_(d) {
+  LocalCompute(const SweepSpec& s, int threads, BaseYearCache* base_years, Dispatcher& d)
+      : s_(s), threads_(threads), base_years_(base_years), d_(d) {
     thread_ = std::thread([this] { body(); });
   }
   ~LocalCompute() {
@@ -99,7 +100,7 @@ class LocalCompute {
             if (error_) break;
             std::vector<double> rows;
             try {
-              rows = evaluate_point(s_, w->unit, 0);
+              rows = evaluate_point(s_, w->unit, 0, base_years_);
             } catch (...) {
               std::lock_guard<std::mutex> l(m_);
               if (!error_) error_ = std::current_exception();
@@ -122,6 +123,7 @@ class LocalCompute {
   }
   const SweepSpec& s_;
   int threads_;
+  BaseYearCache* base_years_;
   Dispatcher& d_;
   std::mutex m_;
   std::condition_variable cv_;
@@ -200,7 +202,7 @@ struct Mpi {
     return false;
   }
   // Ranks > 0: run points until told to stop.
-  int worker_loop(const SweepSpec& s, int threads) {
+  int worker_loop(const SweepSpec& s, int threads, BaseYearCache* base_years) {
     const int k = static_cast<int>(s.factors.size());
     while (true) {
       MPI_Status st;
@@ -212,7 +214,7 @@ struct Mpi {
       if (st.MPI_TAG == kTagStop) return kOk;
       std::vector<double> unit(msg.begin() + 1, msg.begin() + 1 + k);
       try {
-        std::vector<double> rows = evaluate_point(s, unit, threads);
+        std::vector<double> rows = evaluate_point(s, unit, threads, base_years);
         std::vector<double> out;
         out.reserve(1 + unit.size() + rows.size());
         out.push_back(msg[0]);
@@ -232,19 +234,20 @@ struct Mpi {
   void poll(Dispatcher&, int, const Sink&) {}
   bool any_busy() const { return false; }
   void send_work(int, const Work&) {}
-  int worker_loop(const SweepSpec&, int) { return kOk; }
+  int worker_loop(const SweepSpec&, int, BaseYearCache*) { return kOk; }
 #endif
 };
 
 // Runs `work`, handing each result to `sink` on this (the main) thread. Returns false when
 // interrupted (finished points are still delivered).
-bool run_work(const SweepSpec& s, const std::vector<Work>& work, int threads, Mpi& mpi, const Sink& sink) {
+bool run_work(const SweepSpec& s, const std::vector<Work>& work, int threads, BaseYearCache* base_years, Mpi& mpi,
+              const Sink& sink) {
   if (work.empty()) return true;
   Dispatcher d(work);
   // Remote ranks first get one point each.
   for (int r = 1; mpi.active && r < mpi.size; ++r)
     if (auto w = d.take()) mpi.send_work(r, *w);
-  LocalCompute local(s, threads, d);
+  LocalCompute local(s, threads, base_years, d);
   bool cancelled = false;
   const int k = static_cast<int>(s.factors.size());
   try {
@@ -368,9 +371,9 @@ SweepLoadResult load_sweep_input(const std::string& path, bool calibrate, Calibr
 class SweepRun {
  public:
   SweepRun(Mode mode, const po::variables_map& vm, SweepSpec& s, CalibrationLoadResult& calibration, SweepPlan& plan,
-           Mpi& mpi, int threads)
+           Mpi& mpi, int threads, BaseYearCache* base_years)
       : mode_(mode), name_(command_name(mode)), vm_(vm), s_(s), calibration_(calibration), plan_(plan), mpi_(mpi),
-        threads_(threads) {}
+        threads_(threads), base_years_(base_years) {}
 
   int run() {
     out_ = vm_.count("output") ? vm_["output"].as<std::string>() : "out/" + s_.name + ".h5";
@@ -457,7 +460,7 @@ class SweepRun {
         return w;
       };
       complete = plan_.run(*store_, [&](int first, const Matrix& pts) {
-        return run_work(s_, pending(first, pts), threads_, mpi_, sink);
+        return run_work(s_, pending(first, pts), threads_, base_years_, mpi_, sink);
       });
     } catch (const std::exception& e) {
       bar.end();
@@ -518,6 +521,7 @@ class SweepRun {
   SweepPlan& plan_;
   Mpi& mpi_;
   int threads_;
+  BaseYearCache* base_years_;
   std::string out_, started_;
   SweepStore::Options so_;
   std::unique_ptr<SweepStore> store_;
@@ -575,8 +579,10 @@ int sweep_main(const std::vector<std::string>& args, Mode mode) {
     return kOk;
   }
   SweepPlan plan(s, make_design(s));
-  if (!root) return mpi.worker_loop(s, threads);
-  return SweepRun(mode, vm, s, calibration, plan, mpi, threads).run();
+  // Each rank keeps its own base years: the rows do not depend on which rank ran a point.
+  const std::unique_ptr<BaseYearCache> base_years = make_base_year_cache(s);
+  if (!root) return mpi.worker_loop(s, threads, base_years.get());
+  return SweepRun(mode, vm, s, calibration, plan, mpi, threads, base_years.get()).run();
 }
 
 }  // namespace

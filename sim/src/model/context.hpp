@@ -133,12 +133,28 @@ inline std::size_t draw_sector(Stream& rng, const std::vector<double>& shares) {
 double labour_need(double output, double productivity, double output_per_worker, double scale);
 double capital_need(double output, double productivity, double capital_output_ratio);
 double capacity_of(double capital, double productivity, double capital_output_ratio);
+// The base year in two parts, so that a sweep's points can share the first (BaseYearCache):
+// generate_base_year makes the firms, each zone's calibration and accounts, the market and the
+// researchers' location constants, reading of the scenario only what base_year_inputs lists, and
+// the drawn parameters (Run::p); open_base_year_policy then sets each zone's levers of the base
+// year and what is derived from them. generate_population is the two.
+void generate_base_year(Run& run);
+// run.year set to the base year and the firm arrays reserved for the run's peak (the entrants
+// are appended into it): generate_base_year's first step, also before a copied base year.
+void reserve_base_year(Run& run);
+void open_base_year_policy(Run& run);
 void generate_population(Run& run);
+std::vector<std::uint64_t> base_year_inputs(const Scenario& sc);
 // Zone z opens in run.year: its state reset and its firms generated from its base values as of
 // run.year (its own stream: seed, replication, zone, year), appended as one block; its
 // researchers' location constant calibrated. Returns the block [first, end) of its firms.
 std::pair<std::size_t, std::size_t> open_zone(Run& run, std::size_t z);
 void simulate_year(Run& run);
 void record_base_year(Run& run);
+// record_base_year in two parts: the per-zone sums over the generated firms (they read the firms,
+// each zone's calibration scales, the drawn parameters and values base_year_inputs lists, no
+// lever: BaseYearCache keeps them with the base year), then the base year's rows from them.
+std::vector<double> base_year_sums(const Run& run);
+void record_base_year(Run& run, const std::vector<double>& sums);
 
 }  // namespace zonesim::detail

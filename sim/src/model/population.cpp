@@ -9,6 +9,7 @@
 // history and patents, then the zone's accounts. Then the market's productivity and the
 // researchers' location constants.
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -493,18 +494,16 @@ void open_innovation_system(ZoneGen& g) {
   }
   for (std::size_t s = 0; s < firms_in.size(); ++s)
     if (firms_in[s] > 0) zs.innovator_share[s] /= firms_in[s];
-  zs.rd_subsidy_estimate = zs.lever[static_cast<std::size_t>(Lever::rd_subsidy_rate)] * g.field(ZoneField::base_rd);
 }
 
 // The zone's firms from its stated base values, as of run.year (the base year, or the year the
 // zone opens), appended as one block after the firms there are, or written into the block from
 // `first` that Firms::grow made for them. The zone reads only its own stream and writes only its
-// firms and its ZoneState, so zones can be generated concurrently with the same result.
+// firms and its ZoneState, so zones can be generated concurrently with the same result. It reads
+// no lever of the year (the policy the base values were observed under is base_year_levers):
+// open_zone_policy sets those after it, so a sweep's points that differ only in levers share
+// what this makes (BaseYearCache).
 void generate_zone(Run& run, std::size_t z, std::size_t first = kNoSlot) {
-  const Scenario& sc = run.sc;
-  ZoneState& zs = run.zones[z];
-  for (std::size_t l = 0; l < kLeverCount; ++l)
-    zs.lever[l] = sc.lever(z, static_cast<Lever>(l)).at(run.year);
   ZoneGen g(run, z);
   g.first = first;
   g.n = static_cast<std::size_t>(g.field(ZoneField::base_firms));
@@ -525,6 +524,16 @@ void generate_zone(Run& run, std::size_t z, std::size_t first = kNoSlot) {
   const double researchers = staff_and_land(g, e_scale);
   open_zone_accounts(g, researchers);
   open_innovation_system(g);
+}
+
+// The zone's levers in run.year (the year it is generated) and what the generator derives from
+// them (the estimate of the R&D subsidy, rd_subsidy_estimate).
+void open_zone_policy(Run& run, std::size_t z) {
+  ZoneState& zs = run.zones[z];
+  for (std::size_t l = 0; l < kLeverCount; ++l)
+    zs.lever[l] = run.sc.lever(z, static_cast<Lever>(l)).at(run.year);
+  zs.rd_subsidy_estimate = zs.lever[static_cast<std::size_t>(Lever::rd_subsidy_rate)] *
+                           run.zone_field(z, ZoneField::base_rd);
 }
 
 // The market's average productivity: output-weighted geometric mean of the base firms, so that
@@ -589,10 +598,14 @@ double capacity_of(double capital, double productivity, double capital_output_ra
   return capital * std::pow(productivity, kCapitalProductivityElasticity) / capital_output_ratio;
 }
 
-void generate_population(Run& run) {
+void reserve_base_year(Run& run) {
+  run.year = run.sc.base_year;
+  run.firms.reserve(static_cast<std::size_t>(run.sc.expected_peak_firms()) + 64);
+}
+
+void generate_base_year(Run& run) {
   const Scenario& sc = run.sc;
-  run.year = sc.base_year;
-  run.firms.reserve(static_cast<std::size_t>(sc.expected_peak_firms()) + 64);
+  reserve_base_year(run);
   run.zones.assign(sc.zones.size(), ZoneState{});
   // Each zone's block of firms in zone order (the indices a zone-by-zone generation gives), then
   // the zones in parallel: a large run's generation is one replication on every core.
@@ -611,10 +624,45 @@ void generate_population(Run& run) {
   calibrate_migration(run);
 }
 
+void open_base_year_policy(Run& run) {
+  for (std::size_t z = 0; z < run.sc.zones.size(); ++z)
+    if (run.zone_exists(z)) open_zone_policy(run, z);
+}
+
+void generate_population(Run& run) {
+  generate_base_year(run);
+  open_base_year_policy(run);
+}
+
+// Every input of generate_base_year besides the drawn parameters (Run::p) and the replication,
+// as bits: the seed and base year (the streams), the region (count scale), every zone's values,
+// sector shares and base-year levers, every sector's values. Keep it in step with the generator:
+// a value it reads that is missing here would let two scenarios share a base year they do not
+// share. Conservative: whole arrays, of which the generator reads only some values.
+std::vector<std::uint64_t> base_year_inputs(const Scenario& sc) {
+  std::vector<std::uint64_t> key;
+  auto put = [&key](double v) { key.push_back(std::bit_cast<std::uint64_t>(v)); };
+  key.push_back(sc.seed);
+  key.push_back(static_cast<std::uint64_t>(static_cast<std::int64_t>(sc.base_year)));
+  key.push_back(sc.zones.size());
+  key.push_back(sc.sectors.size());
+  for (const double v : sc.region) put(v);
+  for (const SectorSpec& sector : sc.sectors)
+    for (const double v : sector.fields) put(v);
+  for (const ZoneSpec& zone : sc.zones) {
+    for (const double v : zone.fields) put(v);
+    key.push_back(zone.sector_shares.size());
+    for (const double v : zone.sector_shares) put(v);
+    for (const double v : zone.base_year_levers) put(v);
+  }
+  return key;
+}
+
 std::pair<std::size_t, std::size_t> open_zone(Run& run, std::size_t z) {
   run.zones[z] = ZoneState{};
   const std::size_t first = run.firms.size();
   generate_zone(run, z);
+  open_zone_policy(run, z);
   const auto [hinterland, total_r] = researcher_totals(run);
   calibrate_migration_zone(run, z, hinterland, total_r);
   return {first, run.firms.size()};

@@ -22,6 +22,12 @@ std::size_t Firms::append(std::uint16_t zone_id, std::uint16_t sector_id, int ye
   return zone.size() - 1;
 }
 
+void Firms::assign(const Firms& from) {
+#define ZONESIM_FIRM_ASSIGN(name, type, init, doc) name.assign(from.name.begin(), from.name.end());
+  ZONESIM_FIRM_FIELDS(ZONESIM_FIRM_ASSIGN)
+#undef ZONESIM_FIRM_ASSIGN
+}
+
 std::size_t Firms::grow(std::size_t n, std::uint16_t zone_id, int year) {
   const std::size_t first = size();
   [[maybe_unused]] constexpr std::uint16_t sector_id = 0;
@@ -164,21 +170,27 @@ void size_result(ReplicationResult& result, const Scenario& s) {
   result.spending.assign(rows * kSpendCount, 0.0);
 }
 
-// The base year: the drawn parameters kept, the population generated and recorded.
-void start_replication(detail::Run& run, ReplicationResult& result) {
+// The base year: the drawn parameters kept, the population generated (or copied from an earlier
+// run's: BaseYearCache) and recorded.
+void start_replication(detail::Run& run, ReplicationResult& result, BaseYearCache* base_years = nullptr) {
   result.params = run.p;
-  detail::generate_population(run);
-  detail::record_base_year(run);
+  if (base_years) {
+    base_years->base_year(run);
+  } else {
+    detail::generate_population(run);
+    detail::record_base_year(run);
+  }
   require_finite(run.sc, result, 0, run.replication);
 }
 
 }  // namespace
 
-ReplicationResult simulate_replication(const Scenario& s, std::uint32_t replication, FirmPanel* panel) {
+ReplicationResult simulate_replication(const Scenario& s, std::uint32_t replication, FirmPanel* panel,
+                                       BaseYearCache* base_years) {
   ReplicationResult result;
   size_result(result, s);
   detail::Run run{s, replication, draw_parameters(s, replication), {}, {}, {}, s.base_year, &result};
-  start_replication(run, result);
+  start_replication(run, result, base_years);
 
   // Calibration fit: what the generator produced for each stated base-year aggregate (of a zone
   // that opens during the run, in the year it opens).

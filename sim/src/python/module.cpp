@@ -214,6 +214,7 @@ py::dict run_sweep(const std::string& path, std::string out, int threads, bool f
     raise_user_error("the base scenario has no targets; a policy search needs them");
   const int nthreads = threads > 0 ? threads : tbb::info::default_concurrency();
   SweepPlan plan(s, make_design(s));
+  const std::unique_ptr<BaseYearCache> base_years = make_base_year_cache(s);
   const int P = plan.total_points();
   if (out.empty()) out = "out/" + s.name + ".h5";
   create_default_output_dir(out);
@@ -242,7 +243,7 @@ py::dict run_sweep(const std::string& path, std::string out, int threads, bool f
         if (cancel.load()) return false;
         if (store->done(first + j)) continue;
         const auto& unit = pts[static_cast<std::size_t>(j)];
-        std::vector<double> rows = evaluate_point(s, unit, nthreads);
+        std::vector<double> rows = evaluate_point(s, unit, nthreads, base_years.get());
         store->write_point(first + j, unit, rows);
         plan.record(first + j, unit, rows);
       }

@@ -60,7 +60,19 @@ std::string reproduce_command(const SweepSpec& s, const std::vector<double>& uni
   return cmd;
 }
 
-std::vector<double> evaluate_point(const SweepSpec& s, const std::vector<double>& unit, int threads) {
+std::unique_ptr<BaseYearCache> make_base_year_cache(const SweepSpec& s, std::size_t budget_bytes) {
+  for (const Factor& f : s.factors)
+    if (!parse_override(f.override_at(0.5)).sets_lever()) return nullptr;
+  double base_firms = 0;  // of the zones that exist in the base year (the others open later)
+  for (const ZoneSpec& z : s.base.zones)
+    if (z.fields[static_cast<std::size_t>(ZoneField::opens)] <= s.base.base_year)
+      base_firms += z.fields[static_cast<std::size_t>(ZoneField::base_firms)];
+  if (s.replications * BaseYearCache::bytes_for_firms(base_firms) > static_cast<double>(budget_bytes)) return nullptr;
+  return std::make_unique<BaseYearCache>(s.replications, budget_bytes);
+}
+
+std::vector<double> evaluate_point(const SweepSpec& s, const std::vector<double>& unit, int threads,
+                                   BaseYearCache* base_years) {
   LoadResult lr = resolve(s.source, point_plan(s, unit), ResolveFor::points);
   if (!lr.scenario) throw std::runtime_error("a sweep point does not load:\n" + lr.diagnostics.format());
   const Scenario& sc = *lr.scenario;
@@ -72,7 +84,7 @@ std::vector<double> evaluate_point(const SweepSpec& s, const std::vector<double>
   const std::vector<Param> uncertain = uncertain_parameters(s);
   std::vector<double> rows(static_cast<std::size_t>(R) * stride);
   auto body = [&](int rep) {
-    ReplicationResult r = simulate_replication(sc, static_cast<std::uint32_t>(rep));
+    ReplicationResult r = simulate_replication(sc, static_cast<std::uint32_t>(rep), nullptr, base_years);
     double* row = &rows[static_cast<std::size_t>(rep) * stride];
     for (int o = 0; o < O; ++o) {
       const OutputSpec& out = s.outputs[o];

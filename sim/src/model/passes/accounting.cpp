@@ -344,14 +344,21 @@ void record_generated_budget(Run& run, int yi, std::size_t z, const Layout& L, c
   run.result->ind(yi, static_cast<int>(z), Ind::budget_committed) = committed_share * revenue;
 }
 
-void record_base_year(Run& run) {
-  const std::size_t Z = run.sc.zones.size(), S = run.sc.sectors.size();
-  const Layout L{Z, S};
+std::vector<double> base_year_sums(const Run& run) {
+  const Layout L{run.sc.zones.size(), run.sc.sectors.size()};
   std::vector<double> sums(L.width(), 0.0);
   add_generated_sums(run, 0, run.firms.size(), L, sums);
+  return sums;
+}
+
+void record_base_year(Run& run, const std::vector<double>& sums) {
+  const std::size_t Z = run.sc.zones.size(), S = run.sc.sectors.size();
+  const Layout L{Z, S};
   for (std::size_t z = 0; z < Z; ++z) record_generated_budget(run, 0, z, L, sums);
   YearScratch empty;
   record_indicators(run, 0, L, sums, empty);
 }
+
+void record_base_year(Run& run) { record_base_year(run, base_year_sums(run)); }
 
 }  // namespace zonesim::detail

@@ -100,7 +100,7 @@ struct ZoneState {
   // payout_ratio: share of all last year's asks paid (scales the quantity levers);
   // claims_paid_share: share of last year's firm claims paid (claims come before programmes),
   // at which firms book their R&D and retrofit subsidies this year (3.3, 3.11).
-  double budget_balance = 0, payout_ratio = 1.0, claims_paid_share = 1.0, rd_subsidy_estimate = 0;
+  double budget_balance = 0, payout_ratio = 1.0, claims_paid_share = 1.0;
   std::vector<double> budget_vintage;  // the balance by year received, oldest first (3.11)
   // evaluation
   double index = 0;

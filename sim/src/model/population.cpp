@@ -526,14 +526,11 @@ void generate_zone(Run& run, std::size_t z, std::size_t first = kNoSlot) {
   open_innovation_system(g);
 }
 
-// The zone's levers in run.year (the year it is generated) and what the generator derives from
-// them (the estimate of the R&D subsidy, rd_subsidy_estimate).
+// The zone's levers in run.year (the year it is generated).
 void open_zone_policy(Run& run, std::size_t z) {
   ZoneState& zs = run.zones[z];
   for (std::size_t l = 0; l < kLeverCount; ++l)
     zs.lever[l] = run.sc.lever(z, static_cast<Lever>(l)).at(run.year);
-  zs.rd_subsidy_estimate = zs.lever[static_cast<std::size_t>(Lever::rd_subsidy_rate)] *
-                           run.zone_field(z, ZoneField::base_rd);
 }
 
 // The market's average productivity: output-weighted geometric mean of the base firms, so that

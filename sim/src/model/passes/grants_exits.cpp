@@ -82,7 +82,6 @@ void grants_and_exits(YearStep& y) {
     zs.land_idle += y.ys.sums[y.L.acc(z, kIdleNew)];
     zs.land_available += y.ys.sums[y.L.acc(z, kLandFreed)];
     zs.patents_last = y.sums[y.L.acc(z, kPatents)];
-    zs.rd_subsidy_estimate = y.asked(z)[static_cast<std::size_t>(Spend::rd_subsidy)];
   }
 }
 

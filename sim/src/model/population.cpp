@@ -98,6 +98,37 @@ void draw_sizes(ZoneGen& g) {
   }
 }
 
+// Sorts (key, firm) pairs by key, largest first, ties by firm index: the random order of
+// choose_hightech. The keys are uniform on (0, 1), so a counting sort into as many buckets as
+// pairs leaves about one pair a bucket (linear time, where std::sort's n log n was a tenth of
+// generating a large zone); each bucket is then sorted by the same order.
+void sort_random_order(std::vector<std::pair<double, std::size_t>>::iterator first,
+                       std::vector<std::pair<double, std::size_t>>::iterator last) {
+  auto before = [](const auto& a, const auto& b) {
+    return a.first > b.first || (a.first == b.first && a.second < b.second);
+  };
+  const std::size_t m = static_cast<std::size_t>(last - first);
+  if (m < 64) {
+    std::sort(first, last, before);
+    return;
+  }
+  // Bucket 0 holds the largest keys: floor((1 - key) m) is non-decreasing as the key falls.
+  auto bucket = [m](double key) {
+    return std::min(m - 1, static_cast<std::size_t>((1.0 - key) * static_cast<double>(m)));
+  };
+  std::vector<std::size_t> start(m + 1, 0);
+  for (auto it = first; it != last; ++it) ++start[bucket(it->first) + 1];
+  for (std::size_t b = 0; b < m; ++b) start[b + 1] += start[b];
+  std::vector<std::pair<double, std::size_t>> out(m);
+  std::vector<std::size_t> next(start.begin(), start.end() - 1);
+  for (auto it = first; it != last; ++it) out[next[bucket(it->first)]++] = *it;
+  for (std::size_t b = 0; b < m; ++b)
+    if (start[b + 1] - start[b] > 1)
+      std::sort(out.begin() + static_cast<std::ptrdiff_t>(start[b]),
+                out.begin() + static_cast<std::ptrdiff_t>(start[b + 1]), before);
+  std::copy(out.begin(), out.end(), first);
+}
+
 // Certified high-tech firms: a random sample without replacement (the firms with the largest of
 // a uniform key each), size-neutral within a size class: when the scenario states how many of the
 // high-tech firms are above-size, each class is sampled apart, so certification rises with size
@@ -116,7 +147,10 @@ void choose_hightech(ZoneGen& g) {
   auto floor_rd = [&](std::size_t i) {
     return kCertifiedRdMin * certification_rd_threshold(g.real_size(i)) * g.size[i];
   };
-  auto greater = [](const auto& a, const auto& b) { return a.first > b.first; };
+  // The random order: largest key first, ties (32-bit keys: a few among 10^6 firms) by index.
+  auto greater = [](const auto& a, const auto& b) {
+    return a.first > b.first || (a.first == b.first && a.second < b.second);
+  };
   double budget = 0.8 * g.field(ZoneField::base_rd);
   // k firms of [from, to) in the random order, within the budget where they fit.
   auto take = [&](std::size_t from, std::size_t to, std::size_t k) {
@@ -129,7 +163,7 @@ void choose_hightech(ZoneGen& g) {
     if (used <= budget) {
       for (std::size_t j = from; j < from + k; ++j) g.is_ht[keys[j].second] = 1;
     } else {  // rare: walk the whole random order
-      std::sort(first, last, greater);
+      sort_random_order(first, last);
       std::size_t taken = 0;
       used = 0;
       for (std::size_t j = from; j < to && taken < k; ++j) {

@@ -82,7 +82,7 @@ TEST_CASE("a --set value is validated with its unit") {
   TempDir tmp;
   auto r = run_zonesim("run " + kDemo + " -q --set levers.land_quota_mu=5亿元 -o " + tmp.file("x.h5"));
   CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Catch::Contains("is a unit of money, but this value is a area"));
+  CHECK_THAT(r.err, Catch::Contains("is a unit of money, but this value is an area"));
 }
 
 TEST_CASE("run refuses to overwrite an existing file without --force") {

@@ -121,7 +121,7 @@ TEST_CASE("broken: an area unit (mu) for money") {
   auto d = only_error("money_in_mu.yaml");
   CHECK(where(d) == "money_in_mu.yaml:4:18");
   CHECK(d.key_path == "zones.north.base_output");
-  CHECK(d.message == "\"300 mu\": \"mu\" is a unit of area, but this value is a money");
+  CHECK(d.message == "\"300 mu\": \"mu\" is a unit of area, but this value is an amount of money");
   CHECK(d.hint ==
         "write an amount with a unit: yuan, 万元, 亿元, CNY, \"bn CNY\" (1 亿元 = 10^8 yuan)");
 }
@@ -482,7 +482,7 @@ TEST_CASE("a file with three different mistakes reports all three at once, in fi
   CHECK(where(d[0]) == "three_mistakes.yaml:3:3");
   CHECK(d[0].message == "unknown lever \"rd_subsidy_rat\"");
   CHECK(where(d[1]) == "three_mistakes.yaml:6:18");
-  CHECK(d[1].message == "\"300 mu\": \"mu\" is a unit of area, but this value is a money");
+  CHECK(d[1].message == "\"300 mu\": \"mu\" is a unit of area, but this value is an amount of money");
   CHECK(where(d[2]) == "three_mistakes.yaml:9:11");
   CHECK(d[2].message == "year 2031 is outside the horizon");
 }
@@ -533,7 +533,7 @@ TEST_CASE("zonesim validate on a broken file: exit 2 and file:line:col: error: l
   CHECK(r.out.empty());
   CHECK_THAT(r.err, Catch::Contains(broken("money_in_mu.yaml") +
                                     ":4:18: error: zones.north.base_output: \"300 mu\": \"mu\" is "
-                                    "a unit of area, but this value is a money\n    hint: write "));
+                                    "a unit of area, but this value is an amount of money\n    hint: write "));
   CHECK_THAT(r.err, Catch::Contains("1 error in 1 file"));
 }
 

@@ -77,15 +77,15 @@ TEST_CASE("counts and years are whole numbers without a unit") {
 
 TEST_CASE("a unit of the wrong dimension names both dimensions") {
   auto q = parse_quantity("300 mu", Dim::money);
-  CHECK(q.error == "\"mu\" is a unit of area, but this value is a money");
+  CHECK(q.error == "\"mu\" is a unit of area, but this value is an amount of money");
   CHECK(q.hint ==
         "write an amount with a unit: yuan, 万元, 亿元, CNY, \"bn CNY\" (1 亿元 = 10^8 yuan)");
   CHECK(parse_quantity("5 亿元", Dim::area).error ==
-        "\"亿元\" is a unit of money, but this value is a area");
+        "\"亿元\" is a unit of money, but this value is an area");
   CHECK(parse_quantity("10 %", Dim::money).error ==
-        "\"%\" is a unit of share, but this value is a money");
+        "\"%\" is a unit of share, but this value is an amount of money");
   CHECK(parse_quantity("50 万元/亩", Dim::money).error ==
-        "\"万元/亩\" is a unit of money per area, but this value is a money");
+        "\"万元/亩\" is a unit of money per area, but this value is an amount of money");
 }
 
 TEST_CASE("money without a unit is refused: 100 could be 元, 万元 or 亿元") {

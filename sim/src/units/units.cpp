@@ -180,6 +180,11 @@ std::string_view with_article(Dim d) {
     case Dim::money_per_area: return "an amount of money per area";
     case Dim::energy: return "an amount of energy";
     case Dim::energy_per_money: return "an energy intensity";
+    case Dim::share: return "a share";
+    case Dim::count: return "a count";
+    case Dim::number: return "a plain number";
+    case Dim::years: return "a number of years";
+    case Dim::year: return "a year";
     default: return dim_name(d);
   }
 }
@@ -314,7 +319,7 @@ ParsedQuantity parse_quantity(std::string_view text, Dim d) {
   if (!best) return unknown_unit(text, unit, d, write_help);
   if (best->dim != d) {
     r.error = "\"" + written_unit(text, unit) + "\" is a unit of " + std::string(dim_name(best->dim)) +
-              ", but this value is a " + std::string(dim_name(d));
+              ", but this value is " + std::string(with_article(d));
     r.hint = write_help;
     return r;
   }

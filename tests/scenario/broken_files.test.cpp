@@ -617,6 +617,15 @@ TEST_CASE("a sweep file given as a scenario says so") {
         "this is a sweep file (it starts with `zonesim_sweep:`), not a scenario");
 }
 
+TEST_CASE("a calibration file given as a scenario says so") {
+  LoadResult r = zonesim::load_scenario_text("zonesim_calibrate: 1\nscenario: demo.yaml\n", "c.yaml");
+  REQUIRE(r.diagnostics.size() == 1);
+  const auto& d = r.diagnostics.items().front();
+  CHECK(where(d) == "c.yaml:1:1");
+  CHECK(d.message == "this is a calibration file (it starts with `zonesim_calibrate:`), not a scenario");
+  CHECK(d.hint == "run it with `zonesim calibrate FILE`; the scenario it fits is checked there");
+}
+
 // ---- a zone that opens during the run (zones.<id>.opens) ---------------------------------------
 
 TEST_CASE("broken: a zone opening after the end year, located at the year with the valid range") {

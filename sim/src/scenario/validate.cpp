@@ -32,6 +32,11 @@ bool Validator::read_header(const Node& root) {
               "run it with `zonesim sweep FILE`; the scenario it varies is checked there");
     return false;
   }
+  if (const Node* calibration = root.find("zonesim_calibrate")) {  // a calibration file given as a scenario
+    key_error(*calibration, "", "this is a calibration file (it starts with `zonesim_calibrate:`), not a scenario",
+              "run it with `zonesim calibrate FILE`; the scenario it fits is checked there");
+    return false;
+  }
   static const std::vector<std::string> kTop = {
       "zonesim", "name", "title", "source", "notes", "base_year", "end_year", "replications",
       "seed", "region", "sectors", "zones", "levers", "parameters", "targets", "observed"};

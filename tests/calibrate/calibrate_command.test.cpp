@@ -120,22 +120,3 @@ TEST_CASE("the back-tests' calibrations never read the back-test years") {
       CHECK(text.find("\nobserved: " + prefix + "-observed-2019-2022") == std::string::npos);
   }
 }
-
-TEST_CASE("a scenario or a sweep file given to calibrate says which file it is, and nothing is written") {
-  TempDir tmp;
-  const std::string out = tmp.file("x.h5");
-  const std::string scenario = source_path("scenarios/demo.yaml");
-  auto r = run_zonesim("calibrate " + scenario + " -q -o " + out);
-  CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Catch::Contains(scenario + ":3:1: error: this is a scenario (it starts with `zonesim:`), not a "
-                                               "calibration file\n    hint: run it with `zonesim run FILE`; a "
-                                               "calibration file names the scenario it fits in `scenario:` "
-                                               "(docs/validation.md)"));
-  CHECK_THAT(r.err, Catch::Contains("1 error;"));
-  const std::string sweep = source_path("scenarios/demo-sweep.yaml");
-  r = run_zonesim("calibrate " + sweep + " -q -o " + out);
-  CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Catch::Contains(sweep + ":4:1: error: this is a sweep file (it starts with `zonesim_sweep:`), "
-                                            "not a calibration file\n    hint: run it with `zonesim sweep FILE`"));
-  CHECK_FALSE(fs::exists(out));
-}

@@ -224,22 +224,3 @@ TEST_CASE("zonesim optimize: an unknown id in optimize.targets is a located erro
   CHECK_THAT(r.err, Catch::Contains("did you mean \"rd_intensity\"? the base has: output, rd_intensity, hightech_share"));
   CHECK_FALSE(std::filesystem::exists(tmp.file("o.h5")));
 }
-
-TEST_CASE("a scenario or a calibration file given to sweep says which file it is, and nothing is written") {
-  TempDir tmp;
-  const std::string out = tmp.file("x.h5");
-  const std::string scenario = source_path("scenarios/demo.yaml");
-  auto r = run_zonesim("sweep " + scenario + " -q -o " + out);
-  CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Catch::Contains(scenario + ":3:1: error: this is a scenario (it starts with `zonesim:`), not a "
-                                               "sweep file\n    hint: run it with `zonesim run FILE`; a sweep file "
-                                               "names the scenario it varies in `base:` (docs/sweeps.md)"));
-  CHECK_THAT(r.err, Catch::Contains("1 error;"));
-  const std::string calibration = source_path("scenarios/backtest/etdz-calibration.yaml");
-  r = run_zonesim("sweep " + calibration + " -q -o " + out);
-  CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Catch::Contains(calibration + ":3:1: error: this is a calibration file (it starts with "
-                                                  "`zonesim_calibrate:`), not a sweep file\n    hint: run it with "
-                                                  "`zonesim calibrate FILE`"));
-  CHECK_FALSE(fs::exists(out));
-}

@@ -352,4 +352,35 @@ std::optional<Node> parse_yaml(const std::string& text, const std::string& file_
   return n;
 }
 
+bool wrong_file_kind(const YAML::Node& root, FileKind expected, const std::string& file_name, Diagnostics& diags) {
+  struct Kind {
+    FileKind kind;
+    const char *marker, *noun, *command;
+  };
+  static constexpr Kind kKinds[] = {{FileKind::scenario, "zonesim", "scenario", "run"},
+                                    {FileKind::sweep, "zonesim_sweep", "sweep file", "sweep"},
+                                    {FileKind::calibration, "zonesim_calibrate", "calibration file", "calibrate"}};
+  const Kind* want = nullptr;
+  for (const Kind& k : kKinds)
+    if (k.kind == expected) want = &k;
+  if (root[want->marker]) return false;
+  for (const auto& e : root) {
+    const std::string key = e.first.IsScalar() ? e.first.Scalar() : std::string();
+    for (const Kind& k : kKinds) {
+      if (k.kind == expected || key != k.marker) continue;
+      std::string hint = std::string("run it with `zonesim ") + k.command + " FILE`";
+      if (k.kind == FileKind::scenario && expected == FileKind::sweep)
+        hint += "; a sweep file names the scenario it varies in `base:` (docs/sweeps.md)";
+      if (k.kind == FileKind::scenario && expected == FileKind::calibration)
+        hint += "; a calibration file names the scenario it fits in `scenario:` (docs/validation.md)";
+      const auto m = e.first.Mark();
+      diags.add({file_name, m.line >= 0 ? m.line + 1 : 1, m.column >= 0 ? m.column + 1 : 1, "",
+                 std::string("this is a ") + k.noun + " (it starts with `" + k.marker + ":`), not a " + want->noun,
+                 hint});
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace zonesim::detail

@@ -35,4 +35,13 @@ std::optional<YAML::Node> load_one_document(const std::string& text, const std::
                                             Diagnostics& diags, const std::string& kind,
                                             const std::string& split_hint);
 
+// The input files' kinds, told apart by their marker key: `zonesim` (a scenario), `zonesim_sweep`,
+// `zonesim_calibrate`.
+enum class FileKind { scenario, sweep, calibration };
+// When the mapping `root` carries another kind's marker and not `expected`'s: one located error
+// naming the kind the file is and the command that runs it, added to `diags`, and true. (The
+// scenario loader reads its own tree, validate.cpp, and says the same of sweep and calibration
+// files.)
+bool wrong_file_kind(const YAML::Node& root, FileKind expected, const std::string& file_name, Diagnostics& diags);
+
 }  // namespace zonesim::detail

@@ -244,19 +244,7 @@ CalibrationLoadResult load_calibration_file(const std::string& path) {
     return result;
   }
   // A scenario or a sweep file given as a calibration: say which file it is, not every key it has.
-  if (!root["zonesim_calibrate"])
-    for (const auto& e : root) {
-      const std::string k = e.first.IsScalar() ? e.first.Scalar() : std::string();
-      if (k == "zonesim")
-        P.error(e.first, "", "this is a scenario (it starts with `zonesim:`), not a calibration file",
-                "run it with `zonesim run FILE`; a calibration file names the scenario it fits in "
-                "`scenario:` (docs/validation.md)");
-      else if (k == "zonesim_sweep")
-        P.error(e.first, "", "this is a sweep file (it starts with `zonesim_sweep:`), not a calibration file",
-                "run it with `zonesim sweep FILE`");
-      else continue;
-      return result;
-    }
+  if (detail::wrong_file_kind(root, detail::FileKind::calibration, path, diags)) return result;
   static const std::vector<std::string> kKeys = {"zonesim_calibrate", "name", "description", "scenario",
                                                  "parameters", "proposals", "replications", "seed", "accept"};
   for (const auto& e : root) {

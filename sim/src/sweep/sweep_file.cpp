@@ -772,19 +772,7 @@ SweepLoadResult load_sweep_file(const std::string& path) {
   }
   P.check_duplicate_keys(root, "");
   // A scenario or a calibration file given as a sweep: say which file it is, not every key it has.
-  if (!root["zonesim_sweep"])
-    for (const auto& e : root) {
-      const std::string k = e.first.IsScalar() ? e.first.Scalar() : std::string();
-      if (k == "zonesim")
-        P.error(e.first, "", "this is a scenario (it starts with `zonesim:`), not a sweep file",
-                "run it with `zonesim run FILE`; a sweep file names the scenario it varies in `base:` "
-                "(docs/sweeps.md)");
-      else if (k == "zonesim_calibrate")
-        P.error(e.first, "", "this is a calibration file (it starts with `zonesim_calibrate:`), not a sweep file",
-                "run it with `zonesim calibrate FILE`");
-      else continue;
-      return result;
-    }
+  if (detail::wrong_file_kind(root, detail::FileKind::sweep, path, diags)) return result;
   if (auto n = root["zonesim_sweep"]; n && !(n.IsScalar() && n.Scalar() == "1"))
     P.error(n, "zonesim_sweep",
             n.IsScalar() ? "unsupported sweep format \"" + n.Scalar() + "\"" : "expected a format version",

@@ -209,6 +209,8 @@ FIRM_PANEL_COLUMNS = {
     "output": "float", "rd_intensity": "float", "land": "float", "productivity": "float", "employment": "float",
     "hightech": "flag",
 }
+# Columns added later: read when the file has them (older files do not).
+FIRM_PANEL_OPTIONAL_COLUMNS = {"rd_relabelled_share": "float"}
 
 SWEEP_LAYOUT = _Layout(
     name="a zonesim sweep file (docs/sweeps.md)",
@@ -719,6 +721,10 @@ class Run(ZonesimFile):
                 if self._node(name) is None:
                     raise self._missing(name)
                 self._check_dataset(name, _D(name, kind, ("N",)))
+            for col, kind in FIRM_PANEL_OPTIONAL_COLUMNS.items():
+                name = f"firm_panel/{m}/{col}"
+                if self._node(name) is not None:
+                    self._check_dataset(name, _D(name, kind, ("N",)))
             self._panel_groups[int(match.group(1))] = m
         self.dims.pop("N", None)
 
@@ -945,7 +951,8 @@ class Run(ZonesimFile):
     def firm_panel(self) -> Optional[pd.DataFrame]:
         """Firm-year rows of the stored replications (None when the file has no firm panel):
         replication, year, firm, zone (id), sector (id), birth_year, exit_year (0: alive),
-        output (万元), rd_intensity (%), land (mu), productivity, employment, hightech (bool)."""
+        output (万元), rd_intensity (%), land (mu), productivity, employment, hightech (bool), and
+        rd_relabelled_share (% of the reported R&D) where the file has it (written since 2026-12-04)."""
         if not self.has_firm_panel():
             return None
         frames = []
@@ -960,8 +967,11 @@ class Run(ZonesimFile):
                     raise ZonesimFileError(
                         f"{self.path}: /{g}/{k} holds index {int(cols[k][bad][0])}, outside /dims/{k} "
                         f"(0 … {len(names) - 1}); the file is damaged")
+            for k in FIRM_PANEL_OPTIONAL_COLUMNS:
+                if self._node(f"{g}/{k}") is not None:
+                    cols[k] = self._array(f"{g}/{k}")
             df = pd.DataFrame({"replication": np.full(len(cols["year"]), r, dtype=np.int32)})
-            for k in FIRM_PANEL_COLUMNS:
+            for k in cols:
                 df[k] = cols[k]
             df["zone"] = zones[df["zone"].to_numpy()]
             df["sector"] = sectors[df["sector"].to_numpy()]

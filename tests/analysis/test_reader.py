@@ -125,6 +125,28 @@ class ReaderTest(unittest.TestCase):
         # firms alive in the base year add up to the stated number of firms (400 + 200)
         self.assertEqual(((fp.replication == 0) & (fp.year == 2020)).sum(), 600)
 
+    def test_firm_panel_relabelled_share(self):
+        # Only a firm going for its certificate's notch relabels, at most rd_relabel_share (24 %)
+        # of its reported R&D (docs/model.md 3.3); some do in the demo's later years.
+        fp = self.run.firm_panel()
+        share = fp.rd_relabelled_share
+        self.assertTrue(((share >= 0) & (share <= 24.0 + 1e-6)).all())
+        later = fp[fp.year > 2020]
+        self.assertGreater((later.rd_relabelled_share > 0).sum(), 0)
+        self.assertTrue((later.rd_intensity[later.rd_relabelled_share > 0] > 0).all())
+
+    def test_firm_panel_of_a_file_before_rd_relabelled_share(self):
+        # Files written before 2026-12-04 have no rd_relabelled_share: the panel reads without it.
+        old = os.path.join(TMP.name, "old-panel.h5")
+        shutil.copy(RUN, old)
+        with h5py.File(old, "a") as f:
+            for g in f["firm_panel"].values():
+                del g["rd_relabelled_share"]
+        with load(old) as run:
+            fp = run.firm_panel()
+        self.assertNotIn("rd_relabelled_share", fp.columns)
+        self.assertEqual(len(fp), len(self.run.firm_panel()))
+
 
 class BadInputTest(unittest.TestCase):
     def test_missing_file(self):

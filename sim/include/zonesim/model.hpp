@@ -242,6 +242,7 @@ class ReplicationStepper {
 struct FirmPanel {
   std::vector<std::int32_t> year, firm, zone, sector, birth_year, exit_year;
   std::vector<double> output, rd_intensity, land_mu, productivity, employment;
+  std::vector<double> rd_relabelled_share;  // of the reported R&D, relabelled other cost (fraction)
   std::vector<std::uint8_t> hightech;
 };
 

@@ -349,6 +349,10 @@ void write_firm_panel(hid_t file, const Ensemble& e) {
     attr_string(d1, "unit", "万元");
     Hid d2 = dataset(rg, "rd_intensity", {N}, rd, ch);
     attr_string(d2, "unit", "%");
+    std::vector<double> relabelled(p.rd_relabelled_share.size());
+    for (std::size_t i = 0; i < relabelled.size(); ++i) relabelled[i] = p.rd_relabelled_share[i] * 100.0;
+    Hid d2r = dataset(rg, "rd_relabelled_share", {N}, relabelled, ch);
+    attr_string(d2r, "unit", "%");
     Hid d3 = dataset(rg, "land", {N}, land, ch);
     attr_string(d3, "unit", "mu");
     dataset(rg, "productivity", {N}, p.productivity, ch);

@@ -223,6 +223,7 @@ ReplicationResult simulate_replication(const Scenario& s, std::uint32_t replicat
       panel->exit_year.push_back(f.exit_year[i] == kNoYear ? 0 : f.exit_year[i]);
       panel->output.push_back(f.output[i]);
       panel->rd_intensity.push_back(f.rd_intensity[i]);
+      panel->rd_relabelled_share.push_back(f.rd_relabelled[i]);
       panel->land_mu.push_back(f.land_mu[i]);
       panel->productivity.push_back(f.productivity[i]);
       panel->employment.push_back(f.employment[i]);

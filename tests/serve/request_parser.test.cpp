@@ -240,6 +240,27 @@ TEST_CASE("a request target that is not UTF-8 or not percent-encoded right is a 
   }
 }
 
+TEST_CASE("an override whose parse error quotes part of a character still answers in UTF-8") {
+  // Found by fuzz_api_request: yaml-cpp's message for the escape "\u0000" before 元 quotes the
+  // character's first byte alone; the answer must stay UTF-8 JSON (the byte becomes U+FFFD).
+  const std::string body = "{\"scenario\": \"demo\", \"overrides\": {\"levers.rd_subsidy_rate\": "
+                           "\"25 \xe4\xb8\x87\\u0000\xe5\x85\x83\"}}";
+  const Response res = refused(parse_request(post(body), repo_limits()));
+  CHECK(res.result_int() == 400);
+  CHECK(valid_utf8(res.body()));
+  CHECK_THAT(res.body(), Contains("\"error\":\"invalid overrides\""));
+  CHECK_THAT(res.body(), Contains("unknown escape character: \xef\xbf\xbd"));
+}
+
+TEST_CASE("diagnostics and JSON text are kept UTF-8, a stray byte becoming U+FFFD") {
+  CHECK(zonesim::valid_utf8_text("a\xe5" "b 亿元") == "a\xef\xbf\xbd" "b 亿元");
+  CHECK(zonesim::json_escape("\xff\"x") == "\xef\xbf\xbd\\\"x");
+  zonesim::Diagnostics d;
+  d.add({"f.yaml", 1, 2, "k", "value \"\xe4\xba\"", "hint \xc0\xaf"});
+  CHECK(d.items().front().message == "value \"\xef\xbf\xbd\xef\xbf\xbd\"");
+  CHECK(d.items().front().hint == "hint \xef\xbf\xbd\xef\xbf\xbd");
+}
+
 TEST_CASE("well-formed UTF-8 is told from malformed") {
   CHECK(valid_utf8("demo 亿元 😀"));
   CHECK_FALSE(valid_utf8("\xff"));

@@ -1,7 +1,9 @@
 // User errors as values: each names where it is, what is wrong and what would be valid.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace zonesim {
@@ -17,7 +19,8 @@ struct Diagnostic {
 
 class Diagnostics {
  public:
-  void add(Diagnostic d) { items_.push_back(std::move(d)); }
+  // Messages may quote a user's bytes (or yaml-cpp's one byte of a character): kept valid UTF-8.
+  void add(Diagnostic d);
   bool empty() const { return items_.empty(); }
   std::size_t size() const { return items_.size(); }
   const std::vector<Diagnostic>& items() const { return items_; }
@@ -35,7 +38,15 @@ class Diagnostics {
 };
 
 std::string format_diagnostic(const Diagnostic& d);
+// A JSON string's contents: quotes, backslashes and control characters escaped, and each byte
+// that does not begin a valid UTF-8 sequence written as U+FFFD, so the JSON is always UTF-8 (a
+// message may quote a user's bytes, or yaml-cpp's one byte of a character).
 std::string json_escape(const std::string& s);
+// The length of the valid UTF-8 sequence (shortest form, no surrogates, at most U+10FFFF) that
+// starts at s[i], or 0 when none does.
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
+// `s` with each byte that does not begin a valid UTF-8 sequence replaced by U+FFFD.
+std::string valid_utf8_text(std::string_view s);
 
 // Nearest candidate by edit distance, or empty when nothing is close enough to suggest.
 std::string nearest_word(const std::string& word, const std::vector<std::string>& candidates);

@@ -24,7 +24,45 @@ std::string Diagnostics::format() const {
   return out;
 }
 
-std::string json_escape(const std::string& s) {
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) return 1;
+  std::size_t n = 0;
+  std::uint32_t cp = 0;
+  if ((c & 0xE0) == 0xC0) n = 1, cp = c & 0x1Fu;
+  else if ((c & 0xF0) == 0xE0) n = 2, cp = c & 0x0Fu;
+  else if ((c & 0xF8) == 0xF0) n = 3, cp = c & 0x07u;
+  else return 0;
+  if (i + n >= s.size()) return 0;  // truncated
+  for (std::size_t k = 1; k <= n; ++k) {
+    const auto d = static_cast<unsigned char>(s[i + k]);
+    if ((d & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (d & 0x3Fu);
+  }
+  if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+      (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return n + 1;
+}
+
+std::string valid_utf8_text(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8_sequence_length(s, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+std::string json_escape(const std::string& raw) {
+  const std::string s = valid_utf8_text(raw);
   std::string out;
   out.reserve(s.size() + 2);
   for (unsigned char c : s) {
@@ -45,6 +83,13 @@ std::string json_escape(const std::string& s) {
     }
   }
   return out;
+}
+
+void Diagnostics::add(Diagnostic d) {
+  for (std::string* text : {&d.file, &d.key_path, &d.message, &d.hint})
+    if (!std::all_of(text->begin(), text->end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+      *text = valid_utf8_text(*text);
+  items_.push_back(std::move(d));
 }
 
 std::string Diagnostics::to_json() const {

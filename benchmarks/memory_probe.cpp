@@ -23,6 +23,10 @@ static long status_kib(const char* key) {
 int main(int argc, char** argv) {
   const double firms = argc > 1 ? std::atof(argv[1]) : 1e7;
   const int years = argc > 2 ? std::atoi(argv[2]) : 3;
+  if (!(firms >= 400) || years < 2 || years > 30) {  // the synthetic levers change in 2022
+    std::fprintf(stderr, "usage: zonesim_memory [FIRMS >= 400] [YEARS 2-30]   (default 10000000 3)\n");
+    return 2;
+  }
   const zonesim::Scenario sc = zonesim::bench::synthetic_scenario(firms, years);
   const long before = status_kib("VmHWM:");
   auto t0 = std::chrono::steady_clock::now();
